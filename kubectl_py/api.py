@@ -1,0 +1,77 @@
+"""The library API: what the plugins are built on, usable from any Python script.
+
+    from kubectl_py import api
+    clusters = api.clusters(contexts=["prod", "staging"])
+    for result in api.list_objects(clusters, "svc", all_namespaces=True):
+        print(result.context, len(result.value or []), result.error)
+    print(api.render("{.metadata.name}", some_dict))
+
+Objects are plain dicts as the API server sends them (plus ``kind``/``apiVersion`` on list items).
+"""
+
+from __future__ import annotations
+
+from .errors import KubectlPyError
+from .kube import kubeconfig
+from .kube.cluster import DEFAULT_CHUNK_SIZE, Cluster
+from .kube.fanout import ContextResult, run_per_context
+from .kube.kubeconfig import Overrides
+from .kube.offline import Dump, load_dump
+
+__all__ = ["clusters", "load_files", "list_objects", "get_object", "render", "Cluster", "Dump",
+           "ContextResult", "Overrides", "KubectlPyError"]
+
+
+def clusters(contexts: list | None = None, all_contexts: bool = False, kubeconfig_path: str | None = None,
+             overrides: Overrides | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE) -> list:
+    """One :class:`Cluster` per selected context (the current one by default). Nothing is contacted and
+    no credential plugin runs until a cluster is used."""
+    overrides = overrides or Overrides(kubeconfig=kubeconfig_path)
+    path = kubeconfig_path or overrides.kubeconfig
+    try:
+        config = kubeconfig.load(path)
+    except KubectlPyError:
+        if overrides.server and not path:  # --server alone, as kubectl allows
+            conn = kubeconfig.server_only_connection(overrides)
+            return [Cluster.from_connection(conn, chunk_size)]
+        raise
+    names = kubeconfig.select_contexts(config, list(contexts or []), all_contexts)
+    out = []
+    for name in names:
+        namespace = overrides.namespace or (config.contexts.get(name) or {}).get("namespace") or "default"
+        out.append(Cluster(name, namespace, _connector(config, name, overrides), chunk_size))
+    return out
+
+
+def _connector(config, name, overrides):
+    return lambda: kubeconfig.connection_for(config, name, overrides)
+
+
+def load_files(paths: list, namespace: str = "default") -> Dump:
+    """An offline source from ``kubectl get -o json|yaml`` files or a ``cluster-info dump`` folder."""
+    return load_dump(paths, namespace)
+
+
+def list_objects(sources: list, type_name: str, namespace: str | None = None, all_namespaces: bool = False,
+                 label_selector: str | None = None, field_selector: str | None = None) -> list:
+    """List one type in every source concurrently: a :class:`ContextResult` per source whose ``value`` is
+    the list of items (or whose ``error`` says why not)."""
+
+    def read(source):
+        info = source.resolve(type_name)
+        scope = None if all_namespaces or not info.namespaced else (namespace or source.namespace)
+        return source.list(info, scope, label_selector, field_selector)
+
+    return run_per_context(sources, read)
+
+
+def get_object(source, type_name: str, name: str, namespace: str | None = None) -> dict:
+    info = source.resolve(type_name)
+    return source.get(info, name, (namespace or source.namespace) if info.namespaced else None)
+
+
+def render(template: str, obj, allow_missing_keys: bool = True) -> str:
+    """Evaluate a kubectl JSONPath template (``-o jsonpath=`` dialect) on plain data."""
+    from .jsonpath import render as _render
+
+    return _render(template, obj, allow_missing_keys)

@@ -1,0 +1,72 @@
+"""What every plugin does around its own work: open the sources, report failed contexts, print output."""
+
+from __future__ import annotations
+
+import sys
+
+from .. import api
+from ..errors import BadTemplate
+from ..printers import OutputFormat, structured
+from ..printers.table import format_table
+from .options import ConnectionOptions
+
+
+def open_sources(connection: ConnectionOptions) -> list:
+    """The offline dump when ``-f`` is given, else one Cluster per selected context."""
+    overrides = connection.overrides
+    if connection.filenames:
+        if connection.contexts or connection.all_contexts:
+            from ..errors import UsageError
+
+            raise UsageError("--filename cannot be combined with --context or --all-contexts")
+        return [api.load_files(list(connection.filenames), overrides.namespace or "default")]
+    return api.clusters(contexts=list(connection.contexts), all_contexts=connection.all_contexts,
+                        overrides=overrides, chunk_size=connection.chunk_size)
+
+
+def multi(sources: list) -> bool:
+    """Whether output names contexts (a CONTEXT column)."""
+    return len(sources) > 1
+
+
+def report_failures(results: list, err=None) -> int:
+    """One stderr line per failed context; the exit code: 0 only when every context answered."""
+    err = err or sys.stderr
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        message = result.error.user_message()
+        if len(results) > 1 or result.context:
+            message = f'{message.rstrip()} (context "{result.context}")' if result.context else message
+        err.write(message + "\n")
+    return 1 if failed else 0
+
+
+def status_records(results: list) -> list:
+    return [r.status() for r in results]
+
+
+def print_table(headers: list, rows: list, no_headers: bool, out=None) -> None:
+    out = out or sys.stdout
+    if rows or not no_headers:
+        out.write(format_table(headers, rows, no_headers))
+
+
+def render_template(fmt: OutputFormat, document) -> str:
+    """``-o jsonpath=`` on a document; template errors become BadTemplate with kubectl's wording."""
+    from .. import jsonpath
+
+    try:
+        return jsonpath.render(fmt.argument, document)
+    except jsonpath.JSONPathError as exc:
+        if exc.kind == "parse":
+            raise BadTemplate(f"error parsing jsonpath {fmt.argument}, {exc}") from None
+        raise BadTemplate(f'error executing jsonpath "{fmt.argument}": Error executing template: {exc}') from None
+
+
+def print_document(fmt: OutputFormat, document, out=None) -> None:
+    """json, yaml or jsonpath output of one document (a List of everything)."""
+    out = out or sys.stdout
+    if fmt.structured:
+        out.write(structured.dump(document, fmt.name))
+    elif fmt.name == "jsonpath":
+        out.write(render_template(fmt, document))

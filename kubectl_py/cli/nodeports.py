@@ -1,0 +1,96 @@
+"""``kubectl py-nodeports``: every Service reachable on a node port, with the node addresses to use."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from .. import nodeports as logic
+from ..errors import ApiError, UsageError
+from ..kube.fanout import run_per_context
+from ..printers import allowed_help, parse_output
+from ..printers.custom_columns import parse_spec, rows_for
+from . import common
+from .flags import AllNamespacesOpt, NoHeadersOpt, SelectorOpt, output_option
+from .options import ConnectionOptions, connection_flags
+from .runner import main_for
+
+FORMATS = ("wide", "json", "yaml", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file")
+HEADERS = ["NAMESPACE", "NAME", "TYPE", "PORT", "NODEPORT", "PROTOCOL", "URLS"]
+WIDE_HEADERS = ["TARGET-PORT", "SELECTOR", "EXTERNAL-TRAFFIC-POLICY", "READY-ENDPOINTS"]
+
+
+@connection_flags
+def nodeports(
+    output: Annotated[Optional[str], output_option(allowed_help(FORMATS))] = None,
+    no_headers: NoHeadersOpt = False,
+    all_namespaces: AllNamespacesOpt = False,
+    selector: SelectorOpt = None,
+    address_type: Annotated[Optional[str], typer.Option(
+        "--address-type", help="Node address type for URLS: " + ", ".join(logic.ADDRESS_TYPES)
+        + ". Default: ExternalIP, else InternalIP.")] = None,
+    all_nodes: Annotated[bool, typer.Option(
+        "--all-nodes", help="Also use nodes that are NotReady or cordoned for URLS.")] = False,
+    *,
+    connection: ConnectionOptions,
+):
+    """List every Service reachable on a node port, and the node addresses that reach it.
+
+    Looks in all namespaces unless -n is given. Several contexts are queried at once with
+    --context a,b or --all-contexts.
+    """
+    fmt = parse_output(output, FORMATS)
+    if address_type and address_type not in logic.ADDRESS_TYPES:
+        raise UsageError(f'invalid --address-type "{address_type}": one of {", ".join(logic.ADDRESS_TYPES)}')
+    settings = logic.NodePortSettings(address_type=address_type, all_nodes=all_nodes)
+    namespace = None if all_namespaces else connection.overrides.namespace
+    sources = common.open_sources(connection)
+    warnings = []
+
+    def collect(source):
+        services = source.list(source.resolve("services"), namespace, selector)
+        nodes = source.list(source.resolve("nodes"))
+        try:
+            slices = source.list(source.resolve("endpointslices.discovery.k8s.io"), namespace)
+        except ApiError as exc:  # e.g. forbidden: counts and Local-policy URLs are then unknown
+            warnings.append(f'warning: cannot read EndpointSlices: {exc} (context "{source.name}")')
+            slices = None
+        return logic.node_port_records(services, nodes, slices, settings)
+
+    results = run_per_context(sources, collect)
+    for result in results:
+        for record in result.value or []:
+            record["context"] = result.context
+    records = [record for result in results for record in (result.value or [])]
+    _print(fmt, records, results, no_headers, common.multi(sources))
+    for warning in warnings:
+        typer.echo(warning, err=True)
+    return common.report_failures(results)
+
+
+def _print(fmt, records, results, no_headers, with_context):
+    if fmt.structured or fmt.name == "jsonpath":
+        document = {"apiVersion": "kubectl-py/v1", "kind": "NodePortList", "items": records,
+                    "contexts": common.status_records(results)}
+        common.print_document(fmt, document)
+        return
+    if fmt.name == "custom-columns":
+        columns = parse_spec(fmt.argument)
+        common.print_table([h for h, _ in columns], rows_for(records, columns), no_headers)
+        return
+    headers = HEADERS + (WIDE_HEADERS if fmt.name == "wide" else [])
+    rows = []
+    for r in records:
+        row = [r["namespace"], r["name"], r["type"], r["port"], r["nodePort"], r["protocol"],
+               ",".join(r["urls"]) or "<none>"]
+        if fmt.name == "wide":
+            selector = ",".join(f"{k}={v}" for k, v in sorted(r["selector"].items())) or "<none>"
+            ready = "<unknown>" if r["readyEndpoints"] is None else r["readyEndpoints"]
+            row += [r["targetPort"], selector, r["externalTrafficPolicy"], ready]
+        rows.append(([r["context"]] if with_context else []) + row)
+    if not rows and all(r.ok for r in results):
+        typer.echo("No resources found", err=True)
+        return
+    common.print_table((["CONTEXT"] if with_context else []) + headers, rows, no_headers)
+
+
+main = main_for(nodeports, "py-nodeports")

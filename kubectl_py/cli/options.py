@@ -1,0 +1,133 @@
+"""Turn flag values into frozen option objects, validated once, before any work runs."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from ..kube.kubeconfig import Overrides
+from . import flags
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """Where to read from: kubeconfig contexts (with kubectl's overrides) or offline files."""
+
+    overrides: Overrides
+    contexts: tuple = ()
+    all_contexts: bool = False
+    chunk_size: int = flags.DEFAULT_CHUNK_SIZE
+    filenames: tuple = ()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which objects: namespace, selectors."""
+
+    namespace: str | None = None
+    all_namespaces: bool = False
+    label_selector: str | None = None
+    field_selector: str | None = None
+
+
+def parse_duration(value: str) -> float | None:
+    """kubectl's --request-timeout: '0' means none, a bare integer is seconds, else Go durations."""
+    value = (value or "0").strip()
+    if re.fullmatch(r"\d+", value):
+        seconds = float(value)
+    else:
+        parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)", value)
+        if not parts or "".join(n + u for n, u in parts) != value:
+            raise UsageError(
+                f'invalid argument "{value}" for "--request-timeout" flag: time: invalid duration "{value}"'
+            )
+        scale = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+        seconds = sum(float(n) * scale[u] for n, u in parts)
+    return seconds or None
+
+
+def parse_bool(value: str, flag: str) -> bool:
+    lowered = (value or "").strip().lower()
+    if lowered in ("true", "1", "t", "yes"):
+        return True
+    if lowered in ("false", "0", "f", "no"):
+        return False
+    raise UsageError(f'invalid argument "{value}" for "{flag}" flag: strconv.ParseBool: parsing "{value}": invalid syntax')
+
+
+# The connection flags, as (parameter name, annotated type, default): added to every command by
+# @connection_flags so that each is declared exactly once.
+_CONNECTION_PARAMS = (
+    ("kubeconfig", flags.KubeconfigOpt, None),
+    ("context", flags.ContextOpt, None),
+    ("all_contexts", flags.AllContextsOpt, False),
+    ("cluster", flags.ClusterOpt, None),
+    ("user", flags.UserOpt, None),
+    ("server", flags.ServerOpt, None),
+    ("token", flags.TokenOpt, None),
+    ("as_", flags.AsOpt, None),
+    ("as_group", flags.AsGroupOpt, None),
+    ("as_uid", flags.AsUidOpt, None),
+    ("certificate_authority", flags.CertificateAuthorityOpt, None),
+    ("client_certificate", flags.ClientCertificateOpt, None),
+    ("client_key", flags.ClientKeyOpt, None),
+    ("insecure_skip_tls_verify", flags.InsecureOpt, False),
+    ("tls_server_name", flags.TlsServerNameOpt, None),
+    ("request_timeout", flags.RequestTimeoutOpt, flags.DEFAULT_REQUEST_TIMEOUT),
+    ("namespace", flags.NamespaceOpt, None),
+    ("chunk_size", flags.ChunkSizeOpt, flags.DEFAULT_CHUNK_SIZE),
+    ("filename", flags.FilenameOpt, None),
+)
+
+
+def _connection_from(values: dict) -> ConnectionOptions:
+    if values["chunk_size"] < 0:
+        raise UsageError("--chunk-size must be 0 or greater")
+    overrides = Overrides(
+        kubeconfig=values["kubeconfig"],
+        cluster=values["cluster"],
+        user=values["user"],
+        namespace=values["namespace"],
+        server=values["server"],
+        token=values["token"],
+        impersonate=values["as_"],
+        impersonate_groups=tuple(values["as_group"] or ()),
+        impersonate_uid=values["as_uid"],
+        certificate_authority=values["certificate_authority"],
+        client_certificate=values["client_certificate"],
+        client_key=values["client_key"],
+        insecure_skip_tls_verify=True if values["insecure_skip_tls_verify"] else None,
+        tls_server_name=values["tls_server_name"],
+        request_timeout=parse_duration(values["request_timeout"]),
+    )
+    if values["all_contexts"] and values["context"]:
+        raise UsageError("--context and --all-contexts cannot be used together")
+    return ConnectionOptions(
+        overrides=overrides,
+        contexts=tuple(values["context"] or ()),
+        all_contexts=values["all_contexts"],
+        chunk_size=values["chunk_size"],
+        filenames=tuple(values["filename"] or ()),
+    )
+
+
+def connection_flags(command):
+    """Decorator: give ``command`` every connection flag; it receives them as one ``connection`` argument
+    (a :class:`ConnectionOptions`)."""
+    signature = inspect.signature(command)
+    own = [p for p in signature.parameters.values() if p.name != "connection"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+             for name, annotation, default in _CONNECTION_PARAMS]
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        values = {name: kwargs.pop(name) for name, _, _ in _CONNECTION_PARAMS}
+        return command(*args, connection=_connection_from(values), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=own + added)
+    annotations = {p.name: p.annotation for p in own + added}
+    wrapper.__annotations__ = annotations
+    return wrapper

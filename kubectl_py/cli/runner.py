@@ -1,0 +1,80 @@
+"""The one way a plugin runs: parse, work, print; every known error becomes one stderr line and exit 1.
+
+Tracebacks are shown only when KUBECTL_PY_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..errors import KubectlPyError
+from . import flags
+
+
+def normalize_bool_flags(argv: list) -> list:
+    """kubectl (pflag) accepts ``--flag=true|false`` for booleans; click only accepts ``--flag``."""
+    out = []
+    for arg in argv:
+        name, sep, value = arg.partition("=")
+        if sep and name in flags.BOOL_FLAGS and value.lower() in ("true", "false", "1", "0", "t", "f"):
+            if value.lower() in ("true", "1", "t"):
+                out.append(name)
+            continue
+        if arg == "--":
+            out.extend(argv[len(out):])
+            break
+        out.append(arg)
+    return out
+
+
+def run_plugin(command, prog_name: str, argv: list | None = None) -> int:
+    """Run a typer command as ``kubectl <plugin>`` and return the exit code."""
+    os.environ.setdefault("TYPER_USE_RICH", "0")  # plain help, like kubectl's, and much faster
+    import typer
+    from typer._click import exceptions as click_errors  # typer 0.28 vendors click; pinned in pyproject
+
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+                      context_settings={"help_option_names": ["-h", "--help"]})
+    app.command()(command)
+    args = normalize_bool_flags(sys.argv[1:] if argv is None else list(argv))
+    try:
+        # commands return their exit code (0 when every context answered)
+        code = typer.main.get_command(app).main(args=args, prog_name=prog_name, standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except KubectlPyError as exc:
+        return _fail(exc.user_message(), exc.exit_code)
+    except (click_errors.Exit, typer.Exit) as exc:
+        return exc.exit_code
+    except click_errors.ClickException as exc:
+        return _fail("error: " + exc.format_message(), 1)
+    except click_errors.Abort:
+        return 130
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (| head): stop quietly, as kubectl does
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except Exception as exc:  # an unexpected bug: one line, unless debugging
+        if os.environ.get("KUBECTL_PY_DEBUG"):
+            raise
+        return _fail(f"error: internal error: {type(exc).__name__}: {exc} (set KUBECTL_PY_DEBUG=1 for details)", 1)
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.flush()
+    return code
+
+
+def main_for(command, plugin: str):
+    """Entry point factory for console scripts: ``main = main_for(nodeports, "py-nodeports")``."""
+
+    def main() -> None:
+        sys.exit(run_plugin(command, f"kubectl {plugin}"))
+
+    return main

@@ -1,0 +1,78 @@
+"""The shape every describer shares, and the joins (extra API reads) they make.
+
+A describer is three functions, kept apart on purpose:
+- ``gather(objects, joins) -> list[dict]``: the extra reads for a set of objects of one kind (events,
+  pods, EndpointSlices, ...), one dict per object. All I/O goes through ``joins``.
+- ``build(obj, gathered) -> dict``: pure; the object plus what was gathered becomes the document.
+- ``render(doc, writer)``: the document becomes kubectl's text (lives in ``describe/text/``).
+
+A join that is forbidden or fails never fails the describe: ``joins`` returns None for it and records a
+warning, and the document's field is null.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import ApiError, KubectlPyError, UnknownResource
+
+
+@dataclass(frozen=True)
+class Settings:
+    show_events: bool = True
+    chunk_size: int = 500
+
+
+@dataclass(frozen=True)
+class Describer:
+    gather: Callable  # (objects: list[dict], joins: Joins) -> list[dict]
+    build: Callable  # (obj: dict, gathered: dict) -> dict
+    render: Callable  # (doc: dict, writer) -> None
+
+
+@dataclass
+class Joins:
+    """Extra reads for describers, through a source (a Cluster or an offline Dump).
+
+    When many objects are described at once (``batch``), each list is fetched once per (type,
+    namespace) and filtered here with the same label/field selector semantics the server applies, so a
+    set of 2,000 pods costs one events list, not 2,000.
+    """
+
+    source: object
+    settings: Settings = field(default_factory=Settings)
+    batch: bool = False
+    warnings: list = field(default_factory=list)
+    _cache: dict = field(default_factory=dict)
+
+    def list(self, type_name: str, namespace: str | None = None, label_selector: str | None = None,
+             field_selector: str | None = None, what: str | None = None):
+        """Items of a type, or None (with a warning naming ``what``) when the read is not allowed or fails."""
+        from ..kube import selectors
+
+        try:
+            info = self.source.resolve(type_name)
+            if not self.batch:
+                return self.source.list(info, namespace, label_selector, field_selector)
+            key = (info.qualified, namespace)
+            if key not in self._cache:
+                self._cache[key] = self.source.list(info, namespace)
+            items = self._cache[key]
+            return selectors.filter_items(items, label_selector, field_selector)
+        except (ApiError, UnknownResource, KubectlPyError) as exc:
+            self.warn(what or type_name, exc)
+            return None
+
+    def get(self, type_name: str, name: str, namespace: str | None = None, what: str | None = None):
+        try:
+            info = self.source.resolve(type_name)
+            return self.source.get(info, name, namespace)
+        except (ApiError, UnknownResource, KubectlPyError) as exc:
+            self.warn(what or f"{type_name}/{name}", exc)
+            return None
+
+    def warn(self, what: str, exc: Exception) -> None:
+        message = f"{what}: {exc}"
+        if message not in self.warnings:
+            self.warnings.append(message)

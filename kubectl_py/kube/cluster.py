@@ -1,0 +1,100 @@
+"""A Cluster: reads from one kubeconfig context, as plain dicts.
+
+This is the read interface every feature uses (``resolve``, ``list``, ``list_pages``, ``get``); the
+offline :class:`~kubectl_py.kube.offline.Dump` offers the same methods over files.
+"""
+
+from __future__ import annotations
+
+from ..errors import NotFound
+from .client import Client
+from .discovery import Discovery, ResourceInfo, discover, resolve
+from .kubeconfig import Connection
+
+DEFAULT_CHUNK_SIZE = 500
+
+
+class Cluster:
+    """One context. Credentials are resolved on first use (``connect``), inside the worker thread of that
+    context, so a failing exec plugin is that context's failure only."""
+
+    def __init__(self, name: str, namespace: str, connect, chunk_size: int = DEFAULT_CHUNK_SIZE):
+        self.name = name
+        self.namespace = namespace
+        self.chunk_size = chunk_size
+        self._connect = connect
+        self._conn: Connection | None = None
+        self._client = None
+        self._discovery: Discovery | None = None
+
+    @classmethod
+    def from_connection(cls, conn: Connection, chunk_size: int = DEFAULT_CHUNK_SIZE) -> "Cluster":
+        return cls(conn.context, conn.namespace, lambda: conn, chunk_size)
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            self._client = Client(self.conn)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    # -- discovery -------------------------------------------------------------------------------
+
+    def discovery(self) -> Discovery:
+        if self._discovery is None:
+            self._discovery = discover(self.client)
+        return self._discovery
+
+    def resolve(self, type_name: str) -> ResourceInfo:
+        info, self._discovery = resolve(self.client, self.discovery(), type_name)
+        return info
+
+    def category(self, name: str) -> list:
+        found = self.discovery().category(name)
+        if not found and self._discovery.from_cache:
+            self._discovery = discover(self.client, use_cache=False)
+            found = self._discovery.category(name)
+        return found
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    def list_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
+                   field_selector: str | None = None):
+        """Yield lists of items page by page; each item gets its kind and apiVersion, as kubectl's."""
+        query = {"labelSelector": label_selector, "fieldSelector": field_selector}
+        for page in self.client.list_pages(info.path(namespace), query, self.chunk_size):
+            items = page.get("items") or []
+            for item in items:
+                item.setdefault("apiVersion", info.api_version)
+                item.setdefault("kind", info.kind)
+            yield items
+
+    def list(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
+             field_selector: str | None = None) -> list:
+        out = []
+        for items in self.list_pages(info, namespace, label_selector, field_selector):
+            out.extend(items)
+        return out
+
+    def get(self, info: ResourceInfo, name: str, namespace: str | None = None) -> dict:
+        try:
+            obj = self.client.get_json(info.path(namespace, name))
+        except NotFound:
+            raise NotFound(not_found_message(info, name), 404) from None
+        obj.setdefault("apiVersion", info.api_version)
+        obj.setdefault("kind", info.kind)
+        return obj
+
+
+def not_found_message(info: ResourceInfo, name: str) -> str:
+    """kubectl's wording: ``Error from server (NotFound): deployments.apps "web" not found``."""
+    return f'Error from server (NotFound): {info.qualified} "{name}" not found'

@@ -1,0 +1,381 @@
+"""Kubeconfig loading, merging and context selection, the way kubectl does it.
+
+Which files: ``--kubeconfig`` alone, else every file of ``$KUBECONFIG`` merged (missing ones skipped),
+else ``~/.kube/config``; when none exists but the pod service-account files do, an ``in-cluster`` context.
+Merging: for clusters, users and contexts the first file that names an entry wins; the first non-empty
+``current-context`` wins. Relative file paths inside a file are resolved against that file's folder.
+
+Credentials are turned into a :class:`Connection` here. Static credentials (certificates, keys, tokens,
+token files, basic auth) are read directly, which keeps the kubernetes package off the start-up path.
+Users with an ``exec`` plugin or an ``auth-provider`` are handed to the kubernetes package's own loader,
+imported only then, so those semantics are exactly the official ones. Only the selected contexts are
+ever authenticated: an exec plugin of another context never runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ConfigError
+
+IN_CLUSTER_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+IN_CLUSTER_CONTEXT = "in-cluster"
+
+# Fields of users and clusters that name files, resolved relative to the file that holds them.
+_PATH_FIELDS = {
+    "clusters": ("certificate-authority",),
+    "users": ("client-certificate", "client-key", "tokenFile"),
+}
+
+
+@dataclass
+class KubeConfig:
+    """The merged kubeconfig: named clusters, users and contexts as plain dicts."""
+
+    clusters: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    contexts: dict = field(default_factory=dict)
+    current_context: str = ""
+    files: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The merged config in kubeconfig's own shape (for the official loader)."""
+        return {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "current-context": self.current_context,
+            "clusters": [{"name": n, "cluster": c} for n, c in self.clusters.items()],
+            "users": [{"name": n, "user": u} for n, u in self.users.items()],
+            "contexts": [{"name": n, "context": c} for n, c in self.contexts.items()],
+        }
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """kubectl's connection flags; None means 'not given'."""
+
+    kubeconfig: str | None = None
+    cluster: str | None = None
+    user: str | None = None
+    namespace: str | None = None
+    server: str | None = None
+    token: str | None = None
+    impersonate: str | None = None
+    impersonate_groups: tuple = ()
+    impersonate_uid: str | None = None
+    certificate_authority: str | None = None
+    client_certificate: str | None = None
+    client_key: str | None = None
+    insecure_skip_tls_verify: bool | None = None
+    tls_server_name: str | None = None
+    request_timeout: float | None = None
+
+
+@dataclass
+class Connection:
+    """Everything needed to talk to one context's API server. Secrets stay in memory only."""
+
+    context: str
+    server: str
+    namespace: str = "default"
+    ca_file: str | None = None
+    ca_data: bytes | None = None
+    cert_file: str | None = None
+    cert_data: bytes | None = None
+    key_file: str | None = None
+    key_data: bytes | None = None
+    token: str | None = None
+    basic_auth: str | None = None  # base64 "user:password"
+    insecure: bool = False
+    tls_server_name: str | None = None
+    proxy_url: str | None = None
+    impersonate: str | None = None
+    impersonate_groups: tuple = ()
+    impersonate_uid: str | None = None
+    timeout: float | None = None
+
+    def __repr__(self) -> str:  # never show credentials in logs or tracebacks
+        return f"Connection(context={self.context!r}, server={self.server!r})"
+
+
+def kubeconfig_paths(explicit: str | None = None) -> list:
+    """The files to read, in precedence order."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"stat {explicit}: no such file or directory")
+        return [path]
+    env = os.environ.get("KUBECONFIG")
+    if env:
+        seen, paths = set(), []
+        for part in env.split(os.pathsep):
+            path = Path(part).expanduser() if part else None
+            if path and path.is_file() and path not in seen:
+                seen.add(path)
+                paths.append(path)
+        return paths
+    default = Path("~/.kube/config").expanduser()
+    return [default] if default.is_file() else []
+
+
+def _read_yaml(path: Path) -> dict:
+    import yaml  # only when a kubeconfig is really read
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=loader)
+    except OSError as exc:
+        raise ConfigError(f"error loading config file \"{path}\": {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        raise ConfigError(f'error loading config file "{path}": {first}') from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f'error loading config file "{path}": not a kubeconfig (expected a mapping)')
+    return data
+
+
+def _resolve_paths(kind: str, entry: dict, base: Path) -> dict:
+    entry = dict(entry)
+    for key in _PATH_FIELDS.get(kind, ()):
+        value = entry.get(key)
+        if value and not os.path.isabs(os.path.expanduser(value)):
+            entry[key] = str(base / value)
+        elif value:
+            entry[key] = os.path.expanduser(value)
+    if kind == "users" and isinstance(entry.get("exec"), dict):
+        command = entry["exec"].get("command", "")
+        # client-go resolves a relative exec command that contains a path separator against the file
+        if command and os.sep in command and not os.path.isabs(command):
+            entry["exec"] = dict(entry["exec"], command=str(base / command))
+    return entry
+
+
+def merge(documents: list) -> KubeConfig:
+    """Merge parsed kubeconfig documents, given as (path, dict) pairs in precedence order."""
+    config = KubeConfig()
+    for path, doc in documents:
+        config.files.append(str(path))
+        base = Path(path).resolve().parent
+        for kind, key in (("clusters", "cluster"), ("users", "user"), ("contexts", "context")):
+            target = getattr(config, kind)
+            for item in doc.get(kind) or []:
+                if not isinstance(item, dict) or not item.get("name"):
+                    raise ConfigError(f'error loading config file "{path}": {kind} entry without a name')
+                if item["name"] not in target:
+                    target[item["name"]] = _resolve_paths(kind, item.get(key) or {}, base)
+        if not config.current_context and doc.get("current-context"):
+            config.current_context = doc["current-context"]
+    return config
+
+
+def load(explicit: str | None = None) -> KubeConfig:
+    """Load and merge the kubeconfig kubectl would use; fall back to in-cluster config."""
+    paths = kubeconfig_paths(explicit)
+    if paths:
+        return merge([(p, _read_yaml(p)) for p in paths])
+    in_cluster = _in_cluster_config()
+    if in_cluster:
+        return in_cluster
+    raise ConfigError(
+        "no configuration has been provided: set --kubeconfig or $KUBECONFIG, create ~/.kube/config, "
+        "or read a file with -f"
+    )
+
+
+def _in_cluster_config() -> KubeConfig | None:
+    host, port = os.environ.get("KUBERNETES_SERVICE_HOST"), os.environ.get("KUBERNETES_SERVICE_PORT")
+    token_file = Path(IN_CLUSTER_DIR, "token")
+    if not (host and port and token_file.is_file()):
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    namespace_file = Path(IN_CLUSTER_DIR, "namespace")
+    namespace = namespace_file.read_text().strip() if namespace_file.is_file() else "default"
+    config = KubeConfig(current_context=IN_CLUSTER_CONTEXT)
+    config.clusters[IN_CLUSTER_CONTEXT] = {
+        "server": f"https://{host}:{port}",
+        "certificate-authority": str(Path(IN_CLUSTER_DIR, "ca.crt")),
+    }
+    config.users[IN_CLUSTER_CONTEXT] = {"tokenFile": str(token_file)}
+    config.contexts[IN_CLUSTER_CONTEXT] = {
+        "cluster": IN_CLUSTER_CONTEXT,
+        "user": IN_CLUSTER_CONTEXT,
+        "namespace": namespace,
+    }
+    return config
+
+
+def select_contexts(config: KubeConfig, requested: list, all_contexts: bool = False) -> list:
+    """Context names to query: ``--all-contexts``, else each ``--context`` (repeatable, comma lists), else
+    the current context. Unknown names are an error, as in kubectl."""
+    if all_contexts:
+        if not config.contexts:
+            raise ConfigError("the kubeconfig defines no contexts")
+        return list(config.contexts)
+    names = []
+    for value in requested or []:
+        for name in value.split(","):
+            name = name.strip()
+            if name and name not in names:
+                names.append(name)
+    if not names:
+        if not config.current_context:
+            # kubectl can still work with --server alone; we need a name for it
+            return [""]
+        names = [config.current_context]
+    for name in names:
+        if name not in config.contexts:
+            raise ConfigError(f'context "{name}" does not exist')
+    return names
+
+
+def _b64(value: str, what: str, context: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=False)
+    except (ValueError, TypeError):
+        raise ConfigError(f'context "{context}": {what} is not valid base64') from None
+
+
+def _read_token_file(path: str, context: str) -> str:
+    try:
+        return Path(path).read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f'context "{context}": cannot read token file {path}: {exc.strerror}') from None
+
+
+def connection_for(config: KubeConfig, context: str, overrides: Overrides = Overrides()) -> Connection:
+    """Build the connection of one context, applying kubectl's flag overrides."""
+    ctx = config.contexts.get(context, {}) if context else {}
+    cluster_name = overrides.cluster or ctx.get("cluster", "")
+    user_name = overrides.user or ctx.get("user", "")
+    if overrides.cluster and overrides.cluster not in config.clusters:
+        raise ConfigError(f'cluster "{overrides.cluster}" does not exist')
+    if overrides.user and overrides.user not in config.users:
+        raise ConfigError(f'user "{overrides.user}" does not exist')
+    cluster = dict(config.clusters.get(cluster_name) or {})
+    user = dict(config.users.get(user_name) or {})
+
+    server = overrides.server or cluster.get("server")
+    if not server:
+        where = f'context "{context}"' if context else "the kubeconfig"
+        raise ConfigError(
+            f"invalid configuration: no server found for {where} (cluster \"{cluster_name}\")"
+        )
+    if "://" not in server:
+        server = "https://" + server
+    conn = Connection(
+        context=context,
+        server=server.rstrip("/"),
+        namespace=overrides.namespace or ctx.get("namespace") or "default",
+        insecure=bool(cluster.get("insecure-skip-tls-verify", False)),
+        tls_server_name=cluster.get("tls-server-name"),
+        proxy_url=cluster.get("proxy-url"),
+        timeout=overrides.request_timeout,
+    )
+    if cluster.get("certificate-authority-data"):
+        conn.ca_data = _b64(cluster["certificate-authority-data"], "certificate-authority-data", context)
+    elif cluster.get("certificate-authority"):
+        conn.ca_file = cluster["certificate-authority"]
+
+    if "exec" in user or "auth-provider" in user:
+        _official_credentials(config, context, user_name, conn)
+    else:
+        _static_credentials(user, conn)
+
+    _apply_overrides(conn, overrides)
+    return conn
+
+
+def _static_credentials(user: dict, conn: Connection) -> None:
+    """Certificates, keys and tokens written in the kubeconfig (the official loader's order: a token wins
+    over a token file, and basic auth is used only when there is no token)."""
+    if user.get("client-certificate-data"):
+        conn.cert_data = _b64(user["client-certificate-data"], "client-certificate-data", conn.context)
+    elif user.get("client-certificate"):
+        conn.cert_file = user["client-certificate"]
+    if user.get("client-key-data"):
+        conn.key_data = _b64(user["client-key-data"], "client-key-data", conn.context)
+    elif user.get("client-key"):
+        conn.key_file = user["client-key"]
+    if user.get("token"):
+        conn.token = user["token"]
+    elif user.get("tokenFile"):
+        conn.token = _read_token_file(user["tokenFile"], conn.context)
+    elif user.get("username") and user.get("password"):
+        conn.basic_auth = base64.b64encode(f"{user['username']}:{user['password']}".encode()).decode()
+    if user.get("as"):
+        conn.impersonate = user["as"]
+    if user.get("as-groups"):
+        conn.impersonate_groups = tuple(user["as-groups"])
+    if user.get("as-uid"):
+        conn.impersonate_uid = user["as-uid"]
+
+
+def _official_credentials(config: KubeConfig, context: str, user_name: str, conn: Connection) -> None:
+    """Run the kubernetes package's loader for exec plugins and auth providers (slow import, rare path)."""
+    try:
+        from kubernetes.client import Configuration
+        from kubernetes.config.config_exception import ConfigException
+        from kubernetes.config.kube_config import KubeConfigLoader
+    except ImportError as exc:  # pragma: no cover - kubernetes is a hard dependency
+        raise ConfigError(f"exec/auth-provider credentials need the kubernetes package: {exc}") from None
+    doc = config.as_dict()
+    # the loader reads the user of the active context; make sure it is the overridden one
+    doc["contexts"] = [
+        {"name": context, "context": dict(config.contexts.get(context, {}), user=user_name)}
+    ]
+    target = Configuration()
+    try:
+        KubeConfigLoader(config_dict=doc, active_context=context).load_and_set(target)
+    except ConfigException as exc:
+        raise ConfigError(f'context "{context}": {exc}') from None
+    except Exception as exc:  # exec plugins fail in many ways; never show their output's secrets
+        raise ConfigError(f'context "{context}": getting credentials failed: {type(exc).__name__}') from None
+    authorization = (target.api_key or {}).get("authorization", "")
+    if authorization.startswith("Bearer "):
+        conn.token = authorization[len("Bearer "):]
+    elif authorization.startswith("Basic "):
+        conn.basic_auth = authorization[len("Basic "):]
+    conn.cert_file = target.cert_file or conn.cert_file
+    conn.key_file = target.key_file or conn.key_file
+
+
+def _apply_overrides(conn: Connection, o: Overrides) -> None:
+    if o.certificate_authority:
+        conn.ca_file, conn.ca_data = o.certificate_authority, None
+    if o.client_certificate:
+        conn.cert_file, conn.cert_data = o.client_certificate, None
+    if o.client_key:
+        conn.key_file, conn.key_data = o.client_key, None
+    if o.token:
+        conn.token, conn.basic_auth = o.token, None
+    if o.insecure_skip_tls_verify is not None:
+        conn.insecure = o.insecure_skip_tls_verify
+        if conn.insecure and not o.certificate_authority:
+            # like kubectl, the flag drops the kubeconfig's CA instead of conflicting with it
+            conn.ca_file = conn.ca_data = None
+    if o.tls_server_name:
+        conn.tls_server_name = o.tls_server_name
+    if o.impersonate:
+        conn.impersonate = o.impersonate
+    if o.impersonate_groups:
+        conn.impersonate_groups = tuple(o.impersonate_groups)
+    if o.impersonate_uid:
+        conn.impersonate_uid = o.impersonate_uid
+    if conn.insecure and (conn.ca_file or conn.ca_data):
+        raise ConfigError("specifying a root certificates file with the insecure flag is not allowed")
+
+
+def server_only_connection(overrides: Overrides) -> Connection:
+    """A connection made from flags alone (``--server`` with no kubeconfig)."""
+    server = overrides.server if "://" in overrides.server else "https://" + overrides.server
+    conn = Connection(context="", server=server.rstrip("/"),
+                      namespace=overrides.namespace or "default", timeout=overrides.request_timeout)
+    _apply_overrides(conn, overrides)
+    return conn

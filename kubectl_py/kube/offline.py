@@ -1,0 +1,140 @@
+"""Offline input (``-f FILE|DIR|-``): answer from ``kubectl get -o json|yaml`` output or a
+``kubectl cluster-info dump --output-directory`` folder, with the same read interface as a Cluster."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..errors import KubectlPyError, NotFound, UsageError
+from . import selectors
+from .builtin_resources import offline_discovery
+from .cluster import not_found_message
+from .discovery import ResourceInfo
+
+_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+class NotInDump(KubectlPyError):
+    """The dump holds no object of the type asked for, so nothing can be said about it."""
+
+    reason = "notInDump"
+
+
+class Dump:
+    """Objects read from files; ``name`` stands in for a context name."""
+
+    def __init__(self, objects: list, name: str = "", namespace: str = "default"):
+        self.objects = objects
+        self.name = name
+        self.namespace = namespace
+        self._discovery = offline_discovery(objects)
+        self._kinds = {(_group(o), o.get("kind")) for o in objects}
+
+    def close(self) -> None:
+        pass
+
+    def discovery(self):
+        return self._discovery
+
+    def resolve(self, type_name: str) -> ResourceInfo:
+        return self._discovery.resolve(type_name)
+
+    def category(self, name: str) -> list:
+        return self._discovery.category(name)
+
+    def holds(self, info: ResourceInfo) -> bool:
+        return (info.group, info.kind) in self._kinds
+
+    def list(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
+             field_selector: str | None = None) -> list:
+        if not self.holds(info):
+            raise NotInDump(f"the input files hold no {info.qualified}")
+        items = [
+            o for o in self.objects
+            if o.get("kind") == info.kind and _group(o) == info.group
+            and (not namespace or not info.namespaced or (o.get("metadata") or {}).get("namespace") == namespace)
+        ]
+        return selectors.filter_items(items, label_selector, field_selector)
+
+    def list_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
+                   field_selector: str | None = None):
+        yield self.list(info, namespace, label_selector, field_selector)
+
+    def get(self, info: ResourceInfo, name: str, namespace: str | None = None) -> dict:
+        for obj in self.list(info, namespace) if self.holds(info) else ():
+            if (obj.get("metadata") or {}).get("name") == name:
+                return obj
+        raise NotFound(not_found_message(info, name), 404)
+
+
+def _group(obj: dict) -> str:
+    api_version = obj.get("apiVersion") or ""
+    return api_version.rpartition("/")[0]
+
+
+def load_dump(paths: list, namespace: str = "default") -> Dump:
+    """Read every file given (``-`` is stdin; folders are walked), flattening Lists."""
+    objects = []
+    for path in paths:
+        if path == "-":
+            objects.extend(_parse(sys.stdin.read(), "<stdin>"))
+            continue
+        root = Path(path)
+        if root.is_dir():
+            files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in _SUFFIXES)
+        elif root.is_file():
+            files = [root]
+        else:
+            raise UsageError(f'the path "{path}" does not exist')
+        for file in files:
+            objects.extend(_parse(file.read_text(encoding="utf-8"), str(file)))
+    return Dump(objects, name="", namespace=namespace)
+
+
+def _parse(text: str, where: str) -> list:
+    text = text.strip()
+    if not text:
+        return []
+    docs = None
+    if text[0] in "{[":
+        try:
+            docs = [json.loads(text)]
+        except ValueError:
+            docs = None
+    if docs is None:
+        import yaml
+
+        try:
+            docs = [d for d in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
+        except yaml.YAMLError as exc:
+            raise UsageError(f"error parsing {where}: {str(exc).splitlines()[0]}") from None
+    out = []
+    for doc in docs:
+        out.extend(_flatten(doc, where))
+    return out
+
+
+def _flatten(doc, where: str) -> list:
+    if doc is None:
+        return []
+    if isinstance(doc, list):
+        return [o for d in doc for o in _flatten(d, where)]
+    if not isinstance(doc, dict):
+        raise UsageError(f"error parsing {where}: expected Kubernetes objects")
+    kind = doc.get("kind") or ""
+    if "items" in doc and (kind.endswith("List") or not kind):
+        # typed lists (PodList, from cluster-info dump) may leave out each item's kind
+        item_kind = kind[: -len("List")] if kind not in ("List", "") else ""
+        version = doc.get("apiVersion") or "v1"
+        items = []
+        for item in doc.get("items") or []:
+            if isinstance(item, dict):
+                if item_kind and not item.get("kind"):
+                    item = dict(item, kind=item_kind, apiVersion=version)
+                items.extend(_flatten(item, where))
+        return items
+    if not doc.get("kind"):
+        raise UsageError(f"error parsing {where}: object has no kind")
+    return [doc]

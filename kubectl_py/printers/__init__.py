@@ -1,0 +1,51 @@
+"""Output formats: ``-o`` is parsed once here; each format is one small module.
+
+Data reaches the printers as plain dicts; only printers (and the describe text renderer) write to a stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import UsageError
+
+# every -o value a plugin may offer; each plugin passes the subset it supports
+TEMPLATE_FORMATS = ("jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file", "jsonpath-ng")
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str  # "" is the default table
+    argument: str = ""  # the template, for jsonpath= and custom-columns=
+
+    @property
+    def structured(self) -> bool:
+        return self.name in ("json", "yaml")
+
+
+def allowed_help(allowed: tuple) -> str:
+    return "|".join(f"{name}=..." if name in TEMPLATE_FORMATS else name for name in allowed)
+
+
+def parse_output(value: str | None, allowed: tuple) -> OutputFormat:
+    """Parse ``-o``; ``jsonpath-file=`` and ``custom-columns-file=`` are read here."""
+    if not value:
+        return OutputFormat("")
+    name, sep, argument = value.partition("=")
+    if name not in allowed or (name in TEMPLATE_FORMATS) != bool(sep):
+        if name in TEMPLATE_FORMATS and name in allowed:
+            raise UsageError(f"template format specified but no template given")
+        raise UsageError(
+            f'unable to match a printer suitable for the output format "{value}", allowed formats are: '
+            + ",".join(allowed)
+        )
+    if name in ("jsonpath-file", "custom-columns-file"):
+        try:
+            with open(argument, encoding="utf-8") as fh:
+                argument = fh.read()
+        except OSError as exc:
+            raise UsageError(f"error reading template {argument}: {exc.strerror}") from None
+        name = name[: -len("-file")]
+    if name == "jsonpath" and argument.endswith("\n") and value.startswith("jsonpath-file"):
+        argument = argument.rstrip("\n")
+    return OutputFormat(name, argument)

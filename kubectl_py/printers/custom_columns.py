@@ -1,0 +1,53 @@
+"""``-o custom-columns=HEADER:.path,...`` (and the file form: a header line and a path line)."""
+
+from __future__ import annotations
+
+from ..errors import UsageError
+
+
+def parse_spec(spec: str) -> list:
+    """Return (header, template) pairs; a file spec has headers on line 1 and paths on line 2."""
+    lines = [line for line in spec.splitlines() if line.strip()]
+    if len(lines) == 2 and ":" not in lines[0]:
+        headers, paths = lines[0].split(), lines[1].split()
+        if len(headers) != len(paths):
+            raise UsageError(f"number of headers ({len(headers)}) and fields ({len(paths)}) don't match")
+        pairs = list(zip(headers, paths))
+    else:
+        pairs = []
+        for part in spec.split(","):
+            header, sep, path = part.partition(":")
+            if not sep or not header:
+                raise UsageError(f'unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>')
+            pairs.append((header, path))
+    return [(header, relaxed(path)) for header, path in pairs]
+
+
+def relaxed(path: str) -> str:
+    """kubectl's RelaxedJSONPathExpression: ``.a.b``, ``a.b`` and ``{.a.b}`` all mean ``{.a.b}``."""
+    path = path.strip()
+    if path.startswith("{") and path.endswith("}"):
+        return path
+    if not path.startswith("."):
+        path = "." + path
+    return "{" + path + "}"
+
+
+def rows_for(items: list, columns: list) -> list:
+    from .. import jsonpath
+
+    compiled = [jsonpath.compile(template) for _, template in columns]
+    rows = []
+    for item in items:
+        row = []
+        for template in compiled:
+            values = template.values(item)
+            row.append(",".join(_cell(v) for v in values) if values else "<none>")
+        rows.append(row)
+    return rows
+
+
+def _cell(value) -> str:
+    from .. import jsonpath
+
+    return jsonpath.format_value(value)
