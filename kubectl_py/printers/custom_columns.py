@@ -34,20 +34,16 @@ def relaxed(path: str) -> str:
 
 
 def rows_for(items: list, columns: list) -> list:
-    from .. import jsonpath
+    """Each cell: the values a column's path selects, comma-joined as kubectl prints them; ``<none>``
+    when it selects nothing."""
+    from ..jsonpath import evaluate
+    from ..jsonpath.formatting import format_value
 
-    compiled = [jsonpath.compile(template) for _, template in columns]
     rows = []
     for item in items:
         row = []
-        for template in compiled:
-            values = template.values(item)
-            row.append(",".join(_cell(v) for v in values) if values else "<none>")
+        for _, template in columns:
+            values = [v for v in evaluate(template, item) if v is not None]
+            row.append(",".join(format_value(v) for v in values) if values else "<none>")
         rows.append(row)
     return rows
-
-
-def _cell(value) -> str:
-    from .. import jsonpath
-
-    return jsonpath.format_value(value)
