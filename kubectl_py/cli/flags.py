@@ -92,6 +92,6 @@ BOOL_FLAGS = ("--all-contexts", "--insecure-skip-tls-verify", "--all-namespaces"
 def output_option(formats: str, default: str = ""):
     """``-o/--output`` with the plugin's own list of formats in its help."""
     return typer.Option("--output", "-o", help=f"Output format. One of: ({formats}).", rich_help_panel=_OUT)
-ShowEventsOpt = Annotated[str, typer.Option(
+ShowEventsOpt = Annotated[Optional[str], typer.Option(
     "--show-events", help="If true, display events related to the described object.", metavar="true|false",
     rich_help_panel=_OUT)]

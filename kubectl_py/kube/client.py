@@ -176,13 +176,14 @@ class Client:
     def get_json(self, path: str, query: dict | None = None, accept: str = "application/json"):
         return json.loads(self.request(path, query, accept))
 
-    def list_pages(self, path: str, query: dict | None = None, chunk_size: int = 500):
+    def list_pages(self, path: str, query: dict | None = None, chunk_size: int = 500,
+                   accept: str = "application/json"):
         """Yield each page of a list (a dict with items and metadata), following ``continue`` tokens."""
         query = dict(query or {})
         if chunk_size and chunk_size > 0:
             query["limit"] = chunk_size
         while True:
-            page = self.get_json(path, query)
+            page = self.get_json(path, query, accept)
             yield page
             token = (page.get("metadata") or {}).get("continue")
             if not token:

@@ -12,6 +12,8 @@ from .discovery import Discovery, ResourceInfo, discover, resolve
 from .kubeconfig import Connection
 
 DEFAULT_CHUNK_SIZE = 500
+# the server's own table rendering, the one `kubectl get` prints
+TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
 
 
 class Cluster:
@@ -77,6 +79,21 @@ class Cluster:
                 item.setdefault("apiVersion", info.api_version)
                 item.setdefault("kind", info.kind)
             yield items
+
+    def table_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
+                    field_selector: str | None = None, include_object: str = "Metadata"):
+        """Yield the server-rendered Table of a list, page by page (columns as ``kubectl get`` shows)."""
+        query = {"labelSelector": label_selector, "fieldSelector": field_selector,
+                 "includeObject": include_object}
+        yield from self.client.list_pages(info.path(namespace), query, self.chunk_size, TABLE_ACCEPT)
+
+    def table_get(self, info: ResourceInfo, name: str, namespace: str | None = None,
+                  include_object: str = "Metadata") -> dict:
+        try:
+            return self.client.get_json(info.path(namespace, name), {"includeObject": include_object},
+                                        TABLE_ACCEPT)
+        except NotFound:
+            raise NotFound(not_found_message(info, name), 404) from None
 
     def list(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
              field_selector: str | None = None) -> list:

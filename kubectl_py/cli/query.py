@@ -1,0 +1,373 @@
+"""``kubectl py-query``: one query over many kinds, namespaces and contexts, on get data or describe data."""
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from .. import query as engine
+from ..errors import Forbidden, UsageError
+from ..kube.fanout import run_per_context
+from ..printers import allowed_help, name as name_printer, parse_output
+from ..printers.custom_columns import parse_spec, rows_for
+from ..printers.table import format_table
+from . import common
+from .flags import AllNamespacesOpt, FieldSelectorOpt, NoHeadersOpt, SelectorOpt, ShowEventsOpt, output_option
+from .options import ConnectionOptions, connection_flags, parse_bool
+from .runner import main_for
+
+FORMATS = ("wide", "json", "yaml", "name", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file",
+           "jsonpath-ng")
+COUNT_BY = ("context", "kind", "namespace")
+
+
+@connection_flags
+def query(
+    resources: Annotated[str, typer.Argument(
+        help="Resource types: one, a comma list (pods,svc,deploy), a category (all) or a custom resource.",
+        show_default=False)],
+    names: Annotated[Optional[List[str]], typer.Argument(help="Object names (optional).", show_default=False)] = None,
+    output: Annotated[Optional[str], output_option(allowed_help(FORMATS))] = None,
+    no_headers: NoHeadersOpt = False,
+    all_namespaces: AllNamespacesOpt = False,
+    selector: SelectorOpt = None,
+    field_selector: FieldSelectorOpt = None,
+    sort_by: Annotated[Optional[str], typer.Option(
+        "--sort-by", help="Sort every item of every context by this JSONPath (e.g. '{.metadata.name}').")] = None,
+    count: Annotated[bool, typer.Option("--count", help="Print how many objects match, per context and kind.")] = False,
+    by: Annotated[str, typer.Option("--by", help="With --count: group by context, kind or namespace.")] = "kind",
+    describe: Annotated[bool, typer.Option(
+        "--describe", help="Replace each item by its py-describe document (describe-only data: endpoints, "
+        "allocated resources, ...).")] = False,
+    show_events: ShowEventsOpt = "true",
+    *,
+    connection: ConnectionOptions,
+):
+    """Query many kinds, namespaces and contexts at once, with kubectl's output formats.
+
+    Templates see one List of every item of every context, as `kubectl get -o jsonpath` does;
+    each item carries the context it came from as `.context`.
+    """
+    fmt = parse_output(output, FORMATS)
+    if by not in COUNT_BY:
+        raise UsageError(f'invalid --by "{by}": one of {", ".join(COUNT_BY)}')
+    if describe and fmt.name in ("", "wide", "name"):
+        raise UsageError("--describe needs a structured output: -o json, yaml, jsonpath=, jsonpath-ng= or "
+                         "custom-columns=")
+    spec = engine.QuerySpec(
+        resources=engine.split_resources(resources), names=tuple(names or ()),
+        namespace=connection.overrides.namespace, all_namespaces=all_namespaces,
+        label_selector=selector, field_selector=field_selector)
+    if not spec.resources:
+        raise UsageError("you must specify the type of resource to get")
+    if spec.names and len(spec.resources) > 1:
+        raise UsageError("names can only be given with a single resource type")
+    sources = common.open_sources(connection)
+    show = parse_bool(show_events, "--show-events")
+    run = _Run(spec, sources, fmt, no_headers, sort_by, describe, show)
+    if count:
+        return run.count(by)
+    if fmt.name in ("", "wide"):
+        return run.table()
+    return run.documents()
+
+
+class _Run:
+    def __init__(self, spec, sources, fmt, no_headers, sort_by, describe, show_events):
+        self.spec, self.sources, self.fmt = spec, sources, fmt
+        self.no_headers, self.describe, self.show_events = no_headers, describe, show_events
+        self.sort_by = _relaxed(sort_by) if sort_by else None
+        self.multi = common.multi(sources)
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def _read(self, transform_for):
+        """Run the query in every context; ``transform_for(source)`` shapes each page there."""
+        spec = self.spec
+
+        def work(source):
+            try:
+                return engine.read_items(source, spec, transform_for(source))
+            except Forbidden as exc:
+                raise _with_namespace_hint(exc, spec) from None
+
+        return run_per_context(self.sources, work)
+
+    def _finish(self, results, printed_any: bool) -> int:
+        code = common.report_failures(results)
+        for result in results:
+            if result.ok:
+                for warning in result.value.warnings:
+                    typer.echo(f'warning: {warning} (context "{result.context}")', err=True)
+                for error in result.value.errors:
+                    typer.echo(error.user_message(), err=True)
+                    code = 1
+        if not printed_any and code == 0 and not self.spec.names:
+            where = " in any namespace" if self.spec.all_namespaces else ""
+            typer.echo(f"No resources found{where}.", err=True)
+        return code
+
+    def _describe_page(self, source):
+        from ..describe import describe_objects
+        from ..describe.base import Settings
+
+        settings = Settings(show_events=self.show_events, chunk_size=getattr(source, "chunk_size", 500))
+
+        def transform(info, items):
+            return describe_objects(source, info, items, settings)
+
+        return transform
+
+    # -- outputs ---------------------------------------------------------------------------------------
+
+    def count(self, by: str) -> int:
+        def counter(source):
+            def transform(info, items):
+                return [(info.kind, (item.get("metadata") or {}).get("namespace", "")) for item in items]
+            return transform
+
+        results = self._read(counter)
+        rows = {}
+        for result in results:
+            for info, pairs in (result.value.sections if result.ok else []):
+                for kind, namespace in pairs:
+                    key = (result.context, {"kind": kind, "namespace": namespace, "context": ""}[by])
+                    rows[key] = rows.get(key, 0) + 1
+                if not pairs and by != "namespace":
+                    rows.setdefault((result.context, info.kind if by == "kind" else ""), 0)
+        records = [{"context": c, by: k, "count": n} if by != "context" else {"context": c, "count": n}
+                   for (c, k), n in rows.items()]
+        if self.fmt.structured or self.fmt.name == "jsonpath":
+            common.print_document(self.fmt, {"apiVersion": "kubectl-py/v1", "kind": "CountList",
+                                             "items": records, "contexts": common.status_records(results)})
+        else:
+            headers = ["CONTEXT"] + ([by.upper()] if by != "context" else []) + ["COUNT"]
+            table = [[r["context"]] + ([r[by]] if by != "context" else []) + [r["count"]] for r in records]
+            common.print_table(headers, table, self.no_headers)
+        return common.report_failures(results)
+
+    def table(self) -> int:
+        """kubectl get's table, as the server renders it, one table per type, across contexts."""
+        wide = self.fmt.name == "wide"
+        include = "Object" if self.sort_by else "Metadata"
+        spec = self.spec
+
+        def work(source):
+            infos, warnings = engine.resolve_types(source, spec)
+            if not infos:
+                raise engine.UnknownResource(spec.resources[0])
+            sections, errors = [], []
+            for info in infos:
+                namespace = engine.namespace_for(source, info, spec)
+                try:
+                    columns, rows = _table_rows(source, info, namespace, spec, include, errors)
+                except Forbidden as exc:
+                    raise _with_namespace_hint(exc, spec) from None
+                sections.append((info, (columns, rows)))
+            return engine.ContextAnswer(sections, warnings, errors)
+
+        results = run_per_context(self.sources, work)
+        by_type = {}
+        for result in results:
+            if not result.ok:
+                continue
+            for info, (columns, rows) in result.value.sections:
+                entry = by_type.setdefault(info.group_kind, [info, columns, []])
+                entry[2].extend((result.context, row) for row in rows)
+        several_types = len(by_type) > 1 or len(spec.resources) > 1
+        blocks = []
+        for info, columns, rows in by_type.values():
+            if not rows:
+                continue
+            if self.sort_by:
+                from ..jsonpath import evaluate
+
+                rows.sort(key=lambda pair: engine.sort_key(evaluate(self.sort_by, pair[1][2])))
+            keep = [i for i, c in enumerate(columns) if wide or c.get("priority", 0) == 0]
+            headers = [columns[i]["name"] for i in keep]
+            namespaced_all = info.namespaced and spec.all_namespaces
+            if namespaced_all:
+                headers = ["NAMESPACE"] + headers
+            if self.multi:
+                headers = ["CONTEXT"] + headers
+            table = []
+            for context, (cells, namespace, _obj) in rows:
+                row = [_cell(cells[i]) for i in keep]
+                if several_types and row:
+                    row[0] = f"{_type_prefix(info)}/{row[0]}"
+                if namespaced_all:
+                    row = [namespace] + row
+                if self.multi:
+                    row = [context] + row
+                table.append(row)
+            blocks.append(format_table(headers, table, self.no_headers))
+        if blocks:
+            typer.echo("\n".join(blocks), nl=False)
+        return self._finish(results, bool(blocks))
+
+    def documents(self) -> int:
+        """json, yaml, name, jsonpath, jsonpath-ng and custom-columns: one List of everything."""
+        fmt = self.fmt
+        split = engine.split_items_range(fmt.argument) if fmt.name == "jsonpath" else None
+        if split:
+            return self._streamed_template(split)
+        describe = self.describe
+
+        def transform_for(source):
+            describe_page = self._describe_page(source) if describe else None
+
+            def transform(info, items):
+                if describe_page:
+                    items = describe_page(info, items)
+                return engine.tag(items, source.name)
+            return transform
+
+        results = self._read(transform_for)
+        items = [item for r in results if r.ok for _, section in r.value.sections for item in section]
+        if self.sort_by:
+            from ..jsonpath import evaluate
+
+            items.sort(key=lambda item: engine.sort_key(evaluate(self.sort_by, item)))
+        if fmt.name == "name":
+            for item in items:
+                line = name_printer.object_name(item)
+                typer.echo(f"{item['context']}\t{line}" if self.multi else line)
+        elif fmt.name == "custom-columns":
+            columns = parse_spec(fmt.argument)
+            rows = rows_for(items, columns)
+            if self.multi:
+                rows = [[item["context"]] + row for item, row in zip(items, rows)]
+            headers = (["CONTEXT"] if self.multi else []) + [h for h, _ in columns]
+            if rows:
+                common.print_table(headers, rows, self.no_headers)
+        elif fmt.name == "jsonpath-ng":
+            typer.echo(_jsonpath_ng(fmt.argument, _as_list(items, results)), nl=False)
+        else:
+            common.print_document(fmt, _as_list(items, results))
+        return self._finish(results, bool(items))
+
+    def _streamed_template(self, split) -> int:
+        """``{range .items[*]}BODY{end}``: BODY is rendered as each page arrives, so memory holds text,
+        not objects, whatever the size of the cluster."""
+        from ..jsonpath import compile as compile_template, evaluate
+
+        pre, body, post = split
+        body_template = compile_template(body)
+        compile_template(self.fmt.argument)  # the whole template must parse, as kubectl checks it first
+        sort_by, describe = self.sort_by, self.describe
+
+        def transform_for(source):
+            describe_page = self._describe_page(source) if describe else None
+
+            def transform(info, items):
+                if describe_page:
+                    items = describe_page(info, items)
+                out = []
+                for item in engine.tag(items, source.name):
+                    text = body_template.render(item)
+                    out.append((engine.sort_key(evaluate(sort_by, item)), text) if sort_by else text)
+                return out
+            return transform
+
+        results = self._read(transform_for)
+        pieces = [p for r in results if r.ok for _, section in r.value.sections for p in section]
+        if sort_by:
+            pieces = [text for _, text in sorted(pieces, key=lambda pair: pair[0])]
+        typer.echo(pre + "".join(pieces) + post, nl=False)
+        return self._finish(results, bool(pieces))
+
+
+def _as_list(items, results) -> dict:
+    return {"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""},
+            "contexts": common.status_records(results)}
+
+
+def _jsonpath_ng(expression: str, document) -> str:
+    """jsonpath-ng's extended syntax (filters with regex and boolean and, len, sorted): one match a line,
+    scalars as text and the rest as JSON."""
+    import json
+
+    from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
+    from jsonpath_ng.ext import parse
+
+    try:
+        matches = parse(expression).find(document)
+    except (JsonPathLexerError, JsonPathParserError, Exception) as exc:
+        from ..errors import BadTemplate
+
+        raise BadTemplate(f"error in jsonpath-ng expression {expression!r}: {exc}") from None
+    lines = []
+    for match in matches:
+        value = match.value
+        lines.append(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _relaxed(expression: str) -> str:
+    from ..printers.custom_columns import relaxed
+
+    return relaxed(expression)
+
+
+def _type_prefix(info) -> str:
+    return f"{info.kind.lower()}.{info.group}" if info.group else info.kind.lower()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "<none>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _with_namespace_hint(exc: Forbidden, spec) -> Forbidden:
+    """A forbidden cluster-wide list says which flag may work instead."""
+    if spec.namespace and not spec.all_namespaces:
+        return exc
+    return Forbidden(f"{exc}; try -n NAMESPACE: listing may be allowed inside one namespace", exc.status)
+
+
+def _table_rows(source, info, namespace, spec, include, errors):
+    """(column definitions, [(cells, namespace, object)]) for one type in one context. Named objects
+    that do not exist go to ``errors``; the others are still shown, as kubectl does."""
+    if not hasattr(source, "table_pages"):
+        return _offline_table(source, info, namespace, spec, errors)
+    if spec.names:
+        pages = []
+        for name in spec.names:
+            try:
+                pages.append(source.table_get(info, name, namespace, include))
+            except engine.NotFound as exc:
+                errors.append(exc)
+    else:
+        pages = source.table_pages(info, namespace, spec.label_selector, spec.field_selector, include)
+    columns, rows = [], []
+    for page in pages:
+        columns = columns or page.get("columnDefinitions") or []
+        for row in page.get("rows") or []:
+            obj = row.get("object") or {}
+            rows.append((row.get("cells") or [], (obj.get("metadata") or {}).get("namespace", ""), obj))
+    return columns, rows
+
+
+def _offline_table(source, info, namespace, spec, errors):
+    """Without a server to render tables: NAME and CREATED from the objects themselves."""
+    if spec.names:
+        objects = []
+        for name in spec.names:
+            try:
+                objects.append(source.get(info, name, namespace))
+            except engine.NotFound as exc:
+                errors.append(exc)
+    else:
+        objects = source.list(info, namespace, spec.label_selector, spec.field_selector)
+    columns = [{"name": "Name", "priority": 0}, {"name": "Created", "priority": 0}]
+    rows = []
+    for obj in objects:
+        meta = obj.get("metadata") or {}
+        rows.append(([meta.get("name", ""), meta.get("creationTimestamp") or "<unknown>"],
+                     meta.get("namespace", ""), obj))
+    return columns, rows
+
+
+main = main_for(query, "py-query")

@@ -1,0 +1,144 @@
+"""py-query's engine: read many types in many contexts, and the pure helpers that shape the result.
+
+Items keep their own fields; the context an item came from is added as a top-level ``context`` key
+(documented in the README), which templates can print with ``{.context}``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import KubectlPyError, NotFound, UnknownResource
+
+CONTEXT_KEY = "context"
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    resources: tuple  # type names as typed, e.g. ("pods", "svc") or ("all",)
+    names: tuple = ()
+    namespace: str | None = None  # None with all_namespaces
+    all_namespaces: bool = False
+    label_selector: str | None = None
+    field_selector: str | None = None
+
+
+def split_resources(argument: str) -> tuple:
+    return tuple(part.strip() for part in argument.split(",") if part.strip())
+
+
+def resolve_types(source, spec: QuerySpec) -> tuple:
+    """(resolved ResourceInfos, warnings for names this context does not know)."""
+    infos, warnings = [], []
+    for name in spec.resources:
+        members = source.category(name) if "." not in name else []
+        if members and not _is_type(source, name):
+            infos.extend(members)
+            continue
+        try:
+            infos.append(source.resolve(name))
+        except UnknownResource as exc:
+            warnings.append(str(exc))
+    unique = []
+    for info in infos:
+        if info not in unique:
+            unique.append(info)
+    return unique, warnings
+
+
+def _is_type(source, name: str) -> bool:
+    return source.discovery().find(name) is not None
+
+
+def namespace_for(source, info, spec: QuerySpec):
+    if not info.namespaced or spec.all_namespaces:
+        return None
+    return spec.namespace or source.namespace
+
+
+@dataclass
+class ContextAnswer:
+    """What one context returned: per type, items (or pages), plus soft warnings and item errors."""
+
+    sections: list  # [(ResourceInfo, items)]
+    warnings: list
+    errors: list  # NotFound for named objects: printed, and the exit code becomes 1
+
+
+def read_items(source, spec: QuerySpec, transform=None) -> ContextAnswer:
+    """Every matching item of every type in one context. ``transform(info, items)`` may replace a page's
+    items (e.g. by rendered text or describe documents) so that pages need not be kept."""
+    infos, warnings = resolve_types(source, spec)
+    if not infos:
+        raise UnknownResource(spec.resources[0]) if len(spec.resources) == 1 else \
+            KubectlPyError("; ".join(warnings))
+    sections, errors = [], []
+    for info in infos:
+        namespace = namespace_for(source, info, spec)
+        collected = []
+        if spec.names:
+            for name in spec.names:
+                try:
+                    page = [source.get(info, name, namespace)]
+                except NotFound as exc:
+                    errors.append(exc)
+                    continue
+                collected.extend(transform(info, page) if transform else page)
+        else:
+            for page in source.list_pages(info, namespace, spec.label_selector, spec.field_selector):
+                collected.extend(transform(info, page) if transform else page)
+        sections.append((info, collected))
+    return ContextAnswer(sections, warnings, errors)
+
+
+def tag(items: list, context: str) -> list:
+    """Shallow copies that say which context they came from (objects' own fields untouched)."""
+    return [dict(item, **{CONTEXT_KEY: context}) for item in items]
+
+
+# -- templates -----------------------------------------------------------------------------------------
+
+_RANGE_ITEMS = re.compile(r"^(?P<pre>[^{]*)\{range \.items\[\*\]\}(?P<body>.*)\{end\}(?P<post>[^{}]*)$", re.S)
+
+
+def split_items_range(template: str):
+    """For a template of the form ``TEXT{range .items[*]}BODY{end}TEXT`` return (pre, body, post), so
+    that BODY can be applied item by item as pages arrive; None when the template is of another form.
+    Inside a range kubectl evaluates paths (even ``$``) relative to the item, so this is exact."""
+    match = _RANGE_ITEMS.match(template)
+    if not match:
+        return None
+    body = match.group("body")
+    if body.count("{range") != body.count("{end}"):
+        return None
+    return match.group("pre"), body, match.group("post")
+
+
+def unquote_text(text: str) -> str:
+    """Plain template text outside actions prints as written."""
+    return text
+
+
+# -- sorting and counting ------------------------------------------------------------------------------
+
+def sort_key(values: list):
+    """Order like kubectl's --sort-by: numbers by value, then strings; missing values first."""
+    if not values:
+        return (0, 0, "")
+    value = values[0]
+    if isinstance(value, bool):
+        return (1, int(value), "")
+    if isinstance(value, (int, float)):
+        return (1, value, "")
+    return (2, 0, str(value))
+
+
+def count_rows(answers: list, by: str) -> list:
+    """Rows of (context, group-key, count) from [(context, [(kind, namespace, n)])]."""
+    totals = {}
+    for context, counts in answers:
+        for kind, namespace, n in counts:
+            key = (context, kind if by in ("context", "kind") else namespace or "")
+            totals[key] = totals.get(key, 0) + n
+    return [(context, key, n) for (context, key), n in totals.items()]
