@@ -4,7 +4,10 @@ from __future__ import annotations
 
 
 def format_table(headers: list, rows: list, no_headers: bool = False) -> str:
+    import tabulate as tabulate_module
     from tabulate import DataRow, TableFormat, tabulate
+
+    tabulate_module.MIN_PADDING = 0  # tabulate widens headed columns by 2; kubectl does not
 
     # kubectl's tabwriter separates columns with three spaces and never right-aligns numbers
     plain = TableFormat(lineabove=None, linebelowheader=None, linebetweenrows=None, linebelow=None,
