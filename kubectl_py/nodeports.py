@@ -75,11 +75,12 @@ def slices_by_service(slices: list) -> dict:
     return grouped
 
 
-def node_port_records(services: list, nodes: list, slices: list | None,
+def node_port_records(services: list, nodes: list | None, slices: list | None,
                       settings: NodePortSettings = NodePortSettings()) -> list:
-    """One record per (Service, node port). ``slices`` None means EndpointSlices could not be read:
-    ready counts are then null and Local-policy services get no URLs."""
-    candidates = usable_nodes(nodes, settings)
+    """One record per (Service, node port). ``nodes`` None means nodes could not be read (a user limited
+    to a namespace): URLs are then null. ``slices`` None means EndpointSlices could not be read: ready
+    counts are then null and Local-policy services get no URLs."""
+    candidates = usable_nodes(nodes or [], settings)
     grouped = slices_by_service(slices) if slices is not None else None
     records = []
     for service in services:
@@ -98,8 +99,9 @@ def node_port_records(services: list, nodes: list, slices: list | None,
             node_port = port.get("nodePort")
             if not node_port:
                 continue
-            urls = [host_port(address, node_port)
-                    for node in nodes_for_service for address in node_addresses(node, settings)]
+            urls = None if nodes is None else [
+                host_port(address, node_port)
+                for node in nodes_for_service for address in node_addresses(node, settings)]
             records.append({
                 "namespace": meta.get("namespace", ""),
                 "name": meta.get("name", ""),

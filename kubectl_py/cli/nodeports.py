@@ -6,6 +6,7 @@ import typer
 
 from .. import nodeports as logic
 from ..errors import ApiError, UsageError
+from ..kube.offline import NotInDump
 from ..kube.fanout import run_per_context
 from ..printers import allowed_help, parse_output
 from ..printers.custom_columns import parse_spec, rows_for
@@ -46,14 +47,19 @@ def nodeports(
     sources = common.open_sources(connection)
     warnings = []
 
+    def optional_list(source, type_name, scope, what):
+        """Nodes and EndpointSlices refine the answer; without them (forbidden) it is still useful."""
+        try:
+            return source.list(source.resolve(type_name), scope)
+        except (ApiError, NotInDump) as exc:
+            warnings.append(f'warning: cannot read {what}, {exc} (context "{source.name}")')
+            return None
+
     def collect(source):
         services = source.list(source.resolve("services"), namespace, selector)
-        nodes = source.list(source.resolve("nodes"))
-        try:
-            slices = source.list(source.resolve("endpointslices.discovery.k8s.io"), namespace)
-        except ApiError as exc:  # e.g. forbidden: counts and Local-policy URLs are then unknown
-            warnings.append(f'warning: cannot read EndpointSlices: {exc} (context "{source.name}")')
-            slices = None
+        nodes = optional_list(source, "nodes", None, "nodes: URLS are unknown")
+        slices = optional_list(source, "endpointslices.discovery.k8s.io", namespace,
+                               "EndpointSlices: ready endpoints are unknown")
         return logic.node_port_records(services, nodes, slices, settings)
 
     results = run_per_context(sources, collect)
@@ -80,15 +86,16 @@ def _print(fmt, records, results, no_headers, with_context):
     headers = HEADERS + (WIDE_HEADERS if fmt.name == "wide" else [])
     rows = []
     for r in records:
-        row = [r["namespace"], r["name"], r["type"], r["port"], r["nodePort"], r["protocol"],
-               ",".join(r["urls"]) or "<none>"]
+        urls = "<unknown>" if r["urls"] is None else ",".join(r["urls"]) or "<none>"
+        row = [r["namespace"], r["name"], r["type"], r["port"], r["nodePort"], r["protocol"], urls]
         if fmt.name == "wide":
             selector = ",".join(f"{k}={v}" for k, v in sorted(r["selector"].items())) or "<none>"
             ready = "<unknown>" if r["readyEndpoints"] is None else r["readyEndpoints"]
             row += [r["targetPort"], selector, r["externalTrafficPolicy"], ready]
         rows.append(([r["context"]] if with_context else []) + row)
-    if not rows and all(r.ok for r in results):
-        typer.echo("No resources found", err=True)
+    if not rows:
+        if all(r.ok for r in results):
+            typer.echo("No resources found", err=True)
         return
     common.print_table((["CONTEXT"] if with_context else []) + headers, rows, no_headers)
 

@@ -5,7 +5,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from .. import query as engine
-from ..errors import Forbidden, UsageError
+from ..errors import UsageError
 from ..kube.fanout import run_per_context
 from ..printers import allowed_help, name as name_printer, parse_output
 from ..printers.custom_columns import parse_spec, rows_for
@@ -84,13 +84,7 @@ class _Run:
         """Run the query in every context; ``transform_for(source)`` shapes each page there."""
         spec = self.spec
 
-        def work(source):
-            try:
-                return engine.read_items(source, spec, transform_for(source))
-            except Forbidden as exc:
-                raise _with_namespace_hint(exc, spec) from None
-
-        return run_per_context(self.sources, work)
+        return run_per_context(self.sources, lambda source: engine.read_items(source, spec, transform_for(source)))
 
     def _finish(self, results, printed_any: bool) -> int:
         code = common.report_failures(results)
@@ -158,11 +152,7 @@ class _Run:
             sections, errors = [], []
             for info in infos:
                 namespace = engine.namespace_for(source, info, spec)
-                try:
-                    columns, rows = _table_rows(source, info, namespace, spec, include, errors)
-                except Forbidden as exc:
-                    raise _with_namespace_hint(exc, spec) from None
-                sections.append((info, (columns, rows)))
+                sections.append((info, _table_rows(source, info, namespace, spec, include, errors)))
             return engine.ContextAnswer(sections, warnings, errors)
 
         results = run_per_context(self.sources, work)
@@ -318,13 +308,6 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _with_namespace_hint(exc: Forbidden, spec) -> Forbidden:
-    """A forbidden cluster-wide list says which flag may work instead."""
-    if spec.namespace and not spec.all_namespaces:
-        return exc
-    return Forbidden(f"{exc}; try -n NAMESPACE: listing may be allowed inside one namespace", exc.status)
 
 
 def _table_rows(source, info, namespace, spec, include, errors):

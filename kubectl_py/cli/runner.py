@@ -44,11 +44,11 @@ def run_plugin(command, prog_name: str, argv: list | None = None) -> int:
         return code if isinstance(code, int) else 0
     except KubectlPyError as exc:
         return _fail(exc.user_message(), exc.exit_code)
-    except (click_errors.Exit, typer.Exit) as exc:
+    except typer.Exit as exc:
         return exc.exit_code
     except click_errors.ClickException as exc:
         return _fail("error: " + exc.format_message(), 1)
-    except click_errors.Abort:
+    except typer.Abort:
         return 130
     except KeyboardInterrupt:
         return 130

@@ -6,7 +6,9 @@ offline :class:`~kubectl_py.kube.offline.Dump` offers the same methods over file
 
 from __future__ import annotations
 
-from ..errors import NotFound
+from contextlib import contextmanager
+
+from ..errors import Forbidden, NotFound
 from .client import Client
 from .discovery import Discovery, ResourceInfo, discover, resolve
 from .kubeconfig import Connection
@@ -73,19 +75,21 @@ class Cluster:
                    field_selector: str | None = None):
         """Yield lists of items page by page; each item gets its kind and apiVersion, as kubectl's."""
         query = {"labelSelector": label_selector, "fieldSelector": field_selector}
-        for page in self.client.list_pages(info.path(namespace), query, self.chunk_size):
-            items = page.get("items") or []
-            for item in items:
-                item.setdefault("apiVersion", info.api_version)
-                item.setdefault("kind", info.kind)
-            yield items
+        with namespace_hint(info, namespace):
+            for page in self.client.list_pages(info.path(namespace), query, self.chunk_size):
+                items = page.get("items") or []
+                for item in items:
+                    item.setdefault("apiVersion", info.api_version)
+                    item.setdefault("kind", info.kind)
+                yield items
 
     def table_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
                     field_selector: str | None = None, include_object: str = "Metadata"):
         """Yield the server-rendered Table of a list, page by page (columns as ``kubectl get`` shows)."""
         query = {"labelSelector": label_selector, "fieldSelector": field_selector,
                  "includeObject": include_object}
-        yield from self.client.list_pages(info.path(namespace), query, self.chunk_size, TABLE_ACCEPT)
+        with namespace_hint(info, namespace):
+            yield from self.client.list_pages(info.path(namespace), query, self.chunk_size, TABLE_ACCEPT)
 
     def table_get(self, info: ResourceInfo, name: str, namespace: str | None = None,
                   include_object: str = "Metadata") -> dict:
@@ -110,6 +114,18 @@ class Cluster:
         obj.setdefault("apiVersion", info.api_version)
         obj.setdefault("kind", info.kind)
         return obj
+
+
+@contextmanager
+def namespace_hint(info: ResourceInfo, namespace: str | None):
+    """A forbidden list across all namespaces says which flag may work instead."""
+    try:
+        yield
+    except Forbidden as exc:
+        if namespace or not info.namespaced:
+            raise
+        raise Forbidden(f"{exc}; try -n NAMESPACE: listing may be allowed inside one namespace",
+                        exc.status) from None
 
 
 def not_found_message(info: ResourceInfo, name: str) -> str:

@@ -1,0 +1,141 @@
+"""HorizontalPodAutoscaler (kubectl ``HorizontalPodAutoscalerDescriber``).
+
+kubectl reads ``autoscaling/v2`` first and falls back to ``autoscaling/v1``; current metric values come
+from the HPA's own status (``.status.currentMetrics[i]`` matched by index to ``.spec.metrics[i]``), never
+from the metrics API.
+"""
+
+from __future__ import annotations
+
+from .base import Describer
+from .workloads import _common, _events_of, _meta, _with_events, quantity
+
+V2 = "autoscaling/v2"
+_SOURCE_KEYS = {
+    "External": "external",
+    "Pods": "pods",
+    "Object": "object",
+    "Resource": "resource",
+    "ContainerResource": "containerResource",
+}
+
+
+def _gather(objects: list, joins) -> list:
+    """Objects already read as autoscaling/v2 are used as they are; others are read again as v2 when the
+    server serves it, and kept as v1 otherwise."""
+    extra = []
+    for obj in objects:
+        if obj.get("apiVersion") == V2:
+            extra.append({})
+            continue
+        meta = _meta(obj)
+        v2 = joins.get("horizontalpodautoscalers.v2.autoscaling", meta.get("name", ""), meta.get("namespace"),
+                       what="horizontalpodautoscalers.v2.autoscaling")
+        extra.append({"v2": v2} if v2 else {})
+    return _with_events(objects, joins, "HorizontalPodAutoscaler", extra)
+
+
+def _value(raw: dict | None) -> dict | None:
+    if raw is None:
+        return None
+    return {
+        "value": None if raw.get("value") is None else quantity(raw["value"]),
+        "averageValue": None if raw.get("averageValue") is None else quantity(raw["averageValue"]),
+        "averageUtilization": raw.get("averageUtilization"),
+    }
+
+
+def _metric(spec_metric: dict, status_metric: dict | None) -> dict:
+    kind = spec_metric.get("type", "")
+    key = _SOURCE_KEYS.get(kind)
+    source = (spec_metric.get(key) if key else None) or {}
+    out = {"type": kind}
+    if kind in ("Resource", "ContainerResource"):
+        out["name"] = source.get("name", "")
+        if kind == "ContainerResource":
+            out["container"] = source.get("container", "")
+    elif key:
+        out["name"] = (source.get("metric") or {}).get("name", "")
+        selector = (source.get("metric") or {}).get("selector")
+        if selector:
+            out["selector"] = selector
+    if kind == "Object":
+        described = source.get("describedObject") or {}
+        out["describedObject"] = {
+            "kind": described.get("kind", ""),
+            "name": described.get("name", ""),
+            "apiVersion": described.get("apiVersion", ""),
+        }
+    if key:
+        target = source.get("target") or {}
+        out["target"] = dict(_value(target), type=target.get("type", ""))
+        current_source = (status_metric or {}).get(key)
+        out["current"] = None if current_source is None else _value(current_source.get("current") or {})
+    return out
+
+
+def _rules(rules: dict | None) -> dict | None:
+    if rules is None:
+        return None
+    return {
+        "stabilizationWindowSeconds": rules.get("stabilizationWindowSeconds"),
+        "selectPolicy": rules.get("selectPolicy"),
+        "policies": [
+            {"type": p.get("type", ""), "value": p.get("value", 0), "periodSeconds": p.get("periodSeconds", 0)}
+            for p in rules.get("policies") or []
+        ],
+    }
+
+
+def build(obj: dict, gathered: dict) -> dict:
+    hpa = gathered.get("v2") or obj
+    spec, status = hpa.get("spec") or {}, hpa.get("status") or {}
+    target = spec.get("scaleTargetRef") or {}
+    doc = {
+        "describedVersion": hpa.get("apiVersion", ""),
+        **_common(hpa),
+        "creationTimestamp": _meta(hpa).get("creationTimestamp"),
+        "reference": {
+            "kind": target.get("kind", ""),
+            "name": target.get("name", ""),
+            "apiVersion": target.get("apiVersion", ""),
+        },
+    }
+    if hpa.get("apiVersion") == "autoscaling/v1":
+        doc["targetCPUUtilizationPercentage"] = spec.get("targetCPUUtilizationPercentage")
+        doc["currentCPUUtilizationPercentage"] = status.get("currentCPUUtilizationPercentage")
+    else:
+        current = status.get("currentMetrics") or []
+        doc["metrics"] = [
+            _metric(m, current[i] if i < len(current) else None) for i, m in enumerate(spec.get("metrics") or [])
+        ]
+    doc["minReplicas"] = spec.get("minReplicas")
+    doc["maxReplicas"] = spec.get("maxReplicas", 0)
+    if "metrics" in doc:
+        behavior = spec.get("behavior")
+        doc["behavior"] = None if behavior is None else {
+            "scaleUp": _rules(behavior.get("scaleUp")),
+            "scaleDown": _rules(behavior.get("scaleDown")),
+        }
+    doc["replicas"] = {"current": status.get("currentReplicas", 0), "desired": status.get("desiredReplicas", 0)}
+    doc["conditions"] = [
+        {
+            "type": c.get("type", ""),
+            "status": c.get("status", ""),
+            "reason": c.get("reason", ""),
+            "message": c.get("message", ""),
+            "lastTransitionTime": c.get("lastTransitionTime"),
+        }
+        for c in status.get("conditions") or []
+    ] if "metrics" in doc else []
+    doc.update(_events_of(gathered))
+    return doc
+
+
+def _render(doc: dict, writer, now=None) -> None:
+    from .text import autoscaling as text
+
+    text.render_hpa(doc, writer, now)
+
+
+HPA = Describer(_gather, build, _render)

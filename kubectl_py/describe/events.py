@@ -1,0 +1,102 @@
+"""Events for described objects (kubectl ``searchEvents``, spec section 4.1), as records.
+
+``gather`` returns, per object, the raw core/v1 Events that kubectl would show (or None when the list
+could not be read: the join recorded a warning); ``build`` turns them into document records. Events
+stay in the order the API returned them; the text renderer sorts them like kubectl.
+"""
+
+from __future__ import annotations
+
+EVENTS = "events"
+_FROM_OBJECT = object()
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
+
+
+def field_selector(name: str, namespace: str, kind: str | None, uid: str | None) -> str:
+    """client-go ``GetFieldSelector``: name and namespace always, kind and uid when known (sorted keys)."""
+    fields = {"involvedObject.name": name, "involvedObject.namespace": namespace or ""}
+    if kind:
+        fields["involvedObject.kind"] = kind
+    if uid:
+        fields["involvedObject.uid"] = uid
+    return ",".join(f"{k}={_escape(v)}" for k, v in sorted(fields.items()))
+
+
+def _escape(value: str) -> str:
+    """apimachinery ``fields.EscapeValue``."""
+    return value.replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\=")
+
+
+def search(joins, name: str, namespace: str | None, kind: str | None, uid: str | None):
+    """One ``searchEvents``: the raw events, or None when they could not be listed."""
+    return joins.list(EVENTS, namespace or None, field_selector=field_selector(name, namespace or "", kind, uid),
+                      what="events")
+
+
+def gather(objects: list, joins, kind=_FROM_OBJECT) -> list:
+    """Per object: its raw events (or None). ``kind`` defaults to each object's own kind; pass ``""`` to
+    leave the kind out of the selector (as kubectl does for pods)."""
+    out = []
+    for obj in objects:
+        meta = obj.get("metadata") or {}
+        obj_kind = obj.get("kind") if kind is _FROM_OBJECT else kind
+        out.append(search(joins, meta.get("name") or "", meta.get("namespace") or "", obj_kind, meta.get("uid")))
+    return out
+
+
+def gather_pods(objects: list, joins) -> list:
+    """Pods: no kind in the selector; a mirror pod's events are found by the static pod's UID."""
+    out = []
+    for obj in objects:
+        meta = obj.get("metadata") or {}
+        uid = meta.get("uid")
+        mirror = (meta.get("annotations") or {}).get(MIRROR_ANNOTATION)
+        if mirror:
+            uid = mirror
+        out.append(search(joins, meta.get("name") or "", meta.get("namespace") or "", "", uid))
+    return out
+
+
+def gather_nodes(objects: list, joins) -> list:
+    """Nodes: two searches appended (UID = the node's UID, then UID = the node's name)."""
+    out = []
+    for obj in objects:
+        meta = obj.get("metadata") or {}
+        name = meta.get("name") or ""
+        first = search(joins, name, "", "Node", meta.get("uid"))
+        second = search(joins, name, "", "Node", name)
+        if first is None and second is None:
+            out.append(None)
+        else:
+            out.append((first or []) + (second or []))
+    return out
+
+
+def record(event: dict) -> dict:
+    """One event as a document record."""
+    source = event.get("source") or {}
+    series = event.get("series")
+    involved = event.get("involvedObject") or {}
+    return {
+        "type": event.get("type") or "",
+        "reason": event.get("reason") or "",
+        "message": (event.get("message") or "").strip(),
+        "from": source.get("component") or event.get("reportingComponent") or event.get("reportingController") or "",
+        "count": event.get("count") or 0,
+        "firstTimestamp": event.get("firstTimestamp") or None,
+        "lastTimestamp": event.get("lastTimestamp") or None,
+        "eventTime": event.get("eventTime") or None,
+        "series": {"count": series.get("count") or 0, "lastObservedTime": series.get("lastObservedTime") or None}
+        if series else None,
+        "fieldPath": involved.get("fieldPath") or None,
+    }
+
+
+def build(raw: list | None) -> list | None:
+    """Records for a gathered list; None stays None (the events could not be read)."""
+    if raw is None:
+        return None
+    return [record(e) for e in raw]
+
+
+event_records = build

@@ -1,0 +1,45 @@
+"""The generic describer (kubectl ``genericDescriber``, spec section 2): every kind without a dedicated
+describer, custom resources included. The document keeps the object's own fields under ``content``
+(minus managed fields and the metadata printed above them) plus events."""
+
+from __future__ import annotations
+
+import copy
+
+from . import events
+from .base import Describer
+
+SKIPPED_METADATA = ("managedFields", "name", "namespace", "labels", "annotations")
+
+
+def gather(objects: list, joins) -> list:
+    if not joins.settings.show_events:
+        return [{} for _ in objects]
+    return [{"events": found} for found in events.gather(objects, joins)]
+
+
+def build(obj: dict, gathered: dict) -> dict:
+    meta = obj.get("metadata") or {}
+    content = copy.deepcopy(obj)
+    if isinstance(content.get("metadata"), dict):
+        for key in SKIPPED_METADATA:
+            content["metadata"].pop(key, None)
+    doc = {
+        "name": meta.get("name") or "",
+        "namespace": meta.get("namespace") or "",
+        "labels": dict(meta.get("labels") or {}),
+        "annotations": dict(meta.get("annotations") or {}),
+        "content": content,
+    }
+    if "events" in gathered:
+        doc["events"] = events.build(gathered["events"])
+    return doc
+
+
+def render(doc: dict, writer, now=None) -> None:
+    from .text import generic as text
+
+    text.render_generic(doc, writer, now)
+
+
+GENERIC = Describer(gather, build, render)

@@ -1,0 +1,62 @@
+"""kubectl's text for ConfigMap, Secret and ServiceAccount documents (kubectl
+``ConfigMapDescriber.Describe``, ``describeSecret``, ``describeServiceAccount``).
+
+Deliberate difference: the ``token`` of a service-account-token Secret prints as ``N bytes`` like
+every other key; kubectl prints the token itself.
+"""
+
+from __future__ import annotations
+
+from .common import write_annotations, write_events, write_labels
+
+_EMPTY_HEADER = " " * len("Image pull secrets:")
+
+
+def _head(w, doc: dict) -> None:
+    w.line(0, f"Name:\t{doc.get('name', '')}")
+    w.line(0, f"Namespace:\t{doc.get('namespace', '')}")
+    write_labels(w, 0, "Labels", doc.get("labels"))
+    write_annotations(w, 0, "Annotations", doc.get("annotations"))
+
+
+def _events(w, doc: dict, now) -> None:
+    if "events" in doc:
+        write_events(w, doc["events"], now)
+
+
+def render_configmap(doc: dict, w, now=None) -> None:
+    _head(w, doc)
+    w.write(0, "\nData\n====\n")
+    data = doc.get("data") or {}
+    for key in sorted(data):
+        w.write(0, f"{key}:\n----\n")
+        w.write(0, f"{data[key]}\n")
+        w.write(0, "\n")
+    w.write(0, "\nBinaryData\n====\n")
+    binary = doc.get("binaryData") or {}
+    for key in sorted(binary):
+        w.write(0, f"{key}: {binary[key]['bytes']} bytes\n")
+    w.write(0, "\n")
+    _events(w, doc, now)
+
+
+def render_secret(doc: dict, w, now=None) -> None:
+    _head(w, doc)
+    w.write(0, f"\nType:\t{doc.get('type') or ''}\n")
+    w.write(0, "\nData\n====\n")
+    data = doc.get("data") or {}
+    for key in sorted(data):
+        w.line(0, f"{key}:\t{data[key]['bytes']} bytes")
+
+
+def render_serviceaccount(doc: dict, w, now=None) -> None:
+    _head(w, doc)
+    names = doc.get("imagePullSecrets") or []
+    if not names:
+        w.line(0, "Image pull secrets:\t<none>")
+    else:
+        prefix = "Image pull secrets:"
+        for name in names:
+            w.line(0, f"{prefix}\t{name}")
+            prefix = _EMPTY_HEADER
+    _events(w, doc, now)

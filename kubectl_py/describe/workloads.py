@@ -1,0 +1,485 @@
+"""Workload controllers: Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob.
+
+Joins (kubectl ``pkg/describe/describe.go``):
+- Deployment: the ReplicaSets it controls (``GetAllReplicaSetsInChunks``), split into the new one and
+  the old ones; events.
+- ReplicaSet, StatefulSet, DaemonSet: the pods they control, counted by phase
+  (``getPodStatusForController``); events.
+- Job, CronJob: events only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import events as _events
+from . import podspec
+from .base import Describer
+from .quantity import record as quantity
+
+POD_TEMPLATE_HASH = "pod-template-hash"
+_API_PREFIX = re.compile(r"^Error from server \([^)]*\): ")
+
+
+# -- shared pieces ---------------------------------------------------------------------------------
+
+def selector_string(selector: dict | None) -> str:
+    """``metav1.LabelSelectorAsSelector(sel).String()``: '' for a nil or empty selector.
+
+    Raises ValueError for an operator kubectl does not know (kubectl prints that error).
+    """
+    if not selector:
+        return ""
+    requirements = []
+    for key, value in (selector.get("matchLabels") or {}).items():
+        requirements.append((key, f"{key}={value}"))
+    for expr in selector.get("matchExpressions") or []:
+        key, op = expr.get("key", ""), expr.get("operator")
+        values = ",".join(sorted(expr.get("values") or []))
+        if op in ("In", "NotIn") and not values:
+            raise ValueError("for 'in', 'notin' operators, values set can't be empty")
+        if op == "In":
+            text = f"{key} in ({values})"
+        elif op == "NotIn":
+            text = f"{key} notin ({values})"
+        elif op == "Exists":
+            text = key
+        elif op == "DoesNotExist":
+            text = f"!{key}"
+        else:
+            raise ValueError(f'"{op}" is not a valid label selector operator')
+        requirements.append((key, text))
+    requirements.sort(key=lambda r: r[0])
+    return ",".join(text for _, text in requirements)
+
+
+def _selector_or_error(selector: dict | None) -> tuple:
+    try:
+        return selector_string(selector), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def controller_of(obj: dict) -> dict | None:
+    """The ownerReference with ``controller: true`` (``metav1.GetControllerOf``)."""
+    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref
+    return None
+
+
+def _controlled_by(obj: dict) -> dict | None:
+    ref = controller_of(obj)
+    if ref is None:
+        return None
+    return {"kind": ref.get("kind", ""), "name": ref.get("name", ""), "apiVersion": ref.get("apiVersion", "")}
+
+
+def _is_controlled_by(child: dict, owner: dict) -> bool:
+    ref = controller_of(child)
+    return ref is not None and ref.get("uid") == (owner.get("metadata") or {}).get("uid")
+
+
+def _meta(obj: dict) -> dict:
+    return obj.get("metadata") or {}
+
+
+def _common(obj: dict) -> dict:
+    meta = _meta(obj)
+    return {"labels": meta.get("labels") or {}, "annotations": meta.get("annotations") or {}}
+
+
+def _conditions(obj: dict) -> list:
+    out = []
+    for c in (obj.get("status") or {}).get("conditions") or []:
+        out.append({
+            "type": c.get("type", ""),
+            "status": c.get("status", ""),
+            "reason": c.get("reason", ""),
+            "message": c.get("message", ""),
+            "lastUpdateTime": c.get("lastUpdateTime"),
+            "lastTransitionTime": c.get("lastTransitionTime"),
+        })
+    return out
+
+
+def _events_of(gathered: dict) -> dict:
+    """The ``events`` entry of a document, only when events were gathered (``--show-events``)."""
+    if "events" not in gathered:
+        return {}
+    return {"events": _events.build(gathered["events"])}
+
+
+def _gather_events(objects: list, joins, kind: str) -> list:
+    if not joins.settings.show_events:
+        return [None] * len(objects)
+    return _events.gather(objects, joins, kind=kind)
+
+
+def _with_events(objects: list, joins, kind: str, extra: list | None = None) -> list:
+    evs = _gather_events(objects, joins, kind)
+    out = []
+    for i, _ in enumerate(objects):
+        gathered = dict(extra[i]) if extra else {}
+        if joins.settings.show_events:
+            gathered["events"] = evs[i]
+        out.append(gathered)
+    return out
+
+
+# -- pods counted for a controller (spec 5.1) --------------------------------------------------------
+
+def _gather_controller_pods(objects: list, joins) -> list:
+    """For each controller: the pods it controls (a list), or the error text when they could not be listed."""
+    out = []
+    for obj in objects:
+        selector, error = _selector_or_error((obj.get("spec") or {}).get("selector"))
+        if error is not None:
+            out.append({"podsError": error})
+            continue
+        before = len(joins.warnings)
+        pods = joins.list("pods", _meta(obj).get("namespace"), label_selector=selector or None, what="pods")
+        if pods is None:
+            message = joins.warnings[-1] if len(joins.warnings) > before else _last_warning(joins, "pods")
+            out.append({"podsError": _API_PREFIX.sub("", message.split(": ", 1)[-1]) if message else "unknown error"})
+            continue
+        out.append({"pods": [p for p in pods if _is_controlled_by(p, obj)]})
+    return out
+
+
+def _last_warning(joins, what: str) -> str:
+    for message in reversed(joins.warnings):
+        if message.startswith(what + ":"):
+            return message
+    return ""
+
+
+def pods_status(pods: list | None) -> dict | None:
+    if pods is None:
+        return None
+    counts = {"running": 0, "waiting": 0, "succeeded": 0, "failed": 0}
+    phases = {"Running": "running", "Pending": "waiting", "Succeeded": "succeeded", "Failed": "failed"}
+    for pod in pods:
+        key = phases.get((pod.get("status") or {}).get("phase"))
+        if key:
+            counts[key] += 1
+    return counts
+
+
+def _pods_fields(gathered: dict) -> dict:
+    status = pods_status(gathered.get("pods"))
+    out = {"podsStatus": status}
+    if status is None:
+        out["podsStatusError"] = gathered.get("podsError") or "unknown error"
+    return out
+
+
+# -- Deployment ------------------------------------------------------------------------------------
+
+def _gather_deployments(objects: list, joins) -> list:
+    extra = []
+    for obj in objects:
+        selector, error = _selector_or_error((obj.get("spec") or {}).get("selector"))
+        if error is not None:
+            extra.append({"replicaSets": None})
+            continue
+        items = joins.list("replicasets.apps", _meta(obj).get("namespace"), label_selector=selector or None,
+                           what="replicasets.apps")
+        owned = None if items is None else [rs for rs in items if _is_controlled_by(rs, obj)]
+        extra.append({"replicaSets": owned})
+    return _with_events(objects, joins, "Deployment", extra)
+
+
+def _prune(value):
+    """Drop empty maps, lists and nulls, as Go's semantic equality treats nil and empty alike."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            v = _prune(v)
+            if v is None or v == {} or v == []:
+                continue
+            out[k] = v
+        return out
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def _template_without_hash(template: dict | None) -> dict:
+    template = _prune(template or {})
+    labels = (template.get("metadata") or {}).get("labels")
+    if labels and POD_TEMPLATE_HASH in labels:
+        labels = {k: v for k, v in labels.items() if k != POD_TEMPLATE_HASH}
+        metadata = dict(template["metadata"], labels=labels)
+        template = _prune(dict(template, metadata=metadata))
+    return template
+
+
+def split_replica_sets(deployment: dict, owned: list) -> tuple:
+    """(new, old): kubectl's ``findNewReplicaSet`` / ``findOldReplicaSets`` (all old ones, oldest first)."""
+    ordered = sorted(owned, key=lambda rs: (_meta(rs).get("creationTimestamp") or "", _meta(rs).get("name", "")))
+    wanted = _template_without_hash((deployment.get("spec") or {}).get("template"))
+    new = None
+    for rs in ordered:
+        if _template_without_hash((rs.get("spec") or {}).get("template")) == wanted:
+            new = rs
+            break
+    old = [rs for rs in ordered if new is None or _meta(rs).get("uid") != _meta(new).get("uid")]
+    return new, old
+
+
+def _rs_summary(rs: dict) -> dict:
+    return {
+        "name": _meta(rs).get("name", ""),
+        "replicas": {
+            "created": (rs.get("status") or {}).get("replicas", 0),
+            "desired": (rs.get("spec") or {}).get("replicas", 1),
+        },
+    }
+
+
+def _int_or_string(value):
+    return value
+
+
+def build_deployment(obj: dict, gathered: dict) -> dict:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    strategy = spec.get("strategy") or {}
+    rolling = strategy.get("rollingUpdate")
+    doc = {
+        "creationTimestamp": _meta(obj).get("creationTimestamp"),
+        **_common(obj),
+        "selector": _selector_or_error(spec.get("selector"))[0],
+        "replicas": {
+            "desired": spec.get("replicas", 1),
+            "updated": status.get("updatedReplicas", 0),
+            "total": status.get("replicas", 0),
+            "available": status.get("availableReplicas", 0),
+            "unavailable": status.get("unavailableReplicas", 0),
+        },
+        "strategyType": strategy.get("type", ""),
+        "minReadySeconds": spec.get("minReadySeconds", 0),
+        "rollingUpdateStrategy": None if rolling is None else {
+            "maxUnavailable": rolling.get("maxUnavailable"),
+            "maxSurge": rolling.get("maxSurge"),
+        },
+        "podTemplate": podspec.build_template(spec.get("template")),
+        "conditions": _conditions(obj),
+    }
+    owned = gathered.get("replicaSets")
+    if owned is None:
+        doc["oldReplicaSets"] = None
+        doc["newReplicaSet"] = None
+    else:
+        new, old = split_replica_sets(obj, owned)
+        doc["oldReplicaSets"] = [_rs_summary(rs) for rs in old]
+        doc["newReplicaSet"] = None if new is None else _rs_summary(new)
+    doc.update(_events_of(gathered))
+    return doc
+
+
+# -- ReplicaSet ------------------------------------------------------------------------------------
+
+def _gather_replicasets(objects: list, joins) -> list:
+    return _with_events(objects, joins, "ReplicaSet", _gather_controller_pods(objects, joins))
+
+
+def build_replicaset(obj: dict, gathered: dict) -> dict:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    doc = {
+        "selector": _selector_or_error(spec.get("selector"))[0],
+        **_common(obj),
+        "controlledBy": _controlled_by(obj),
+        "replicas": {"current": status.get("replicas", 0), "desired": spec.get("replicas", 1)},
+        **_pods_fields(gathered),
+        "podTemplate": podspec.build_template(spec.get("template")),
+        "conditions": _conditions(obj),
+    }
+    doc.update(_events_of(gathered))
+    return doc
+
+
+# -- StatefulSet -----------------------------------------------------------------------------------
+
+def _gather_statefulsets(objects: list, joins) -> list:
+    return _with_events(objects, joins, "StatefulSet", _gather_controller_pods(objects, joins))
+
+
+def _storage_class(pvc: dict) -> str:
+    beta = (_meta(pvc).get("annotations") or {}).get("volume.beta.kubernetes.io/storage-class")
+    if beta is not None:
+        return beta
+    return (pvc.get("spec") or {}).get("storageClassName") or ""
+
+
+def _volume_claim(pvc: dict) -> dict:
+    spec = pvc.get("spec") or {}
+    storage = ((spec.get("resources") or {}).get("requests") or {}).get("storage")
+    return {
+        "name": _meta(pvc).get("name", ""),
+        "storageClass": _storage_class(pvc),
+        **_common(pvc),
+        "capacity": None if storage is None else quantity(storage),
+        "accessModes": list(spec.get("accessModes") or []),
+    }
+
+
+def build_statefulset(obj: dict, gathered: dict) -> dict:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    strategy = spec.get("updateStrategy") or {}
+    rolling = strategy.get("rollingUpdate") or {}
+    retention = spec.get("persistentVolumeClaimRetentionPolicy")
+    doc = {
+        "creationTimestamp": _meta(obj).get("creationTimestamp"),
+        "selector": _selector_or_error(spec.get("selector"))[0],
+        **_common(obj),
+        "serviceName": spec.get("serviceName") or None,
+        "podManagementPolicy": spec.get("podManagementPolicy") or None,
+        "replicas": {"desired": spec.get("replicas", 1), "total": status.get("replicas", 0)},
+        "updateStrategy": {
+            "type": strategy.get("type", ""),
+            "partition": rolling.get("partition"),
+            "maxUnavailable": rolling.get("maxUnavailable"),
+        },
+        "persistentVolumeClaimRetentionPolicy": None if retention is None else {
+            "whenDeleted": retention.get("whenDeleted", ""),
+            "whenScaled": retention.get("whenScaled", ""),
+        },
+        **_pods_fields(gathered),
+        "podTemplate": podspec.build_template(spec.get("template")),
+        "volumeClaims": [_volume_claim(pvc) for pvc in spec.get("volumeClaimTemplates") or []],
+    }
+    doc.update(_events_of(gathered))
+    return doc
+
+
+# -- DaemonSet -------------------------------------------------------------------------------------
+
+def _gather_daemonsets(objects: list, joins) -> list:
+    return _with_events(objects, joins, "DaemonSet", _gather_controller_pods(objects, joins))
+
+
+def build_daemonset(obj: dict, gathered: dict) -> dict:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    template_spec = (spec.get("template") or {}).get("spec") or {}
+    doc = {
+        "selector": _selector_or_error(spec.get("selector"))[0],
+        "nodeSelector": template_spec.get("nodeSelector") or {},
+        **_common(obj),
+        "desiredNumberScheduled": status.get("desiredNumberScheduled", 0),
+        "currentNumberScheduled": status.get("currentNumberScheduled", 0),
+        "updatedNumberScheduled": status.get("updatedNumberScheduled", 0),
+        "numberAvailable": status.get("numberAvailable", 0),
+        "numberMisscheduled": status.get("numberMisscheduled", 0),
+        **_pods_fields(gathered),
+        "podTemplate": podspec.build_template(spec.get("template")),
+    }
+    doc.update(_events_of(gathered))
+    return doc
+
+
+# -- Job -------------------------------------------------------------------------------------------
+
+def _gather_jobs(objects: list, joins) -> list:
+    return _with_events(objects, joins, "Job")
+
+
+def _seconds_between(start: str | None, end: str | None) -> float | None:
+    from datetime import datetime
+
+    if not start or not end:
+        return None
+    fmt = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))  # noqa: E731
+    return (fmt(end) - fmt(start)).total_seconds()
+
+
+def build_job(obj: dict, gathered: dict) -> dict:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    selector, selector_error = _selector_or_error(spec.get("selector"))
+    doc = {
+        "selector": selector,
+        **_common(obj),
+        "controlledBy": _controlled_by(obj),
+        "parallelism": spec.get("parallelism"),
+        "completions": spec.get("completions"),
+        "completionMode": spec.get("completionMode"),
+        "suspend": spec.get("suspend"),
+        "backoffLimit": spec.get("backoffLimit"),
+        "ttlSecondsAfterFinished": spec.get("ttlSecondsAfterFinished"),
+        "startTime": status.get("startTime"),
+        "completedAt": status.get("completionTime"),
+        "durationSeconds": _seconds_between(status.get("startTime"), status.get("completionTime")),
+        "activeDeadlineSeconds": spec.get("activeDeadlineSeconds"),
+        "podsStatuses": {
+            "active": status.get("active", 0),
+            "ready": status.get("ready"),
+            "succeeded": status.get("succeeded", 0),
+            "failed": status.get("failed", 0),
+        },
+        "completedIndexes": status.get("completedIndexes", "") if spec.get("completionMode") == "Indexed" else None,
+        "podTemplate": podspec.build_template(spec.get("template")),
+    }
+    if selector_error is not None:
+        doc["selectorError"] = selector_error
+    doc.update(_events_of(gathered))
+    return doc
+
+
+# -- CronJob ---------------------------------------------------------------------------------------
+
+def _gather_cronjobs(objects: list, joins) -> list:
+    return _with_events(objects, joins, "CronJob")
+
+
+def _job_template(template: dict | None) -> dict:
+    spec = (template or {}).get("spec") or {}
+    raw_selector = spec.get("selector")
+    selector, selector_error = (None, None) if raw_selector is None else _selector_or_error(raw_selector)
+    out = {
+        "selector": selector,
+        "parallelism": spec.get("parallelism"),
+        "completions": spec.get("completions"),
+        "activeDeadlineSeconds": spec.get("activeDeadlineSeconds"),
+        "podTemplate": podspec.build_template(spec.get("template")),
+    }
+    if selector_error is not None:
+        out["selectorError"] = selector_error
+    return out
+
+
+def build_cronjob(obj: dict, gathered: dict) -> dict:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    doc = {
+        **_common(obj),
+        "schedule": spec.get("schedule", ""),
+        "concurrencyPolicy": spec.get("concurrencyPolicy", ""),
+        "suspend": spec.get("suspend"),
+        "timeZone": spec.get("timeZone"),
+        "successfulJobHistoryLimit": spec.get("successfulJobsHistoryLimit"),
+        "failedJobHistoryLimit": spec.get("failedJobsHistoryLimit"),
+        "startingDeadlineSeconds": spec.get("startingDeadlineSeconds"),
+        "jobTemplate": _job_template(spec.get("jobTemplate")),
+        "lastScheduleTime": status.get("lastScheduleTime"),
+        "activeJobs": [ref.get("name", "") for ref in status.get("active") or []],
+    }
+    doc.update(_events_of(gathered))
+    return doc
+
+
+# -- the describers --------------------------------------------------------------------------------
+
+def _render(name: str):
+    def render(doc: dict, writer, now=None) -> None:
+        from .text import workloads as text
+
+        getattr(text, name)(doc, writer, now)
+
+    return render
+
+
+DEPLOYMENT = Describer(_gather_deployments, build_deployment, _render("render_deployment"))
+REPLICASET = Describer(_gather_replicasets, build_replicaset, _render("render_replicaset"))
+STATEFULSET = Describer(_gather_statefulsets, build_statefulset, _render("render_statefulset"))
+DAEMONSET = Describer(_gather_daemonsets, build_daemonset, _render("render_daemonset"))
+JOB = Describer(_gather_jobs, build_job, _render("render_job"))
+CRONJOB = Describer(_gather_cronjobs, build_cronjob, _render("render_cronjob"))
