@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import KubectlPyError, NotFound, UnknownResource
+from .errors import NotFound, UnknownResource
 
 CONTEXT_KEY = "context"
 
@@ -69,10 +69,7 @@ class ContextAnswer:
 def read_items(source, spec: QuerySpec, transform=None) -> ContextAnswer:
     """Every matching item of every type in one context. ``transform(info, items)`` may replace a page's
     items (e.g. by rendered text or describe documents) so that pages need not be kept."""
-    infos, warnings = resolve_types(source, spec)
-    if not infos:
-        raise UnknownResource(spec.resources[0]) if len(spec.resources) == 1 else \
-            KubectlPyError("; ".join(warnings))
+    infos, warnings = resolve_types(source, spec)  # unknown types: warnings, so other contexts still count
     sections, errors = [], []
     for info in infos:
         namespace = namespace_for(source, info, spec)
@@ -92,9 +89,17 @@ def read_items(source, spec: QuerySpec, transform=None) -> ContextAnswer:
     return ContextAnswer(sections, warnings, errors)
 
 
-def tag(items: list, context: str) -> list:
-    """Shallow copies that say which context they came from (objects' own fields untouched)."""
-    return [dict(item, **{CONTEXT_KEY: context}) for item in items]
+def tag(items: list, context: str, managed_fields: bool = False) -> list:
+    """Shallow copies that say which context they came from (objects' own fields untouched). Like
+    kubectl, ``metadata.managedFields`` is left out unless asked for."""
+    out = []
+    for item in items:
+        item = dict(item, **{CONTEXT_KEY: context})
+        meta = item.get("metadata")
+        if not managed_fields and isinstance(meta, dict) and "managedFields" in meta:
+            item["metadata"] = {k: v for k, v in meta.items() if k != "managedFields"}
+        out.append(item)
+    return out
 
 
 # -- templates -----------------------------------------------------------------------------------------

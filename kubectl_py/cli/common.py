@@ -29,6 +29,14 @@ def multi(sources: list) -> bool:
     return len(sources) > 1
 
 
+def no_resources_message(all_namespaces: bool, namespace, sources) -> str:
+    """kubectl's notice (on stderr) when nothing matched."""
+    if all_namespaces:
+        return "No resources found"
+    namespace = namespace or (sources[0].namespace if sources else "default")
+    return f"No resources found in {namespace} namespace."
+
+
 def report_failures(results: list, err=None) -> int:
     """One stderr line per failed context; the exit code: 0 only when every context answered."""
     err = err or sys.stderr

@@ -77,8 +77,7 @@ def describe(
             typer.echo(error.user_message(), err=True)
             code = 1
     if not docs and code == 0:
-        where = "" if all_namespaces else f" in {namespace or (sources[0].namespace if sources else 'default')} namespace"
-        typer.echo(f"No resources found{where}.", err=True)
+        typer.echo(common.no_resources_message(all_namespaces, namespace, sources), err=True)
     return code
 
 

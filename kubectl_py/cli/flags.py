@@ -86,7 +86,8 @@ DEFAULT_CHUNK_SIZE = 500
 DEFAULT_REQUEST_TIMEOUT = "0"
 
 # Boolean flags that kubectl also accepts as --flag=true / --flag=false.
-BOOL_FLAGS = ("--all-contexts", "--insecure-skip-tls-verify", "--all-namespaces", "--no-headers")
+BOOL_FLAGS = ("--all-contexts", "--insecure-skip-tls-verify", "--all-namespaces", "--no-headers",
+              "--show-managed-fields", "--count", "--describe", "--all-nodes")
 
 
 def output_option(formats: str, default: str = ""):

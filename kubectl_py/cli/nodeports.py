@@ -95,7 +95,7 @@ def _print(fmt, records, results, no_headers, with_context):
         rows.append(([r["context"]] if with_context else []) + row)
     if not rows:
         if all(r.ok for r in results):
-            typer.echo("No resources found", err=True)
+            typer.echo(common.no_resources_message(namespace is None, namespace, []), err=True)
         return
     common.print_table((["CONTEXT"] if with_context else []) + headers, rows, no_headers)
 

@@ -38,7 +38,10 @@ def query(
     describe: Annotated[bool, typer.Option(
         "--describe", help="Replace each item by its py-describe document (describe-only data: endpoints, "
         "allocated resources, ...).")] = False,
-    show_events: ShowEventsOpt = "true",
+    show_events: ShowEventsOpt = None,
+    show_managed_fields: Annotated[bool, typer.Option(
+        "--show-managed-fields", help="If true, keep the managedFields when printing objects in JSON, YAML or "
+        "JSONPath format.")] = False,
     *,
     connection: ConnectionOptions,
 ):
@@ -62,8 +65,8 @@ def query(
     if spec.names and len(spec.resources) > 1:
         raise UsageError("names can only be given with a single resource type")
     sources = common.open_sources(connection)
-    show = parse_bool(show_events, "--show-events")
-    run = _Run(spec, sources, fmt, no_headers, sort_by, describe, show)
+    show = parse_bool(show_events, "--show-events") if show_events is not None else True
+    run = _Run(spec, sources, fmt, no_headers, sort_by, describe, show, show_managed_fields)
     if count:
         return run.count(by)
     if fmt.name in ("", "wide"):
@@ -72,8 +75,9 @@ def query(
 
 
 class _Run:
-    def __init__(self, spec, sources, fmt, no_headers, sort_by, describe, show_events):
+    def __init__(self, spec, sources, fmt, no_headers, sort_by, describe, show_events, managed_fields):
         self.spec, self.sources, self.fmt = spec, sources, fmt
+        self.managed_fields = managed_fields
         self.no_headers, self.describe, self.show_events = no_headers, describe, show_events
         self.sort_by = _relaxed(sort_by) if sort_by else None
         self.multi = common.multi(sources)
@@ -88,16 +92,23 @@ class _Run:
 
     def _finish(self, results, printed_any: bool) -> int:
         code = common.report_failures(results)
+        answered = [r for r in results if r.ok]
+        # a type unknown in some contexts is a warning; unknown in every context that answered, an error
+        unknown_everywhere = answered and not any(r.value.sections for r in answered)
+        for result in answered:
+            for warning in result.value.warnings:
+                prefix = "error" if unknown_everywhere else "warning"
+                typer.echo(f'{prefix}: {warning}' + (f' (context "{result.context}")' if self.multi else ""), err=True)
+        if unknown_everywhere:
+            return 1
         for result in results:
             if result.ok:
-                for warning in result.value.warnings:
-                    typer.echo(f'warning: {warning} (context "{result.context}")', err=True)
                 for error in result.value.errors:
                     typer.echo(error.user_message(), err=True)
                     code = 1
         if not printed_any and code == 0 and not self.spec.names:
-            where = " in any namespace" if self.spec.all_namespaces else ""
-            typer.echo(f"No resources found{where}.", err=True)
+            typer.echo(common.no_resources_message(self.spec.all_namespaces, self.spec.namespace, self.sources),
+                       err=True)
         return code
 
     def _describe_page(self, source):
@@ -147,8 +158,6 @@ class _Run:
 
         def work(source):
             infos, warnings = engine.resolve_types(source, spec)
-            if not infos:
-                raise engine.UnknownResource(spec.resources[0])
             sections, errors = [], []
             for info in infos:
                 namespace = engine.namespace_for(source, info, spec)
@@ -208,7 +217,7 @@ class _Run:
             def transform(info, items):
                 if describe_page:
                     items = describe_page(info, items)
-                return engine.tag(items, source.name)
+                return engine.tag(items, source.name, self.managed_fields)
             return transform
 
         results = self._read(transform_for)
@@ -231,6 +240,9 @@ class _Run:
                 common.print_table(headers, rows, self.no_headers)
         elif fmt.name == "jsonpath-ng":
             typer.echo(_jsonpath_ng(fmt.argument, _as_list(items, results)), nl=False)
+        elif len(items) == 1 and self.spec.names and not self.multi:
+            # one named object from one context prints as itself, as kubectl get does
+            common.print_document(fmt, {k: v for k, v in items[0].items() if k != engine.CONTEXT_KEY})
         else:
             common.print_document(fmt, _as_list(items, results))
         return self._finish(results, bool(items))
@@ -252,7 +264,7 @@ class _Run:
                 if describe_page:
                     items = describe_page(info, items)
                 out = []
-                for item in engine.tag(items, source.name):
+                for item in engine.tag(items, source.name, self.managed_fields):
                     text = body_template.render(item)
                     out.append((engine.sort_key(evaluate(sort_by, item)), text) if sort_by else text)
                 return out
