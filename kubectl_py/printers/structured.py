@@ -14,7 +14,7 @@ def to_yaml(obj) -> str:
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     return yaml.dump(obj, Dumper=dumper, default_flow_style=False, sort_keys=True, allow_unicode=True,
-                     width=float("inf"))
+                     width=2**31 - 1)  # no line folding, as kubectl
 
 
 def dump(obj, fmt: str) -> str:
