@@ -1,18 +1,22 @@
-"""What every plugin does around its own work: open the sources, report failed contexts, print output."""
+"""What every plugin does around its own work: open the sources, report failed contexts, print output.
+
+Modules under cli/ import the work (HTTP, discovery, describers) inside the command functions, so that
+``--help`` and completion pay only for typer.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from .. import api
 from ..errors import BadTemplate
-from ..printers import OutputFormat, structured
-from ..printers.table import format_table
+from ..printers import OutputFormat
 from .options import ConnectionOptions
 
 
 def open_sources(connection: ConnectionOptions) -> list:
     """The offline dump when ``-f`` is given, else one Cluster per selected context."""
+    from .. import api
+
     overrides = connection.overrides
     if connection.filenames:
         if connection.contexts or connection.all_contexts:
@@ -54,6 +58,8 @@ def status_records(results: list) -> list:
 
 
 def print_table(headers: list, rows: list, no_headers: bool, out=None) -> None:
+    from ..printers.table import format_table
+
     out = out or sys.stdout
     if rows or not no_headers:
         out.write(format_table(headers, rows, no_headers))
@@ -73,6 +79,8 @@ def render_template(fmt: OutputFormat, document) -> str:
 
 def print_document(fmt: OutputFormat, document, out=None) -> None:
     """json, yaml or jsonpath output of one document (a List of everything)."""
+    from ..printers import structured
+
     out = out or sys.stdout
     if fmt.structured:
         out.write(structured.dump(document, fmt.name))

@@ -4,7 +4,6 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from ..kube.fanout import run_per_context
 from ..printers import allowed_help, parse_output
 from . import common
 from .flags import AllNamespacesOpt, SelectorOpt, ShowEventsOpt, output_option
@@ -33,6 +32,7 @@ def describe(
     """
     from ..describe import describe_objects, render_text, select_objects
     from ..describe.base import Settings
+    from ..kube.fanout import run_per_context
 
     fmt = parse_output(output, FORMATS)
     names = list(names or [])

@@ -4,12 +4,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .. import nodeports as logic
-from ..errors import ApiError, UsageError
-from ..kube.offline import NotInDump
-from ..kube.fanout import run_per_context
+from ..nodeports import ADDRESS_TYPES
 from ..printers import allowed_help, parse_output
-from ..printers.custom_columns import parse_spec, rows_for
 from . import common
 from .flags import AllNamespacesOpt, NoHeadersOpt, SelectorOpt, output_option
 from .options import ConnectionOptions, connection_flags
@@ -27,7 +23,7 @@ def nodeports(
     all_namespaces: AllNamespacesOpt = False,
     selector: SelectorOpt = None,
     address_type: Annotated[Optional[str], typer.Option(
-        "--address-type", help="Node address type for URLS: " + ", ".join(logic.ADDRESS_TYPES)
+        "--address-type", help="Node address type for URLS: " + ", ".join(ADDRESS_TYPES)
         + ". Default: ExternalIP, else InternalIP.")] = None,
     all_nodes: Annotated[bool, typer.Option(
         "--all-nodes", help="Also use nodes that are NotReady or cordoned for URLS.")] = False,
@@ -39,9 +35,14 @@ def nodeports(
     Looks in all namespaces unless -n is given. Several contexts are queried at once with
     --context a,b or --all-contexts.
     """
+    from .. import nodeports as logic
+    from ..errors import ApiError, UsageError
+    from ..kube.fanout import run_per_context
+    from ..kube.offline import NotInDump
+
     fmt = parse_output(output, FORMATS)
-    if address_type and address_type not in logic.ADDRESS_TYPES:
-        raise UsageError(f'invalid --address-type "{address_type}": one of {", ".join(logic.ADDRESS_TYPES)}')
+    if address_type and address_type not in ADDRESS_TYPES:
+        raise UsageError(f'invalid --address-type "{address_type}": one of {", ".join(ADDRESS_TYPES)}')
     settings = logic.NodePortSettings(address_type=address_type, all_nodes=all_nodes)
     namespace = None if all_namespaces else connection.overrides.namespace
     sources = common.open_sources(connection)
@@ -80,6 +81,8 @@ def _print(fmt, records, results, no_headers, with_context):
         common.print_document(fmt, document)
         return
     if fmt.name == "custom-columns":
+        from ..printers.custom_columns import parse_spec, rows_for
+
         columns = parse_spec(fmt.argument)
         common.print_table([h for h, _ in columns], rows_for(records, columns), no_headers)
         return

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from ..kube.kubeconfig import Overrides
 from . import flags
 
 
@@ -16,7 +15,7 @@ from . import flags
 class ConnectionOptions:
     """Where to read from: kubeconfig contexts (with kubectl's overrides) or offline files."""
 
-    overrides: Overrides
+    overrides: object  # kube.kubeconfig.Overrides
     contexts: tuple = ()
     all_contexts: bool = False
     chunk_size: int = flags.DEFAULT_CHUNK_SIZE
@@ -84,6 +83,8 @@ _CONNECTION_PARAMS = (
 
 
 def _connection_from(values: dict) -> ConnectionOptions:
+    from ..kube.kubeconfig import Overrides
+
     if values["chunk_size"] < 0:
         raise UsageError("--chunk-size must be 0 or greater")
     overrides = Overrides(

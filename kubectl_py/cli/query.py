@@ -6,7 +6,6 @@ import typer
 
 from .. import query as engine
 from ..errors import UsageError
-from ..kube.fanout import run_per_context
 from ..printers import allowed_help, name as name_printer, parse_output
 from ..printers.custom_columns import parse_spec, rows_for
 from ..printers.table import format_table
@@ -86,8 +85,9 @@ class _Run:
 
     def _read(self, transform_for):
         """Run the query in every context; ``transform_for(source)`` shapes each page there."""
-        spec = self.spec
+        from ..kube.fanout import run_per_context
 
+        spec = self.spec
         return run_per_context(self.sources, lambda source: engine.read_items(source, spec, transform_for(source)))
 
     def _finish(self, results, printed_any: bool) -> int:
@@ -163,6 +163,8 @@ class _Run:
                 namespace = engine.namespace_for(source, info, spec)
                 sections.append((info, _table_rows(source, info, namespace, spec, include, errors)))
             return engine.ContextAnswer(sections, warnings, errors)
+
+        from ..kube.fanout import run_per_context
 
         results = run_per_context(self.sources, work)
         by_type = {}
