@@ -30,42 +30,34 @@ def describe(
     The data has every section kubectl computes on the client (endpoints, allocated resources,
     non-terminated pods, old and new ReplicaSets, pod status counts, events, ...).
     """
-    from ..describe import describe_objects, render_text, select_objects
-    from ..describe.base import Settings
+    from ..describe import describe as describe_source, render_one, render_text
     from ..kube.fanout import run_per_context
 
     fmt = parse_output(output, FORMATS)
-    names = list(names or [])
-    if "/" in resource and not names:
-        resource, _, name = resource.partition("/")
-        names, exact = [name], True
-    else:
-        exact = False
-    explicit_events = None if show_events is None else parse_bool(show_events, "--show-events")
+    events = None if show_events is None else parse_bool(show_events, "--show-events")
     sources = common.open_sources(connection)
     namespace = connection.overrides.namespace
 
     def work(source):
-        selection = select_objects(source, resource, names, namespace, all_namespaces, selector,
-                                   prefix_match=not exact)
-        events = explicit_events
-        if events is None:  # kubectl 1.36+: off for several objects or a prefix match unless asked for
-            events = len(selection.objects) <= 1 and not selection.prefix_matched
-        settings = Settings(show_events=events, chunk_size=connection.chunk_size)
-        docs = describe_objects(source, selection.info, selection.objects, settings)
-        return docs, selection.errors
+        return describe_source(source, resource, names or [], namespace or source.namespace, all_namespaces,
+                               selector, show_events=events, chunk_size=connection.chunk_size)
 
     results = run_per_context(sources, work)
     multi = common.multi(sources)
-    docs = []
+    docs, prefix_matched = [], False
     for result in results:
-        for doc in (result.value[0] if result.ok else []):
-            if multi:
-                doc["context"] = result.context
-            docs.append(doc)
+        if result.ok:
+            found, _, selection = result.value
+            prefix_matched = prefix_matched or selection.prefix_matched
+            for doc in found:
+                if multi:
+                    doc["context"] = result.context
+                docs.append(doc)
     if fmt.name in ("", "text"):
-        if docs:
-            typer.echo(render_text(docs), nl=False)
+        if multi:  # each object says which context it came from
+            typer.echo("\n\n".join(f"Context:  {doc['context']}\n{render_one(doc)}" for doc in docs), nl=False)
+        elif docs:
+            typer.echo(render_text(docs, prefix_matched=prefix_matched), nl=False)
     elif len(docs) == 1 and not multi:
         common.print_document(fmt, docs[0])
     elif docs or fmt.structured:

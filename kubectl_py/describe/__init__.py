@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 from datetime import datetime, timezone
+from pathlib import Path
 
 from ..errors import ApiError, KubectlPyError, NotFound
 from . import autoscaling, config, generic, namespaces, network, nodes, pods, storage, workloads
@@ -40,8 +41,10 @@ DESCRIBERS = {
     ("", "PersistentVolume"): storage.PV,
 }
 
-__all__ = ["DESCRIBERS", "Describer", "Joins", "Selection", "Settings", "describe", "describe_objects",
-           "describer_for", "group_of", "no_resources_message", "render_text", "select_objects"]
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+__all__ = ["DESCRIBERS", "SCHEMA_DIR", "schema_file", "Describer", "Joins", "Selection", "Settings", "describe", "describe_objects",
+           "describer_for", "group_of", "render_text", "select_objects"]
 
 
 def describer_for(group: str, kind: str) -> Describer:
@@ -50,6 +53,13 @@ def describer_for(group: str, kind: str) -> Describer:
 
 def group_of(api_version: str | None) -> str:
     return (api_version or "").rpartition("/")[0]
+
+
+def schema_file(group: str, kind: str) -> Path:
+    """The JSON Schema of a document: ``schemas/<kind>.json`` for a dedicated describer, else generic."""
+    if (group or "", kind or "") in DESCRIBERS:
+        return SCHEMA_DIR / f"{kind.lower()}.json"
+    return SCHEMA_DIR / "generic.json"
 
 
 # -- selection ------------------------------------------------------------------------------------
@@ -172,13 +182,6 @@ def select_objects(source, type_name: str, names: list | None = None, namespace:
     if len(groups) > 1:
         objects = [o for _, objs in groups for o in objs]
     return Selection(info, objects, errors, False, groups)
-
-
-def no_resources_message(namespace: str | None, all_namespaces: bool) -> str:
-    """kubectl's stderr line when nothing matched and there was no error."""
-    if all_namespaces:
-        return "No resources found"
-    return f"No resources found in {namespace or 'default'} namespace."
 
 
 # -- documents ------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def _gather(objects: list, joins) -> list:
         meta = _meta(obj)
         v2 = joins.get("horizontalpodautoscalers.v2.autoscaling", meta.get("name", ""), meta.get("namespace"),
                        what="horizontalpodautoscalers.v2.autoscaling")
-        extra.append({"v2": v2} if v2 else {})
+        extra.append({"v2": v2} if v2 and v2.get("apiVersion") == V2 else {})
     return _with_events(objects, joins, "HorizontalPodAutoscaler", extra)
 
 

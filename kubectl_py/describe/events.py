@@ -28,9 +28,35 @@ def _escape(value: str) -> str:
 
 
 def search(joins, name: str, namespace: str | None, kind: str | None, uid: str | None):
-    """One ``searchEvents``: the raw events, or None when they could not be listed."""
-    return joins.list(EVENTS, namespace or None, field_selector=field_selector(name, namespace or "", kind, uid),
-                      what="events")
+    """One ``searchEvents``: the raw events, or None when they could not be listed.
+
+    In batch mode the events of the namespace (all namespaces for cluster-scoped objects) are listed
+    once and indexed by involved object, so describing thousands of objects stays linear.
+    """
+    if not joins.batch:
+        return joins.list(EVENTS, namespace or None,
+                          field_selector=field_selector(name, namespace or "", kind, uid), what="events")
+    index = _index(joins, namespace or "")
+    if index is None:
+        return None
+    return [e for e in index.get((name, namespace or ""), ())
+            if (not kind or (e.get("involvedObject") or {}).get("kind") == kind)
+            and (not uid or (e.get("involvedObject") or {}).get("uid") == uid)]
+
+
+def _index(joins, namespace: str):
+    """Events of a namespace by (involvedObject.name, involvedObject.namespace), in API order."""
+    key = ("describe.events.index", namespace)
+    if key not in joins._cache:
+        items = joins.list(EVENTS, namespace or None, what="events")
+        index = None
+        if items is not None:
+            index = {}
+            for e in items:
+                involved = e.get("involvedObject") or {}
+                index.setdefault((involved.get("name") or "", involved.get("namespace") or ""), []).append(e)
+        joins._cache[key] = index
+    return joins._cache[key]
 
 
 def gather(objects: list, joins, kind=_FROM_OBJECT) -> list:

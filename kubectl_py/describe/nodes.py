@@ -26,25 +26,27 @@ _SERVER_PREFIX = re.compile(r"^Error from server \([^)]*\): ")
 class Q:
     """A quantity as Go's ``resource.Quantity`` keeps it: a value and the format of its first operand."""
 
-    __slots__ = ("value", "fmt")
+    __slots__ = ("value", "fmt", "cached")
 
-    def __init__(self, value: Decimal = Decimal(0), fmt: str = ""):
-        self.value, self.fmt = value, fmt
+    def __init__(self, value: Decimal = Decimal(0), fmt: str = "", cached: str | None = None):
+        self.value, self.fmt, self.cached = value, fmt, cached
 
     @classmethod
     def of(cls, text) -> "Q":
-        value, fmt = quantity.parse(text)
-        return cls(value, fmt)
+        return cls(*quantity.parse_full(text))
 
     def add(self, other: "Q") -> None:
         if self.value == 0:
             self.fmt = other.fmt
         self.value += other.value
+        self.cached = None
 
     def copy(self) -> "Q":
-        return Q(self.value, self.fmt)
+        return Q(self.value, self.fmt, self.cached)
 
     def string(self) -> str:
+        if self.cached is not None:
+            return self.cached
         return quantity.format_value(self.value, self.fmt or quantity.DECIMAL_SI)
 
     def milli(self) -> int:

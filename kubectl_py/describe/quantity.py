@@ -13,7 +13,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation, local
 _BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 _DECIMAL_SUFFIX = {v: k for k, v in _DECIMAL.items()}
-_BINARY_SUFFIX = {v: k for k, v in _BINARY.items()}
+_BINARY_SUFFIX = {0: "", **{v: k for k, v in _BINARY.items()}}
 _RE = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$")
 _NANO = Decimal("1e-9")
 
@@ -26,9 +26,10 @@ class QuantityError(ValueError):
     pass
 
 
-def parse(text) -> tuple:
-    """``(value: Decimal, format)`` of a quantity string (or a JSON number), rounded up to nano units
-    like ``resource.ParseQuantity``."""
+_MAX_INT64 = 2 ** 63 - 1
+
+
+def _split(text) -> tuple:
     if isinstance(text, bool):
         raise QuantityError(f"quantities must match the regular expression: {text!r}")
     if isinstance(text, (int, float)):
@@ -36,8 +37,21 @@ def parse(text) -> tuple:
     text = str(text).strip()
     m = _RE.match(text)
     if not m:
-        raise QuantityError(f"quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': {text!r}")
-    number, suffix = m.group(1), m.group(2) or ""
+        raise QuantityError("quantities must match the regular expression "
+                            f"'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': {text!r}")
+    return text, m.group(1), m.group(2) or ""
+
+
+def parse_full(text) -> tuple:
+    """``(value: Decimal, format, cached)`` like ``resource.ParseQuantity``: the value rounded up to nano
+    units (binary values capped at 2^63-1), and ``cached`` the string itself when Go keeps it as the
+    quantity's ``String()`` (input already in a canonical-looking form), else None."""
+    text, number, suffix = _split(text)
+    if text == "0":
+        return Decimal(0), DECIMAL_SI, "0"
+    sign = -1 if number.startswith("-") else 1
+    digits = number.lstrip("+-")
+    num, _, denom = digits.partition(".")
     with localcontext() as ctx:
         ctx.prec = 200
         try:
@@ -45,24 +59,54 @@ def parse(text) -> tuple:
         except InvalidOperation as exc:  # pragma: no cover - the regexp guards this
             raise QuantityError(text) from exc
         if suffix in _BINARY:
-            fmt = BINARY_SI
-            value = value * (Decimal(1024) ** _BINARY[suffix])
+            fmt, exponent = BINARY_SI, _BINARY[suffix] * 10
+            value = value * (Decimal(2) ** exponent)
         elif suffix in _DECIMAL:
-            fmt = DECIMAL_SI
-            value = value.scaleb(_DECIMAL[suffix])
+            fmt, exponent = DECIMAL_SI, _DECIMAL[suffix]
+            value = value.scaleb(exponent)
         else:
-            fmt = DECIMAL_EXPONENT
-            value = value.scaleb(int(suffix[1:]))
+            fmt, exponent = DECIMAL_EXPONENT, int(suffix[1:])
+            value = value.scaleb(exponent)
+        cached = None
+        # Go's int64 fast path keeps the string when it already looks canonical
+        if fmt == BINARY_SI:
+            precision = 15 - len(num) - int(exponent * 3 / 10) - 1 if not denom else -1
+            scale = 0
+        else:
+            precision = 18 - (len(num) + len(denom))
+            scale = exponent
+        if precision >= 0:
+            scale -= len(denom)
+            shifted = num + denom
+            if scale >= -9 and shifted and abs(int(shifted)) < 2 ** 63:
+                if fmt == BINARY_SI:
+                    if exponent % 10 == 0 and int(shifted) & 7 != 0:
+                        cached = text
+                elif scale % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0":
+                    cached = text
+                if abs(int(shifted) * (2 ** exponent if fmt == BINARY_SI else 1)) >= 2 ** 63:
+                    cached = None
         # more precise than nano: round up (away from zero), as Go does
-        if value != value.quantize(_NANO, rounding=ROUND_FLOOR if value < 0 else ROUND_CEILING):
-            value = value.quantize(_NANO, rounding=ROUND_FLOOR if value < 0 else ROUND_CEILING)
+        rounding = ROUND_FLOOR if value < 0 else ROUND_CEILING
+        if value != value.quantize(_NANO, rounding=rounding):
+            value = value.quantize(_NANO, rounding=rounding)
+        if fmt == BINARY_SI and abs(value) > _MAX_INT64 and cached is None:
+            value = Decimal(_MAX_INT64) * sign
+        if fmt == BINARY_SI and 0 < abs(value) < 1:
+            fmt = DECIMAL_SI
+    return value, fmt, cached
+
+
+def parse(text) -> tuple:
+    """``(value: Decimal, format)`` of a quantity string (or a JSON number)."""
+    value, fmt, _ = parse_full(text)
     return value, fmt
 
 
 def canonical(text) -> str:
     """``Quantity.String()`` of a quantity as written (``0.5`` -> ``500m``, ``2000`` -> ``2k``)."""
-    value, fmt = parse(text)
-    return format_value(value, fmt)
+    value, fmt, cached = parse_full(text)
+    return cached if cached is not None else format_value(value, fmt)
 
 
 def format_value(value: Decimal, fmt: str = DECIMAL_SI) -> str:

@@ -137,21 +137,20 @@ def _gather_controller_pods(objects: list, joins) -> list:
         if error is not None:
             out.append({"podsError": error})
             continue
-        before = len(joins.warnings)
         pods = joins.list("pods", _meta(obj).get("namespace"), label_selector=selector or None, what="pods")
         if pods is None:
-            message = joins.warnings[-1] if len(joins.warnings) > before else _last_warning(joins, "pods")
-            out.append({"podsError": _API_PREFIX.sub("", message.split(": ", 1)[-1]) if message else "unknown error"})
+            out.append({"podsError": _pods_error(joins)})
             continue
         out.append({"pods": [p for p in pods if _is_controlled_by(p, obj)]})
     return out
 
 
-def _last_warning(joins, what: str) -> str:
+def _pods_error(joins) -> str:
+    """The API's message for the failed pod list (the last ``pods:`` warning), as kubectl prints it."""
     for message in reversed(joins.warnings):
-        if message.startswith(what + ":"):
-            return message
-    return ""
+        if message.startswith("pods: "):
+            return _API_PREFIX.sub("", message[len("pods: "):])
+    return "unknown error"
 
 
 def pods_status(pods: list | None) -> dict | None:
@@ -236,10 +235,6 @@ def _rs_summary(rs: dict) -> dict:
             "desired": (rs.get("spec") or {}).get("replicas", 1),
         },
     }
-
-
-def _int_or_string(value):
-    return value
 
 
 def build_deployment(obj: dict, gathered: dict) -> dict:

@@ -39,8 +39,8 @@ def _metric(w, metric: dict) -> None:
     name = metric.get("name", "")
     if kind == "External":
         if target.get("averageValue") is not None:
-            current = metric.get("current")
-            shown = UNKNOWN if current is None or current.get("averageValue") is None else current["averageValue"]["value"]
+            current = metric.get("current") or {}
+            shown = UNKNOWN if current.get("averageValue") is None else current["averageValue"]["value"]
             w.line(1, f"{go_quote(name)} (target average value):\t{shown} / {_q(target['averageValue'])}")
         else:
             w.line(1, f"{go_quote(name)} (target value):\t{_current(metric, 'value')} / {_q(target.get('value'))}")
@@ -107,7 +107,8 @@ def render_hpa(doc: dict, w, now=None) -> None:
         _direction(w, "Scale Up", behavior.get("scaleUp"))
         _direction(w, "Scale Down", behavior.get("scaleDown"))
     replicas = doc.get("replicas") or {}
-    w.line(0, f"{ref.get('kind', '')} pods:\t{replicas.get('current', 0)} current / {replicas.get('desired', 0)} desired")
+    w.line(0, f"{ref.get('kind', '')} pods:\t"
+              f"{replicas.get('current', 0)} current / {replicas.get('desired', 0)} desired")
     conditions = doc.get("conditions") or []
     if v2 and conditions:
         w.line(0, "Conditions:")

@@ -286,8 +286,11 @@ def _event_key(event: dict):
 
 
 def sort_events(events: list) -> list:
-    """``event.SortableEvents``: by lastTimestamp ascending, missing ones first."""
-    return sorted(events, key=_event_key)
+    """``sort.Sort(event.SortableEvents)``: by lastTimestamp ascending, missing ones first; equal times
+    keep the (unstable) order Go's sort leaves them in."""
+    keys = [(_event_key(e), i) for i, e in enumerate(events)]
+    order = go_sort(keys, lambda x, y: x[0] < y[0])
+    return [events[i] for _, i in order]
 
 
 def event_age(event: dict, now) -> str:
@@ -356,3 +359,204 @@ def go_list(values) -> str:
 def bool_title(value) -> str:
     """kubectl ``printBool``: ``True``/``False``."""
     return "True" if value else "False"
+
+
+# -- Go's sort.Sort ---------------------------------------------------------------------------------
+# kubectl sorts events with sort.Sort, which is not stable: with more than 12 events, those with equal
+# lastTimestamp come out in the order Go's pattern-defeating quicksort leaves them. The functions below
+# follow that algorithm step by step so the order matches kubectl's exactly.
+
+_MASK64 = (1 << 64) - 1
+
+
+def go_sort(items: list, less) -> list:
+    """A copy of ``items`` in the order Go's ``sort.Sort`` gives for ``less(a, b)``."""
+    data = list(items)
+    n = len(data)
+    if n > 1:
+        _GoSorter(data, less).pdqsort(0, n, n.bit_length())
+    return data
+
+
+class _GoSorter:
+    def __init__(self, data: list, less):
+        self.data, self._less = data, less
+
+    def less(self, i: int, j: int) -> bool:
+        return self._less(self.data[i], self.data[j])
+
+    def swap(self, i: int, j: int) -> None:
+        self.data[i], self.data[j] = self.data[j], self.data[i]
+
+    def insertion_sort(self, a: int, b: int) -> None:
+        for i in range(a + 1, b):
+            j = i
+            while j > a and self.less(j, j - 1):
+                self.swap(j, j - 1)
+                j -= 1
+
+    def sift_down(self, lo: int, hi: int, first: int) -> None:
+        root = lo
+        while True:
+            child = 2 * root + 1
+            if child >= hi:
+                return
+            if child + 1 < hi and self.less(first + child, first + child + 1):
+                child += 1
+            if not self.less(first + root, first + child):
+                return
+            self.swap(first + root, first + child)
+            root = child
+
+    def heap_sort(self, a: int, b: int) -> None:
+        first, lo, hi = a, 0, b - a
+        for i in range((hi - 1) // 2, -1, -1):
+            self.sift_down(i, hi, first)
+        for i in range(hi - 1, -1, -1):
+            self.swap(first, first + i)
+            self.sift_down(lo, i, first)
+
+    def pdqsort(self, a: int, b: int, limit: int) -> None:
+        was_balanced, was_partitioned = True, True
+        while True:
+            length = b - a
+            if length <= 12:
+                self.insertion_sort(a, b)
+                return
+            if limit == 0:
+                self.heap_sort(a, b)
+                return
+            if not was_balanced:
+                self.break_patterns(a, b)
+                limit -= 1
+            pivot, hint = self.choose_pivot(a, b)
+            if hint == "decreasing":
+                self.reverse_range(a, b)
+                pivot = (b - 1) - (pivot - a)
+                hint = "increasing"
+            if was_balanced and was_partitioned and hint == "increasing":
+                if self.partial_insertion_sort(a, b):
+                    return
+            if a > 0 and not self.less(a - 1, pivot):
+                a = self.partition_equal(a, b, pivot)
+                continue
+            mid, already = self.partition(a, b, pivot)
+            was_partitioned = already
+            left, right = mid - a, b - mid
+            threshold = length // 8
+            if left < right:
+                was_balanced = left >= threshold
+                self.pdqsort(a, mid, limit)
+                a = mid + 1
+            else:
+                was_balanced = right >= threshold
+                self.pdqsort(mid + 1, b, limit)
+                b = mid
+
+    def partition(self, a: int, b: int, pivot: int) -> tuple:
+        self.swap(a, pivot)
+        i, j = a + 1, b - 1
+        while i <= j and self.less(i, a):
+            i += 1
+        while i <= j and not self.less(j, a):
+            j -= 1
+        if i > j:
+            self.swap(j, a)
+            return j, True
+        self.swap(i, j)
+        i, j = i + 1, j - 1
+        while True:
+            while i <= j and self.less(i, a):
+                i += 1
+            while i <= j and not self.less(j, a):
+                j -= 1
+            if i > j:
+                break
+            self.swap(i, j)
+            i, j = i + 1, j - 1
+        self.swap(j, a)
+        return j, False
+
+    def partition_equal(self, a: int, b: int, pivot: int) -> int:
+        self.swap(a, pivot)
+        i, j = a + 1, b - 1
+        while True:
+            while i <= j and not self.less(a, i):
+                i += 1
+            while i <= j and self.less(a, j):
+                j -= 1
+            if i > j:
+                return i
+            self.swap(i, j)
+            i, j = i + 1, j - 1
+
+    def partial_insertion_sort(self, a: int, b: int) -> bool:
+        i = a + 1
+        for _ in range(5):
+            while i < b and not self.less(i, i - 1):
+                i += 1
+            if i == b:
+                return True
+            if b - a < 50:
+                return False
+            self.swap(i, i - 1)
+            if i - a >= 2:
+                for j in range(i - 1, 0, -1):
+                    if not self.less(j, j - 1):
+                        break
+                    self.swap(j, j - 1)
+            if b - i >= 2:
+                for j in range(i + 1, b):
+                    if not self.less(j, j - 1):
+                        break
+                    self.swap(j, j - 1)
+        return False
+
+    def break_patterns(self, a: int, b: int) -> None:
+        length = b - a
+        if length < 8:
+            return
+        random = length & _MASK64
+        modulus = 1 << length.bit_length()
+        for idx in range(a + (length // 4) * 2 - 1, a + (length // 4) * 2 + 2):
+            random ^= (random << 13) & _MASK64
+            random ^= random >> 7
+            random ^= (random << 17) & _MASK64
+            other = random & (modulus - 1)
+            if other >= length:
+                other -= length
+            self.swap(idx, a + other)
+
+    def choose_pivot(self, a: int, b: int) -> tuple:
+        length = b - a
+        swaps = [0]
+        i, j, k = a + length // 4 * 1, a + length // 4 * 2, a + length // 4 * 3
+        if length >= 8:
+            if length >= 50:
+                i = self.median(i - 1, i, i + 1, swaps)
+                j = self.median(j - 1, j, j + 1, swaps)
+                k = self.median(k - 1, k, k + 1, swaps)
+            j = self.median(i, j, k, swaps)
+        if swaps[0] == 0:
+            return j, "increasing"
+        if swaps[0] == 12:
+            return j, "decreasing"
+        return j, "unknown"
+
+    def order2(self, a: int, b: int, swaps: list) -> tuple:
+        if self.less(b, a):
+            swaps[0] += 1
+            return b, a
+        return a, b
+
+    def median(self, a: int, b: int, c: int, swaps: list) -> int:
+        a, b = self.order2(a, b, swaps)
+        b, c = self.order2(b, c, swaps)
+        a, b = self.order2(a, b, swaps)
+        return b
+
+    def reverse_range(self, a: int, b: int) -> None:
+        i, j = a, b - 1
+        while i < j:
+            self.swap(i, j)
+            i, j = i + 1, j - 1

@@ -86,13 +86,15 @@ def render_service(doc: dict, w, now=None) -> None:
         name = port.get("name") or "<unset>"
         proto = port.get("protocol") or ""
         w.line(0, f"Port:\t{name}\t{port.get('port')}/{proto}")
-        w.line(0, f"TargetPort:\t{port.get('targetPort') if port.get('targetPort') is not None else 0}/{proto}")
+        target = port.get("targetPort")
+        w.line(0, f"TargetPort:\t{0 if target is None else target}/{proto}")
         if port.get("appProtocol") is not None:
             w.line(0, f"AppProtocol:\t{port['appProtocol']}")
         if port.get("nodePort"):
             w.line(0, f"NodePort:\t{name}\t{port['nodePort']}/{proto}")
         port_endpoints = None if endpoints is None else endpoints[i]["endpoints"]
-        w.line(0, f"Endpoints:\t{format_endpoints(port_endpoints, doc.get('endpointSlices'), doc.get('endpointsError'))}")
+        shown = format_endpoints(port_endpoints, doc.get("endpointSlices"), doc.get("endpointsError"))
+        w.line(0, f"Endpoints:\t{shown}")
     w.line(0, f"Session Affinity:\t{doc.get('sessionAffinity') or ''}")
     if doc.get("externalTrafficPolicy"):
         w.line(0, f"External Traffic Policy:\t{doc['externalTrafficPolicy']}")
