@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import inspect
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -236,17 +235,6 @@ def describe(source, type_name: str, names: list | None = None, namespace: str |
 
 # -- text -----------------------------------------------------------------------------------------
 
-def _call_render(render, doc: dict, writer, now) -> None:
-    try:
-        params = inspect.signature(render).parameters
-    except (TypeError, ValueError):  # pragma: no cover - builtins
-        params = {}
-    if len(params) >= 3 or any(p.kind == p.VAR_POSITIONAL for p in params.values()):
-        render(doc, writer, now)
-    else:
-        render(doc, writer)
-
-
 def render_one(doc: dict, now=None) -> str:
     """One document as kubectl's text for its kind."""
     from .text.layout import Writer
@@ -255,7 +243,7 @@ def render_one(doc: dict, now=None) -> str:
     writer = Writer()
     writer.now = now
     describer = describer_for(group_of(doc.get("apiVersion")), doc.get("kind"))
-    _call_render(describer.render, doc, writer, now)
+    describer.render(doc, writer, now)
     return writer.text()
 
 
