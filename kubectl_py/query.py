@@ -120,11 +120,6 @@ def split_items_range(template: str):
     return match.group("pre"), body, match.group("post")
 
 
-def unquote_text(text: str) -> str:
-    """Plain template text outside actions prints as written."""
-    return text
-
-
 # -- sorting and counting ------------------------------------------------------------------------------
 
 def sort_key(values: list):
@@ -137,13 +132,3 @@ def sort_key(values: list):
     if isinstance(value, (int, float)):
         return (1, value, "")
     return (2, 0, str(value))
-
-
-def count_rows(answers: list, by: str) -> list:
-    """Rows of (context, group-key, count) from [(context, [(kind, namespace, n)])]."""
-    totals = {}
-    for context, counts in answers:
-        for kind, namespace, n in counts:
-            key = (context, kind if by in ("context", "kind") else namespace or "")
-            totals[key] = totals.get(key, 0) + n
-    return [(context, key, n) for (context, key), n in totals.items()]

@@ -126,3 +126,21 @@ def pytest_runtest_makereport(item, call):
         header = f"exited: {', '.join(dead)}\n" if dead else ""
         report.sections.append(("control plane logs (tail)", header + cp.log_tails()))
     return report
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A skipped test is a gap, not a pass: say so loudly, and in CI fail the run."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    terminalreporter.section("SKIPPED TESTS ARE NOT PASSES", sep="!", red=True, bold=True)
+    for report in skipped:
+        terminalreporter.write_line(f"skipped: {report.nodeid}", red=True)
+    if os.environ.get("CI"):
+        terminalreporter.write_line(f"CI: {len(skipped)} skipped test(s) fail this run", red=True, bold=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if os.environ.get("CI") and reporter is not None and reporter.stats.get("skipped"):
+        session.exitstatus = 1

@@ -34,7 +34,7 @@ def parse_output(value: str | None, allowed: tuple) -> OutputFormat:
     name, sep, argument = value.partition("=")
     if name not in allowed or (name in TEMPLATE_FORMATS) != bool(sep):
         if name in TEMPLATE_FORMATS and name in allowed:
-            raise UsageError(f"template format specified but no template given")
+            raise UsageError("template format specified but no template given")
         raise UsageError(
             f'unable to match a printer suitable for the output format "{value}", allowed formats are: '
             + ",".join(allowed)
@@ -46,6 +46,4 @@ def parse_output(value: str | None, allowed: tuple) -> OutputFormat:
         except OSError as exc:
             raise UsageError(f"error reading template {argument}: {exc.strerror}") from None
         name = name[: -len("-file")]
-    if name == "jsonpath" and argument.endswith("\n") and value.startswith("jsonpath-file"):
-        argument = argument.rstrip("\n")
     return OutputFormat(name, argument)
