@@ -9,6 +9,7 @@ PKI, etcd data and one log file per process. `down` from any process stops exact
 dependency order, and removes the directory.
 
     python tests/cluster/controlplane.py up [--clusters 1|2] [--dir DIR | --name NAME]   # prints the kubeconfig
+                                            [--context-prefix PREFIX]
     python tests/cluster/controlplane.py env [--dir DIR]                                 # export KUBECONFIG=...
     python tests/cluster/controlplane.py down [--dir DIR]
 
@@ -17,6 +18,8 @@ From Python: `cp = ControlPlane.start(n_clusters=2)`; then `cp.kubeconfig`, `cp.
 
 Kubeconfig contexts (an API for tests): kpy-a, kpy-b (admins), kpy-a-ns-viewer (`view` in namespace team-a
 only), kpy-a-get-only (`get` on services, nodes, pods, deployments), kpy-down (a closed port); current: kpy-a.
+`--context-prefix P` (`context_prefix=`) names them P-a, P-b, P-a-ns-viewer, ... instead (clusters and users too),
+so that the kubeconfigs of several control planes merge without collisions (KUBECONFIG=one:two).
 """
 import argparse
 import json
@@ -42,6 +45,7 @@ BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler
 SERVICE_CIDR = "10.96.0.0/16"
 POD_CIDR = "10.244.0.0/16"     # kwok's pod IPs; must not overlap SERVICE_CIDR
 CLUSTER_NAMES = ("a", "b")
+CONTEXT_PREFIX = "kpy"
 TIER_ETCD, TIER_APISERVER, TIER_CONTROLLERS, TIER_KWOK = range(4)
 
 
@@ -152,7 +156,7 @@ class ControlPlane:
 
     @classmethod
     def start(cls, n_clusters: int = 1, state_dir: Optional[str] = None, bin_dir: Optional[str] = None,
-              die_with_parent: bool = False) -> "ControlPlane":
+              die_with_parent: bool = False, context_prefix: str = CONTEXT_PREFIX) -> "ControlPlane":
         """Start `n_clusters` (1 or 2) clusters and return once each is serving and its controllers run.
 
         `die_with_parent` makes the processes die with this Python process (for test sessions); without it
@@ -161,6 +165,8 @@ class ControlPlane:
         """
         if n_clusters not in (1, 2):
             raise ValueError("n_clusters must be 1 or 2")
+        if not context_prefix or any(ch.isspace() or ch in ":/" for ch in context_prefix):
+            raise ValueError(f"invalid context prefix {context_prefix!r}")
         state_dir = os.path.abspath(state_dir or os.path.join(RUN_DIR, "default"))
         bin_dir = bin_dir or default_bin_dir()
         missing = [b for b in BINARIES if not os.access(os.path.join(bin_dir, b), os.X_OK)]
@@ -170,7 +176,8 @@ class ControlPlane:
         os.makedirs(os.path.join(state_dir, "logs"))
         t0 = time.monotonic()
         cp = cls(state_dir, {"version": 1, "owner_pid": os.getpid(), "bin_dir": bin_dir,
-                             "kubeconfig": os.path.join(state_dir, "kubeconfig"), "clusters": [],
+                             "kubeconfig": os.path.join(state_dir, "kubeconfig"), "context_prefix": context_prefix,
+                             "clusters": [],
                              "processes": [], "status": "starting"})
         try:
             _Starter(cp, die_with_parent).run(CLUSTER_NAMES[:n_clusters])
@@ -276,8 +283,9 @@ class _Starter:
                              lambda: self.alive() and clients[c.name].request("GET", "/readyz")[0] == 200, 60)
         for c in clusters:
             self.start_controllers(c)
-        write_kubeconfig(self.cp.kubeconfig, clusters, self.pki)
-        self.cp.state["kubeconfig_contexts"] = contexts(clusters)
+        prefix = self.cp.state["context_prefix"]
+        write_kubeconfig(self.cp.kubeconfig, clusters, self.pki, prefix)
+        self.cp.state["kubeconfig_contexts"] = contexts(clusters, prefix)
         bootstrap_rbac(clients["a"])
         for c in clusters:
             # the controller-manager creates every namespace's `default` ServiceAccount: proof it runs
@@ -325,7 +333,7 @@ class _Starter:
             for user in ("ns-viewer", "get-only"):
                 keys[user] = pki.issue(cdir, user, user, "client", ca)
         self.pki[name] = keys
-        cluster = Cluster(name=name, context=f"kpy-{name}", server=f"https://127.0.0.1:{procs.free_port()}",
+        cluster = Cluster(name=name, context=f"{self.cp.state['context_prefix']}-{name}", server=f"https://127.0.0.1:{procs.free_port()}",
                           dir=cdir, etcd_prefix=f"/kpy-{name}/registry",
                           admin_kubeconfig=os.path.join(cdir, "admin.kubeconfig"))
         _write_yaml(cluster.admin_kubeconfig, kubeconfig_doc(
@@ -383,9 +391,9 @@ def _http_ok(url: str) -> bool:
 
 
 # -- kubeconfig ------------------------------------------------------------------------------------------
-def contexts(clusters: List[Cluster]) -> List[str]:
+def contexts(clusters: List[Cluster], prefix: str = CONTEXT_PREFIX) -> List[str]:
     names = [c.context for c in clusters]
-    return names[:1] + ["kpy-a-ns-viewer", "kpy-a-get-only", "kpy-down"] + names[1:]
+    return names[:1] + [f"{prefix}-a-ns-viewer", f"{prefix}-a-get-only", f"{prefix}-down"] + names[1:]
 
 
 def kubeconfig_doc(entries, current: str) -> Dict:
@@ -404,15 +412,16 @@ def kubeconfig_doc(entries, current: str) -> Dict:
     return doc
 
 
-def write_kubeconfig(path: str, clusters: List[Cluster], keys: Dict[str, Dict[str, pki.KeyPair]]) -> None:
-    """The merged kubeconfig of the module docstring."""
-    a, ka = clusters[0], keys["a"]
+def write_kubeconfig(path: str, clusters: List[Cluster], keys: Dict[str, Dict[str, pki.KeyPair]],
+                     prefix: str = CONTEXT_PREFIX) -> None:
+    """The merged kubeconfig of the module docstring; every context, cluster and user name starts with `prefix`."""
+    a, ka, p = clusters[0], keys["a"], prefix
     # a server that refuses connections: a loopback port that was free a moment ago and that nobody binds
     down = f"https://127.0.0.1:{procs.free_port()}"
-    entries = [("kpy-a", "kpy-a", a.server, ka["ca"], "kpy-a-admin", ka["admin"]),
-               ("kpy-a-ns-viewer", "kpy-a", a.server, ka["ca"], "kpy-a-ns-viewer", ka["ns-viewer"]),
-               ("kpy-a-get-only", "kpy-a", a.server, ka["ca"], "kpy-a-get-only", ka["get-only"]),
-               ("kpy-down", "kpy-down", down, ka["ca"], "kpy-a-admin", ka["admin"])]
+    entries = [(a.context, a.context, a.server, ka["ca"], f"{a.context}-admin", ka["admin"]),
+               (f"{p}-a-ns-viewer", a.context, a.server, ka["ca"], f"{p}-a-ns-viewer", ka["ns-viewer"]),
+               (f"{p}-a-get-only", a.context, a.server, ka["ca"], f"{p}-a-get-only", ka["get-only"]),
+               (f"{p}-down", f"{p}-down", down, ka["ca"], f"{a.context}-admin", ka["admin"])]
     entries += [(c.context, c.context, c.server, keys[c.name]["ca"], f"{c.context}-admin", keys[c.name]["admin"])
                 for c in clusters[1:]]
     _write_yaml(path, kubeconfig_doc(entries, a.context))
@@ -462,11 +471,14 @@ def main(argv=None) -> int:
         if name == "up":
             p.add_argument("--clusters", type=int, choices=(1, 2), default=1)
             p.add_argument("--bin-dir", help="binaries (default: what build.sh builds)")
+            p.add_argument("--context-prefix", default=CONTEXT_PREFIX,
+                           help="first part of every kubeconfig name: PREFIX-a, PREFIX-b, PREFIX-a-ns-viewer, ... "
+                                "(default %(default)s); distinct prefixes let kubeconfigs merge")
     args = parser.parse_args(argv)
     state_dir = _state_dir(args)
     try:
         if args.command == "up":
-            cp = ControlPlane.start(args.clusters, state_dir, args.bin_dir)
+            cp = ControlPlane.start(args.clusters, state_dir, args.bin_dir, context_prefix=args.context_prefix)
             rss = sum(cp.rss_bytes().values()) / 2**20
             print(f"started {args.clusters} cluster(s) in {cp.state['startup_seconds']} s, "
                   f"RSS {rss:.0f} MiB, contexts {', '.join(cp.state['kubeconfig_contexts'])}; "

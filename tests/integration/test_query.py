@@ -172,3 +172,10 @@ def test_describe_documents_in_templates(cluster):
     expected = [f'{d["name"]}\t{d["allocatedResources"]["cpu"]["requestsPercent"]}'
                 for d in described.json()["items"] if d.get("allocatedResources")]
     assert [line for line in run.lines() if line.split("\t")[1]] == expected
+
+
+def test_small_pages_follow_continue_tokens(cluster, kubectl):
+    run = kubectl_plugin(cluster, "py-query", "pods", "-A", "--chunk-size", "2", "-o", "name")
+    assert run.code == 0, run.err
+    assert run.lines() == kubectl_lines(kubectl, ["get", "pods", "-A", "-o", "name"])
+    assert len(run.lines()) > 2

@@ -201,3 +201,19 @@ def test_client_certificate_data_is_decoded(tmp_path):
     assert conn.cert_data == pem
     assert conn.key_file == str(tmp_path.resolve() / "key.pem")
     assert conn.server == "https://h:1"
+
+
+def test_in_cluster_config_when_no_kubeconfig(tmp_path, monkeypatch):
+    monkeypatch.delenv("KUBECONFIG", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    account = tmp_path / "sa"
+    account.mkdir()
+    (account / "token").write_text("pod-token\n")
+    (account / "namespace").write_text("apps")
+    monkeypatch.setattr(kubeconfig, "IN_CLUSTER_DIR", str(account))
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1")
+    monkeypatch.setenv("KUBERNETES_SERVICE_PORT", "443")
+    merged = kubeconfig.load()
+    conn = kubeconfig.connection_for(merged, merged.current_context)
+    assert (conn.server, conn.token, conn.namespace) == ("https://10.96.0.1:443", "pod-token", "apps")
+    assert conn.ca_file == str(account / "ca.crt")
