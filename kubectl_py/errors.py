@@ -80,3 +80,9 @@ class Timeout(KubectlPyError):
 
 class BadTemplate(KubectlPyError):
     reason = "badTemplate"
+
+
+class NotInDump(KubectlPyError):
+    """Offline input holds no object of the type asked for, so nothing can be said about it."""
+
+    reason = "notInDump"

@@ -36,9 +36,8 @@ def nodeports(
     --context a,b or --all-contexts.
     """
     from .. import nodeports as logic
-    from ..errors import ApiError, UsageError
+    from ..errors import ApiError, NotInDump, UsageError
     from ..kube.fanout import run_per_context
-    from ..kube.offline import NotInDump
 
     fmt = parse_output(output, FORMATS)
     if address_type and address_type not in ADDRESS_TYPES:

@@ -7,19 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import KubectlPyError, NotFound, UsageError
+from ..errors import NotFound, NotInDump, UsageError
 from . import selectors
 from .builtin_resources import offline_discovery
 from .cluster import not_found_message
 from .discovery import ResourceInfo
 
 _SUFFIXES = (".json", ".yaml", ".yml")
-
-
-class NotInDump(KubectlPyError):
-    """The dump holds no object of the type asked for, so nothing can be said about it."""
-
-    reason = "notInDump"
 
 
 class Dump:
