@@ -67,13 +67,13 @@ def nodeports(
         for record in result.value or []:
             record["context"] = result.context
     records = [record for result in results for record in (result.value or [])]
-    _print(fmt, records, results, no_headers, common.multi(sources))
+    _print(fmt, records, results, no_headers, common.multi(sources), namespace)
     for warning in warnings:
         typer.echo(warning, err=True)
     return common.report_failures(results)
 
 
-def _print(fmt, records, results, no_headers, with_context):
+def _print(fmt, records, results, no_headers, with_context, namespace):
     if fmt.structured or fmt.name == "jsonpath":
         document = {"apiVersion": "kubectl-py/v1", "kind": "NodePortList", "items": records,
                     "contexts": common.status_records(results)}

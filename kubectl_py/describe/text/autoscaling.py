@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .common import rfc1123z, write_annotations, write_events, write_labels
+from .common import rfc1123z, write_annotations, write_doc_events, write_labels
 
 UNKNOWN = "<unknown>"
 
@@ -116,5 +116,4 @@ def render_hpa(doc: dict, w, now=None) -> None:
         w.line(1, "----\t------\t------\t-------")
         for c in conditions:
             w.line(1, f"{c['type']}\t{c['status']}\t{c['reason']}\t{c['message']}")
-    if "events" in doc:
-        write_events(w, doc["events"], now)
+    write_doc_events(w, doc, now)

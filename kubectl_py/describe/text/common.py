@@ -560,3 +560,17 @@ class _GoSorter:
         while i < j:
             self.swap(i, j)
             i, j = i + 1, j - 1
+
+
+def write_head(w, doc: dict) -> None:
+    """The Name, Namespace, Labels and Annotations lines most kinds open with."""
+    w.line(0, f"Name:\t{doc.get('name', '')}")
+    w.line(0, f"Namespace:\t{doc.get('namespace', '')}")
+    write_labels(w, 0, "Labels", doc.get("labels"))
+    write_annotations(w, 0, "Annotations", doc.get("annotations"))
+
+
+def write_doc_events(w, doc: dict, now) -> None:
+    """The Events section, when events were asked for (the document then has an ``events`` key)."""
+    if "events" in doc:
+        write_events(w, doc["events"], now)

@@ -7,25 +7,13 @@ every other key; kubectl prints the token itself.
 
 from __future__ import annotations
 
-from .common import write_annotations, write_events, write_labels
+from .common import write_doc_events, write_head
 
 _EMPTY_HEADER = " " * len("Image pull secrets:")
 
 
-def _head(w, doc: dict) -> None:
-    w.line(0, f"Name:\t{doc.get('name', '')}")
-    w.line(0, f"Namespace:\t{doc.get('namespace', '')}")
-    write_labels(w, 0, "Labels", doc.get("labels"))
-    write_annotations(w, 0, "Annotations", doc.get("annotations"))
-
-
-def _events(w, doc: dict, now) -> None:
-    if "events" in doc:
-        write_events(w, doc["events"], now)
-
-
 def render_configmap(doc: dict, w, now=None) -> None:
-    _head(w, doc)
+    write_head(w, doc)
     w.write(0, "\nData\n====\n")
     data = doc.get("data") or {}
     for key in sorted(data):
@@ -37,11 +25,11 @@ def render_configmap(doc: dict, w, now=None) -> None:
     for key in sorted(binary):
         w.write(0, f"{key}: {binary[key]['bytes']} bytes\n")
     w.write(0, "\n")
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)
 
 
 def render_secret(doc: dict, w, now=None) -> None:
-    _head(w, doc)
+    write_head(w, doc)
     w.write(0, f"\nType:\t{doc.get('type') or ''}\n")
     w.write(0, "\nData\n====\n")
     data = doc.get("data") or {}
@@ -50,7 +38,7 @@ def render_secret(doc: dict, w, now=None) -> None:
 
 
 def render_serviceaccount(doc: dict, w, now=None) -> None:
-    _head(w, doc)
+    write_head(w, doc)
     names = doc.get("imagePullSecrets") or []
     if not names:
         w.line(0, "Image pull secrets:\t<none>")
@@ -59,4 +47,4 @@ def render_serviceaccount(doc: dict, w, now=None) -> None:
         for name in names:
             w.line(0, f"{prefix}\t{name}")
             prefix = _EMPTY_HEADER
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .common import write_annotations, write_events, write_labels
+from .common import write_annotations, write_doc_events, write_labels
 
 ACRONYMS = ("API", "URL", "UID", "GUID")
 
@@ -132,5 +132,4 @@ def render_generic(doc: dict, w, now=None) -> None:
     write_labels(w, 0, "Labels", doc.get("labels"))
     write_annotations(w, 0, "Annotations", doc.get("annotations"))
     write_content(w, 0, doc.get("content") or {})
-    if "events" in doc:
-        write_events(w, doc["events"], now)
+    write_doc_events(w, doc, now)

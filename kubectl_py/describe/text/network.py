@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .common import format_labels, write_annotations, write_events, write_labels
+from .common import format_labels, write_annotations, write_doc_events, write_head, write_labels
 
 MAX_ENDPOINTS = 3
 UNREADABLE = "<unknown>"  # a join that could not be read (the document's warnings say why)
@@ -40,18 +40,6 @@ def format_endpoints(endpoints: list | None, slices: list | None, error: str | N
     return text
 
 
-def _head(w, doc: dict) -> None:
-    w.line(0, f"Name:\t{doc.get('name', '')}")
-    w.line(0, f"Namespace:\t{doc.get('namespace', '')}")
-    write_labels(w, 0, "Labels", doc.get("labels"))
-    write_annotations(w, 0, "Annotations", doc.get("annotations"))
-
-
-def _events(w, doc: dict, now) -> None:
-    if "events" in doc:
-        write_events(w, doc["events"], now)
-
-
 # -- Service -----------------------------------------------------------------------------------------
 
 def _lb_ingress(items: list) -> str:
@@ -65,7 +53,7 @@ def _lb_ingress(items: list) -> str:
 
 
 def render_service(doc: dict, w, now=None) -> None:
-    _head(w, doc)
+    write_head(w, doc)
     w.line(0, f"Selector:\t{format_labels(doc.get('selector'))}")
     w.line(0, f"Type:\t{doc.get('type') or ''}")
     if doc.get("ipFamilyPolicy") is not None:
@@ -106,13 +94,13 @@ def render_service(doc: dict, w, now=None) -> None:
         w.line(0, f"LoadBalancer Source Ranges:\t{','.join(doc['loadBalancerSourceRanges'])}")
     if doc.get("trafficDistribution") is not None:
         w.line(0, f"Traffic Distribution:\t{doc['trafficDistribution']}")
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)
 
 
 # -- Endpoints ---------------------------------------------------------------------------------------
 
 def render_endpoints(doc: dict, w, now=None) -> None:
-    _head(w, doc)
+    write_head(w, doc)
     w.line(0, "Subsets:")
     for sub in doc.get("subsets") or []:
         ready = ",".join(a.get("ip") or "" for a in sub.get("addresses") or [])
@@ -126,7 +114,7 @@ def render_endpoints(doc: dict, w, now=None) -> None:
             for port in sub["ports"]:
                 w.line(2, f"{port.get('name') or '<unset>'}\t{port.get('port')}\t{port.get('protocol') or ''}")
         w.line(0, "")
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)
 
 
 # -- Ingress -----------------------------------------------------------------------------------------
@@ -178,4 +166,4 @@ def render_ingress(doc: dict, w, now=None) -> None:
     if count == 0:
         w.line(1, f"*\t*\t{default}")
     write_annotations(w, 0, "Annotations", doc.get("annotations"))
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)

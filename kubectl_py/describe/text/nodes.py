@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import age, quantity_str, rfc1123z, write_annotations, write_events, write_labels, write_taints
+from .common import age, quantity_str, rfc1123z, write_annotations, write_doc_events, write_labels, write_taints
 
 MAX_POOLS = 10
 
@@ -95,5 +95,4 @@ def render_node(doc: dict, w, now=None) -> None:
     if doc.get("providerID"):
         w.line(0, f"ProviderID:\t{doc['providerID']}")
     _pods(w, doc, now)
-    if "events" in doc:
-        write_events(w, doc["events"], now)
+    write_doc_events(w, doc, now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import podspec
-from .common import age, rfc1123z, write_annotations, write_events, write_labels, write_tolerations
+from .common import age, rfc1123z, write_annotations, write_doc_events, write_labels, write_tolerations
 
 
 def render_pod(doc: dict, w, now=None) -> None:
@@ -75,5 +75,4 @@ def render_pod(doc: dict, w, now=None) -> None:
     write_tolerations(w, 0, "Tolerations", doc.get("tolerations"))
     podspec.write_topology_spread(w, doc.get("topologySpreadConstraints") or [])
     podspec.write_scheduling_group(w, doc.get("schedulingGroup"))
-    if "events" in doc:
-        write_events(w, doc["events"], now)
+    write_doc_events(w, doc, now)

@@ -320,7 +320,7 @@ def _claim_template(w, template: dict) -> None:
         w.line(3, f"Name:\t{source.get('name') or ''}")
 
 
-def _csi_attributes(w, attributes: dict | None) -> None:
+def write_csi_attributes(w, attributes: dict | None) -> None:
     w.write(2, "VolumeAttributes:\t")
     if not attributes:
         w.write(0, "<none>\n")
@@ -395,7 +395,7 @@ def write_volume_source(w, vtype: str | None, source: dict | None) -> None:
         w.line(2, f"Driver:\t{s.get('driver') or ''}")
         w.line(2, f"FSType:\t{s.get('fsType') or ''}")
         w.line(2, f"ReadOnly:\t{go_bool(s.get('readOnly'))}")
-        _csi_attributes(w, s.get("volumeAttributes"))
+        write_csi_attributes(w, s.get("volumeAttributes"))
     elif vtype in _SIMPLE:
         header, fields = _SIMPLE[vtype]
         w.line(2, f"Type:\t{header}")

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from .common import age, quantity_str, rfc1123z, write_annotations, write_events, write_labels
+from .podspec import write_csi_attributes
+from .common import age, quantity_str, rfc1123z, write_annotations, write_doc_events, write_labels
 
 UNREADABLE = "<unknown>"
-_MAX_ATTRIBUTE_LEN = 140
 
 
 def access_modes(modes: list | None) -> str:
@@ -26,11 +26,6 @@ def _status(doc: dict, now) -> str:
     if doc.get("deletionTimestamp"):
         return f"Terminating (lasts {age(doc['deletionTimestamp'], now)})"
     return doc.get("status") or ""
-
-
-def _events(w, doc: dict, now) -> None:
-    if "events" in doc:
-        write_events(w, doc["events"], now)
 
 
 def _bool(value) -> str:
@@ -84,7 +79,7 @@ def render_pvc(doc: dict, w, now=None) -> None:
         for c in doc["conditions"]:
             w.line(1, f"{c.get('type', '')} \t{c.get('status', '')} \t{rfc1123z(c.get('lastProbeTime'))} \t"
                       f"{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t{c.get('message', '')}")
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)
 
 
 # -- PersistentVolume ------------------------------------------------------------------------------
@@ -115,23 +110,6 @@ def _node_affinity(w, affinity: dict | None) -> None:
             w.write(0, text + "\n")
 
 
-def _csi_attributes(w, attributes: dict | None) -> None:
-    # kubectl printCSIPersistentVolumeAttributesMultilineIndent: every write adds the level-2 prefix
-    w.write(2, "VolumeAttributes:\t")
-    if not attributes:
-        w.write(0, "<none>\n")
-        return
-    for i, key in enumerate(sorted(attributes)):
-        if i:
-            w.write(2, "")
-            w.write(2, "\t")
-        line = f"{key}={attributes[key]}"
-        if len(line) > _MAX_ATTRIBUTE_LEN:
-            w.write(2, f"{line[:_MAX_ATTRIBUTE_LEN]}...\n")
-        else:
-            w.write(2, f"{line}\n")
-
-
 def _source(w, source: dict | None) -> None:
     kind = (source or {}).get("type")
     source = (source or {}).get("spec") or {}
@@ -153,7 +131,7 @@ def _source(w, source: dict | None) -> None:
         w.line(2, f"FSType:\t{_v(source.get('fsType'))}")
         w.line(2, f"VolumeHandle:\t{_v(source.get('volumeHandle'))}")
         w.line(2, f"ReadOnly:\t{_bool(source.get('readOnly'))}")
-        _csi_attributes(w, source.get("volumeAttributes"))
+        write_csi_attributes(w, source.get("volumeAttributes"))
     else:
         w.line(1, "<unknown>")
 
@@ -176,4 +154,4 @@ def render_pv(doc: dict, w, now=None) -> None:
     w.line(0, f"Message:\t{doc.get('message') or ''}")
     w.line(0, "Source:")
     _source(w, doc.get("source"))
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)

@@ -4,7 +4,7 @@ CronJob): ``describeDeployment``, ``describeReplicaSet``, ... in kubectl ``pkg/d
 from __future__ import annotations
 
 from . import podspec
-from .common import human_duration, rfc1123z, write_annotations, write_events, write_labels
+from .common import human_duration, rfc1123z, write_annotations, write_doc_events, write_labels
 
 
 def _meta_lines(w, doc: dict) -> None:
@@ -48,11 +48,6 @@ def _conditions(w, doc: dict) -> None:
         w.line(1, f"{c['type']} \t{c['status']}\t{c['reason']}")
 
 
-def _events(w, doc: dict, now) -> None:
-    if "events" in doc:
-        write_events(w, doc["events"], now)
-
-
 def _rs_list(items: list) -> str:
     text = ", ".join(f"{rs['name']} ({rs['replicas']['created']}/{rs['replicas']['desired']} replicas created)"
                      for rs in items)
@@ -80,7 +75,7 @@ def render_deployment(doc: dict, w, now=None) -> None:
     if old or new:
         w.line(0, f"OldReplicaSets:\t{_rs_list(old)}")
         w.line(0, f"NewReplicaSet:\t{_rs_list([new] if new else [])}")
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)
 
 
 def render_replicaset(doc: dict, w, now=None) -> None:
@@ -94,7 +89,7 @@ def render_replicaset(doc: dict, w, now=None) -> None:
     _pods_status(w, doc)
     podspec.render_template(w, doc.get("podTemplate"))
     _conditions(w, doc)
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)
 
 
 def render_statefulset(doc: dict, w, now=None) -> None:
@@ -123,7 +118,7 @@ def render_statefulset(doc: dict, w, now=None) -> None:
     _pods_status(w, doc)
     podspec.render_template(w, doc.get("podTemplate"))
     _volume_claims(w, doc.get("volumeClaims") or [])
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)
 
 
 def _volume_claims(w, claims: list) -> None:
@@ -155,7 +150,7 @@ def render_daemonset(doc: dict, w, now=None) -> None:
     w.line(0, f"Number of Nodes Misscheduled: {doc['numberMisscheduled']}")
     _pods_status(w, doc)
     podspec.render_template(w, doc.get("podTemplate"))
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)
 
 
 def cap_indexes(indexes: str, soft_limit: int = 50) -> str:
@@ -200,7 +195,7 @@ def render_job(doc: dict, w, now=None) -> None:
     if doc.get("completionMode") == "Indexed":
         w.line(0, f"Completed Indexes:\t{cap_indexes(doc.get('completedIndexes') or '')}")
     podspec.render_template(w, doc.get("podTemplate"))
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)
 
 
 def _unset(value, suffix: str = "") -> str:
@@ -232,4 +227,4 @@ def render_cronjob(doc: dict, w, now=None) -> None:
     last = doc.get("lastScheduleTime")
     w.line(0, f"Last Schedule Time:\t{rfc1123z(last) if last else '<unset>'}")
     w.line(0, f"Active Jobs:\t{', '.join(doc.get('activeJobs') or []) or '<none>'}")
-    _events(w, doc, now)
+    write_doc_events(w, doc, now)
