@@ -16,6 +16,7 @@ fi
 
 # the control plane (kube-apiserver, controller-manager, scheduler, kubectl, etcd, kwok), cached
 tests/cluster/build.sh >/dev/null
+scripts/build_krew.sh >/dev/null  # krew and validate-krew-manifest, for the distribution tests, cached
 
 export PATH="$venv/bin:$PATH"
 # -rfEs lists failures, errors and skips at the end; a skip in CI fails the run (tests/conftest.py)

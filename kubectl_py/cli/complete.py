@@ -16,8 +16,9 @@ What is completed:
                                 typed on the line are honoured); ``TYPE/NAME`` and ``pods,svc`` lists too
 
 It runs on every TAB, so it imports only what it needs (no typer, no kubernetes package): one discovery (cached
-on disk for 6 hours) and one metadata-only list at most, with a 5 s timeout unless ``--request-timeout`` says
-otherwise. Any failure prints no candidate (``KUBECTL_PY_DEBUG=1`` shows the traceback on stderr).
+on disk for 6 hours) and one metadata-only list at most, each request with a 5 s timeout (``--request-timeout``
+on the line is ignored: TAB must not hang). Any failure prints no candidate (``KUBECTL_PY_DEBUG=1`` shows the
+traceback on stderr).
 """
 
 from __future__ import annotations
@@ -155,32 +156,17 @@ class Line:
 
 
 # -- the cluster side (imported only when a completion needs it) -------------------------------------------
-def _overrides(line: Line, namespace=None):
+def _overrides(line: Line):
     from ..kube.kubeconfig import Overrides
 
     return Overrides(
         kubeconfig=line.last("--kubeconfig"), cluster=line.last("--cluster"), user=line.last("--user"),
-        namespace=namespace or line.last("--namespace"), server=line.last("--server"), token=line.last("--token"),
+        namespace=line.last("--namespace"), server=line.last("--server"), token=line.last("--token"),
         impersonate=line.last("--as"), impersonate_groups=tuple(line.values.get("--as-group") or ()),
         impersonate_uid=line.last("--as-uid"), certificate_authority=line.last("--certificate-authority"),
         client_certificate=line.last("--client-certificate"), client_key=line.last("--client-key"),
         insecure_skip_tls_verify=True if line.has("--insecure-skip-tls-verify") else None,
-        tls_server_name=line.last("--tls-server-name"),
-        request_timeout=_seconds(line.last("--request-timeout")) or TIMEOUT_SECONDS)
-
-
-def _seconds(value):
-    """--request-timeout as the plugins read it (1, 1s, 500ms, 2m, 1h30m); None when absent or invalid."""
-    import re
-
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)", value)
-    if not parts or "".join(n + u for n, u in parts) != value:
-        return None
-    return sum(float(n) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[u] for n, u in parts)
+        tls_server_name=line.last("--tls-server-name"), request_timeout=TIMEOUT_SECONDS)
 
 
 def _kubeconfig(line: Line):
@@ -236,9 +222,12 @@ def _per_cluster(line: Line, work) -> list:
         thread.start()
     for thread in threads:
         thread.join()
-    out = []
+    out, seen = [], set()
     for values in results:
-        out.extend(v for v in values if v not in out)
+        for value in values:
+            if value not in seen:
+                seen.add(value)
+                out.append(value)
     return out
 
 

@@ -4,7 +4,6 @@ The archive is built once into dist/ (reused while its inputs are unchanged; the
 dependencies from PyPI into ~/.cache/kubectl-py/release). Running the plugins against a cluster through krew and
 kubectl is tests/integration/test_distribution.py.
 """
-import gzip
 import io
 import json
 import os
