@@ -22,6 +22,16 @@ class NodePortSettings:
     all_nodes: bool = False
 
 
+def has_node_port(service: dict) -> bool:
+    spec = service.get("spec") or {}
+    return spec.get("type") in ("NodePort", "LoadBalancer") and any(
+        p.get("nodePort") for p in spec.get("ports") or [])
+
+
+def is_local(service: dict) -> bool:
+    return (service.get("spec") or {}).get("externalTrafficPolicy") == "Local"
+
+
 def node_is_ready(node: dict) -> bool:
     for condition in (node.get("status") or {}).get("conditions") or []:
         if condition.get("type") == "Ready":
@@ -84,9 +94,9 @@ def node_port_records(services: list, nodes: list | None, slices: list | None,
     grouped = slices_by_service(slices) if slices is not None else None
     records = []
     for service in services:
-        spec = service.get("spec") or {}
-        if spec.get("type") not in ("NodePort", "LoadBalancer"):
+        if not has_node_port(service):
             continue
+        spec = service.get("spec") or {}
         meta = service.get("metadata") or {}
         policy = spec.get("externalTrafficPolicy") or "Cluster"
         ready_count, endpoint_nodes = (None, set())

@@ -56,10 +56,17 @@ def nodeports(
             return None
 
     def collect(source):
-        services = source.list(source.resolve("services"), namespace, selector)
+        services = [s for s in source.list(source.resolve("services"), namespace, selector)
+                    if logic.has_node_port(s)]
+        if not services:
+            return []
         nodes = optional_list(source, "nodes", None, "nodes: URLS are unknown")
-        slices = optional_list(source, "endpointslices.discovery.k8s.io", namespace,
-                               "EndpointSlices: ready endpoints are unknown")
+        # EndpointSlices are read only when the answer needs them: ready counts (shown by every format
+        # but the default table) or a Local-policy service; on big clusters they are as large as services
+        slices = None
+        if fmt.name or any(logic.is_local(s) for s in services):
+            slices = optional_list(source, "endpointslices.discovery.k8s.io", namespace,
+                                   "EndpointSlices: ready endpoints are unknown")
         return logic.node_port_records(services, nodes, slices, settings)
 
     results = run_per_context(sources, collect)

@@ -1,6 +1,7 @@
 """py-nodeports against the real clusters, with kubectl's view of the same objects as the expectation."""
 
 import ipaddress
+import json
 
 import pytest
 
@@ -123,13 +124,22 @@ def test_forbidden_user_is_named_and_exit_1(cluster):
 
 
 def test_namespace_limited_user_gets_records_without_urls(cluster, kubectl):
-    run = kubectl_plugin(cluster, "py-nodeports", "--context", "kpy-a-ns-viewer", "-n", "team-a", "-o", "json")
-    assert run.code == 0, run.err
-    services = oracle_json(kubectl, "get", "services", "-n", "team-a", context="kpy-a")["items"]
-    node_ports = [(s["metadata"]["name"], p["nodePort"]) for s in services for p in s["spec"]["ports"] if p.get("nodePort")]
-    assert sorted((r["name"], r["nodePort"]) for r in run.json()["items"]) == sorted(node_ports)
-    assert all(r["urls"] is None for r in run.json()["items"])
-    assert "cannot read nodes" in run.err
+    """ns-viewer may list services in team-a but not nodes: rows come back, URLS unknown, with a warning."""
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "np-viewer", "namespace": "team-a"},
+               "spec": {"type": "NodePort", "selector": {"app": "none"}, "ports": [{"port": 80}]}}
+    kubectl(["apply", "-f", "-"], input=json.dumps(service), check=True)
+    try:
+        run = kubectl_plugin(cluster, "py-nodeports", "--context", "kpy-a-ns-viewer", "-n", "team-a", "-o", "json")
+        assert run.code == 0, run.err
+        services = oracle_json(kubectl, "get", "services", "-n", "team-a", context="kpy-a")["items"]
+        node_ports = [(s["metadata"]["name"], p["nodePort"]) for s in services for p in s["spec"]["ports"]
+                      if p.get("nodePort")]
+        assert node_ports
+        assert sorted((r["name"], r["nodePort"]) for r in run.json()["items"]) == sorted(node_ports)
+        assert all(r["urls"] is None for r in run.json()["items"])
+        assert "cannot read nodes" in run.err
+    finally:
+        kubectl(["delete", "service", "np-viewer", "-n", "team-a", "--wait=false"])
 
 
 def test_selector_and_jsonpath(cluster, kubectl):
