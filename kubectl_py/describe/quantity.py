@@ -7,6 +7,8 @@ cores, memory and storage in bytes, everything else in its own unit); :func:`rec
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 
@@ -42,6 +44,7 @@ def _split(text) -> tuple:
     return text, m.group(1), m.group(2) or ""
 
 
+@lru_cache(maxsize=4096)  # describing a node parses the same few strings for each of its pods
 def parse_full(text) -> tuple:
     """``(value: Decimal, format, cached)`` like ``resource.ParseQuantity``: the value rounded up to nano
     units (binary values capped at 2^63-1), and ``cached`` the string itself when Go keeps it as the
