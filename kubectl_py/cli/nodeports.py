@@ -54,20 +54,26 @@ def nodeports(
         except (ApiError, NotInDump) as exc:
             warnings.append(f'warning: cannot read {what}, {exc} (context "{source.name}")')
             return None
+        finally:
+            source.close()
 
     def collect(source):
-        services = [s for s in source.list(source.resolve("services"), namespace, selector)
-                    if logic.has_node_port(s)]
-        if not services:
-            return []
-        nodes = optional_list(source, "nodes", None, "nodes: URLS are unknown")
-        # EndpointSlices are read only when the answer needs them: ready counts (shown by every format
-        # but the default table) or a Local-policy service; on big clusters they are as large as services
-        slices = None
-        if fmt.name or any(logic.is_local(s) for s in services):
-            slices = optional_list(source, "endpointslices.discovery.k8s.io", namespace,
-                                   "EndpointSlices: ready endpoints are unknown")
-        return logic.node_port_records(services, nodes, slices, settings)
+        from concurrent.futures import ThreadPoolExecutor
+
+        source.discovery()  # once, before the connections below share it
+        with ThreadPoolExecutor(2) as pool:
+            # nodes (and EndpointSlices, which every format but the default table shows as ready counts)
+            # are read over their own connections while the services are
+            nodes = pool.submit(optional_list, source.clone(), "nodes", None, "nodes: URLS are unknown")
+            slices = pool.submit(optional_list, source.clone(), "endpointslices.discovery.k8s.io", namespace,
+                                 "EndpointSlices: ready endpoints are unknown") if fmt.name else None
+            services = [s for s in source.list(source.resolve("services"), namespace, selector)
+                        if logic.has_node_port(s)]
+            if slices is None and any(logic.is_local(s) for s in services):
+                slices = pool.submit(optional_list, source.clone(), "endpointslices.discovery.k8s.io",
+                                     namespace, "EndpointSlices: ready endpoints are unknown")
+            return logic.node_port_records(services, nodes.result(), slices.result() if slices else None,
+                                           settings)
 
     results = run_per_context(sources, collect)
     for result in results:

@@ -35,6 +35,13 @@ class Cluster:
     def from_connection(cls, conn: Connection, chunk_size: int = DEFAULT_CHUNK_SIZE) -> "Cluster":
         return cls(conn.context, conn.namespace, lambda: conn, chunk_size)
 
+    def clone(self) -> "Cluster":
+        """The same context over its own connection (a Client is not thread-safe), for concurrent reads;
+        credentials and discovery are shared, not resolved again."""
+        twin = Cluster(self.name, self.namespace, lambda: self.conn, self.chunk_size)
+        twin._discovery = self._discovery
+        return twin
+
     @property
     def conn(self) -> Connection:
         if self._conn is None:

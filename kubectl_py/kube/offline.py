@@ -29,6 +29,9 @@ class Dump:
     def close(self) -> None:
         pass
 
+    def clone(self) -> "Dump":
+        return self  # reads of files in memory are thread-safe
+
     def discovery(self):
         return self._discovery
 

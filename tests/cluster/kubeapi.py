@@ -130,7 +130,7 @@ class Client:
         params = dict(query, limit=limit)
         while True:
             page = self.get(path + "?" + urllib.parse.urlencode(params))
-            yield from page.get("items", [])
+            yield from page.get("items") or []
             cont = page.get("metadata", {}).get("continue")
             if not cont:
                 return

@@ -37,7 +37,7 @@ def _count(client: kubeapi.Client, path: str, **query) -> int:
     params, total = dict(query, limit=1000), 0
     while True:
         page = client.get(path + "?" + urllib.parse.urlencode(params), accept=METADATA_ONLY)
-        total += len((page.get("items") or []))
+        total += len(page.get("items") or [])
         params["continue"] = page.get("metadata", {}).get("continue")
         if not params["continue"]:
             return total
