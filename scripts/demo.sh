@@ -25,7 +25,8 @@ The demo clusters are up. Point kubectl and the plugins at them:
   export KUBECONFIG=$kubeconfig
   kubectl py-nodeports --context kpy-a,kpy-b
   kubectl py-describe node kwok-node-1 -o jsonpath='{.allocatedResources.cpu.requestsPercent}'
-  kubectl py-query pods -A --all-contexts --count
+  kubectl py-query pods -A --context kpy-a,kpy-b --count
+  kubectl py-query pods -A --all-contexts --count   # also shows how failing contexts are reported
 
 Stop them with: scripts/demo.sh down
 EOT
