@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .podspec import write_csi_attributes
+from .podspec import write_csi_attributes, write_volume_source
 from .common import age, quantity_str, rfc1123z, write_annotations, write_doc_events, write_labels
 
 UNREADABLE = "<unknown>"
@@ -111,29 +111,21 @@ def _node_affinity(w, affinity: dict | None) -> None:
 
 
 def _source(w, source: dict | None) -> None:
+    """A PV's source: local and CSI have PV-only forms; every other type prints as it does in a pod."""
     kind = (source or {}).get("type")
-    source = (source or {}).get("spec") or {}
-    if kind == "hostPath":
-        w.line(2, "Type:\tHostPath (bare host directory volume)")
-        w.line(2, f"Path:\t{_v(source.get('path'))}")
-        w.line(2, f"HostPathType:\t{'<none>' if source.get('type') is None else source['type']}")
-    elif kind == "nfs":
-        w.line(2, "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)")
-        w.line(2, f"Server:\t{_v(source.get('server'))}")
-        w.line(2, f"Path:\t{_v(source.get('path'))}")
-        w.line(2, f"ReadOnly:\t{_bool(source.get('readOnly'))}")
-    elif kind == "local":
+    spec = (source or {}).get("spec") or {}
+    if kind == "local":
         w.line(2, "Type:\tLocalVolume (a persistent volume backed by local storage on a node)")
-        w.line(2, f"Path:\t{_v(source.get('path'))}")
+        w.line(2, f"Path:\t{_v(spec.get('path'))}")
     elif kind == "csi":
         w.line(2, "Type:\tCSI (a Container Storage Interface (CSI) volume source)")
-        w.line(2, f"Driver:\t{_v(source.get('driver'))}")
-        w.line(2, f"FSType:\t{_v(source.get('fsType'))}")
-        w.line(2, f"VolumeHandle:\t{_v(source.get('volumeHandle'))}")
-        w.line(2, f"ReadOnly:\t{_bool(source.get('readOnly'))}")
-        write_csi_attributes(w, source.get("volumeAttributes"))
+        w.line(2, f"Driver:\t{_v(spec.get('driver'))}")
+        w.line(2, f"FSType:\t{_v(spec.get('fsType'))}")
+        w.line(2, f"VolumeHandle:\t{_v(spec.get('volumeHandle'))}")
+        w.line(2, f"ReadOnly:\t{_bool(spec.get('readOnly'))}")
+        write_csi_attributes(w, spec.get("volumeAttributes"))
     else:
-        w.line(1, "<unknown>")
+        write_volume_source(w, kind, spec)
 
 
 def render_pv(doc: dict, w, now=None) -> None:
