@@ -8,7 +8,6 @@ Targets: one object within 1.2x of kubectl; many objects <= 0.6x kubectl's time 
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -73,14 +72,5 @@ def run(repeat: int = 5, install: bool = True) -> str:
     return "".join(out)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--no-install", action="store_true", help="do not reinstall venv-bench from the checkout")
-    args = parser.parse_args()
-    run(args.repeat, not args.no_install)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ms.script_main(run, __doc__))

@@ -10,7 +10,6 @@ a small cluster <= 0.35 s, 2,000 services no slower than `kubectl get services -
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
@@ -126,14 +125,5 @@ def run(repeat: int = 5, install: bool = True) -> str:
     return "".join(out)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--no-install", action="store_true", help="do not reinstall venv-bench from the checkout")
-    args = parser.parse_args()
-    run(args.repeat, not args.no_install)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ms.script_main(run, __doc__))

@@ -9,7 +9,6 @@ sum of one kubectl run per context.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
@@ -126,14 +125,5 @@ def _is_sorted_by_time(sort_cmd: list, env: dict) -> bool:
     return len(stamps) > 1 and stamps == sorted(stamps)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--no-install", action="store_true", help="do not reinstall venv-bench from the checkout")
-    args = parser.parse_args()
-    run(args.repeat, not args.no_install)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(ms.script_main(run, __doc__))

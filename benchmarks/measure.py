@@ -216,3 +216,15 @@ def machine() -> str:
 
 def which(name: str, env: dict) -> str:
     return shutil.which(name, path=env["PATH"]) or name
+
+
+def script_main(run, doc: str) -> int:
+    """The command line every bench_*.py script shares: ``--repeat N`` and ``--no-install``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-install", action="store_true", help="do not reinstall venv-bench from the checkout")
+    args = parser.parse_args()
+    run(args.repeat, not args.no_install)
+    return 0

@@ -46,9 +46,9 @@ def report_failures(results: list, err=None) -> int:
     err = err or sys.stderr
     failed = [r for r in results if not r.ok]
     for result in failed:
-        message = result.error.user_message()
-        if len(results) > 1 or result.context:
-            message = f'{message.rstrip()} (context "{result.context}")' if result.context else message
+        message = result.error.user_message().rstrip()
+        if result.context:
+            message += f' (context "{result.context}")'
         err.write(message + "\n")
     return 1 if failed else 0
 

@@ -73,6 +73,8 @@ def _field(name: str):
 
 def _field_chain(names: list):
     """Fast path for ``.a.b.c``: same result as chained :func:`_field` steps."""
+    steps = [_field(name) for name in names]
+
     def chain(values, ctx):
         if len(values) == 1:
             # the common case, one current value: walk the keys directly
@@ -85,16 +87,8 @@ def _field_chain(names: list):
                 else:
                     return []
             return [v]
-        for name in names:
-            if not values:
-                return values
-            out = []
-            for v in values:
-                if isinstance(v, dict) and name in v:
-                    out.append(v[name])
-            if not out and ctx.strict:
-                raise Fail(name + " is not found", out)
-            values = out
+        for step in steps:
+            values = step(values, ctx)
         return values
     return chain
 

@@ -80,7 +80,6 @@ class Discovery:
 
     def find(self, name: str) -> ResourceInfo | None:
         name = name.strip().lower()
-        resource, version, group = name, None, None
         parts = name.split(".", 2)
         candidates = [(name, None, None)]
         if len(parts) >= 2:
