@@ -146,6 +146,18 @@ def pvcs_bound(client: kubeapi.Client, ns: str) -> Check:
     return check
 
 
+def quotas_counted(client: kubeapi.Client, ns: str) -> Check:
+    """The quota controller has counted the namespace's pods (it lags behind pod creation)."""
+    def check() -> List[str]:
+        pods = sum(1 for p in client.list_items(f"/api/v1/namespaces/{ns}/pods")
+                   if p.get("status", {}).get("phase") not in ("Succeeded", "Failed"))
+        return [f"resourcequota {ns}/{q['metadata']['name']} counts {used} pods of {pods}"
+                for q in client.list_items(f"/api/v1/namespaces/{ns}/resourcequotas")
+                for used in [q.get("status", {}).get("used", {}).get("pods")]
+                if "pods" in q["spec"].get("hard", {}) and used != str(pods)]
+    return check
+
+
 def token_filled(client: kubeapi.Client, ns: str, name: str) -> Check:
     def check() -> List[str]:
         status, secret = client.request("GET", f"/api/v1/namespaces/{ns}/secrets/{name}")
@@ -196,7 +208,7 @@ def seed_a(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
                     [m.NOT_READY_NODE]),
         workloads_done(client, "demo"), workloads_done(client, "shop"),
         endpoints_filled(client, "demo"), endpoints_filled(client, "shop"),
-        pvcs_bound(client, "demo"), token_filled(client, "demo", "build-bot-token")])
+        pvcs_bound(client, "demo"), quotas_counted(client, "shop"), token_filled(client, "demo", "build-bot-token")])
 
 
 def seed_b(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
