@@ -168,6 +168,44 @@ def test_special_pods(cluster, kubectl, namespace):
     assert doc["qosClass"] == "Burstable"
 
 
+def test_node_rows_follow_resized_pods(cluster, kubectl, namespace):
+    """A pod whose status reports other resources than its spec (an in-place resize): kubectl's pod rows
+    show the largest of spec, allocated and actual; its totals the spec. On a node of its own (no kwok
+    annotation, so nothing rewrites the status we set), next to a pod whose status agrees with its spec."""
+    node = namespace  # unique, and a valid node name
+    kubectl(["apply", "-f", "-"], input=json.dumps({
+        "apiVersion": "v1", "kind": "Node", "metadata": {"name": node}}), check=True)
+    try:
+        kubectl(["patch", "node", node, "--subresource=status", "--type=merge", "-p", json.dumps(
+            {"status": {"capacity": {"cpu": "4", "memory": "8Gi", "pods": "10"},
+                        "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "10"}}})], check=True)
+        for name in ("resized", "steady"):
+            kubectl(["apply", "-n", namespace, "-f", "-"], check=True, input=json.dumps({
+                "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                "spec": {"nodeName": node, "containers": [{
+                    "name": "c", "image": "busybox",
+                    "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}, "limits": {"cpu": "200m"}}}]}}))
+        status = {"name": "c", "image": "busybox", "imageID": "", "ready": False, "restartCount": 0,
+                  "state": {"waiting": {"reason": "ContainerCreating"}}}
+        resized = dict(status, allocatedResources={"cpu": "150m", "memory": "64Mi"},
+                       resources={"requests": {"cpu": "300m", "memory": "64Mi"}, "limits": {"cpu": "500m"}})
+        steady = dict(status, allocatedResources={"cpu": "100m", "memory": "64Mi"},
+                      resources={"requests": {"cpu": "100m", "memory": "64Mi"}, "limits": {"cpu": "200m"}})
+        for name, container in (("resized", resized), ("steady", steady)):
+            kubectl(["patch", "pod", name, "-n", namespace, "--subresource=status", "--type=merge", "-p",
+                     json.dumps({"status": {"containerStatuses": [container]}})], check=True)
+        docs = assert_same_describe(kubectl, "node", node, None)
+        rows = {r["name"]: r for r in docs[0]["nonTerminatedPods"]}
+        assert rows["resized"]["cpuRequests"]["value"] == "300m" and rows["resized"]["cpuLimits"]["value"] == "500m"
+        assert rows["steady"]["cpuRequests"]["value"] == "100m"
+        # the totals count the resized pod's spec (100m); other rows (a DaemonSet's pod lands here too)
+        # agree with their specs, and kubectl's text above vouches for them
+        others = sum(r["cpuRequests"]["base"] for r in rows.values() if r["name"] != "resized")
+        assert docs[0]["allocatedResources"]["cpu"]["requests"]["base"] == pytest.approx(others + 0.1)
+    finally:
+        kubectl(["delete", "node", node, "--wait=false"])
+
+
 @pytest.mark.parametrize("spec", [
     {"kind": "pods", "namespace": "demo"},
     {"kind": "nodes"},
