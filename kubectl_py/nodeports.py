@@ -90,7 +90,9 @@ def node_port_records(services: list, nodes: list | None, slices: list | None,
     """One record per (Service, node port). ``nodes`` None means nodes could not be read (a user limited
     to a namespace): URLs are then null. ``slices`` None means EndpointSlices could not be read: ready
     counts are then null and Local-policy services get no URLs."""
-    candidates = usable_nodes(nodes or [], settings)
+    # each node's name and addresses, worked out once for all services
+    candidates = [((n.get("metadata") or {}).get("name"), node_addresses(n, settings))
+                  for n in usable_nodes(nodes or [], settings)]
     grouped = slices_by_service(slices) if slices is not None else None
     records = []
     for service in services:
@@ -104,14 +106,13 @@ def node_port_records(services: list, nodes: list | None, slices: list | None,
             ready_count, endpoint_nodes = ready_endpoints(grouped.get((meta.get("namespace"), meta.get("name")), []))
         nodes_for_service = candidates
         if policy == "Local":
-            nodes_for_service = [n for n in candidates if (n.get("metadata") or {}).get("name") in endpoint_nodes]
+            nodes_for_service = [c for c in candidates if c[0] in endpoint_nodes]
         for port in spec.get("ports") or []:
             node_port = port.get("nodePort")
             if not node_port:
                 continue
             urls = None if nodes is None else [
-                host_port(address, node_port)
-                for node in nodes_for_service for address in node_addresses(node, settings)]
+                host_port(address, node_port) for _, addresses in nodes_for_service for address in addresses]
             records.append({
                 "namespace": meta.get("namespace", ""),
                 "name": meta.get("name", ""),

@@ -67,11 +67,15 @@ def nodeports(
             nodes = pool.submit(optional_list, source.clone(), "nodes", None, "nodes: URLS are unknown")
             slices = pool.submit(optional_list, source.clone(), "endpointslices.discovery.k8s.io", namespace,
                                  "EndpointSlices: ready endpoints are unknown") if fmt.name else None
-            services = [s for s in source.list(source.resolve("services"), namespace, selector)
-                        if logic.has_node_port(s)]
-            if slices is None and any(logic.is_local(s) for s in services):
-                slices = pool.submit(optional_list, source.clone(), "endpointslices.discovery.k8s.io",
-                                     namespace, "EndpointSlices: ready endpoints are unknown")
+            services = []
+            for page in source.list_pages(source.resolve("services"), namespace, selector):
+                found = [s for s in page if logic.has_node_port(s)]
+                services.extend(found)
+                # the table needs EndpointSlices only for Local-policy services: fetch them from the
+                # first page that has one, alongside the remaining pages
+                if slices is None and any(logic.is_local(s) for s in found):
+                    slices = pool.submit(optional_list, source.clone(), "endpointslices.discovery.k8s.io",
+                                         namespace, "EndpointSlices: ready endpoints are unknown")
             return logic.node_port_records(services, nodes.result(), slices.result() if slices else None,
                                            settings)
 

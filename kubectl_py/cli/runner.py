@@ -5,6 +5,7 @@ Tracebacks are shown only when KUBECTL_PY_DEBUG is set.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -31,6 +32,10 @@ def normalize_bool_flags(argv: list) -> list:
 def run_plugin(command, prog_name: str, argv: list | None = None) -> int:
     """Run a typer command as ``kubectl <plugin>`` and return the exit code."""
     os.environ.setdefault("TYPER_USE_RICH", "0")  # plain help, like kubectl's, and much faster
+    # A command is one short process whose bulk is parsed JSON, which has no reference cycles: the
+    # cycle collector would only re-walk those objects again and again (measured: ~15% of `py-nodeports
+    # -A` on 2,000 services). Left on for library use.
+    gc.disable()
     import typer
     from typer._click import exceptions as click_errors  # typer 0.28 vendors click; pinned in pyproject
 
