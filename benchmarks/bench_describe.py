@@ -16,6 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import measure as ms  # noqa: E402
 import scale_cluster  # noqa: E402
 
+FLOOR = os.path.join(ms.HERE, "floor.py")
+
 
 def _documents(text: str) -> int:
     doc = json.loads(text)
@@ -37,11 +39,21 @@ def run(repeat: int = 5, install: bool = True) -> str:
     check = ms.agree(ms.output(ours, env), ms.output(theirs, env), "count", "describe node: ours vs kubectl")
     pods_on_node = len(json.loads(ms.output(ours_json, env)).get("nonTerminatedPods") or [])
     load0 = ms.load()
+    # the floor: Python reading what kubectl reads (the node, its pods, its events), parsing it, no describe
+    pods = f"/api/v1/pods?fieldSelector=spec.nodeName={big.node},status.phase!=Succeeded,status.phase!=Failed"
+    events = f"/api/v1/events?fieldSelector=involvedObject.kind=Node,involvedObject.name={big.node}"
+    floor = [os.path.join(ms.BENCH_VENV, "bin", "python"), FLOOR, "--kubeconfig", big.planes[0].kubeconfig,
+             "--context", big.contexts[0], "--path", f"/api/v1/nodes/{big.node}", "--path", pods, "--path", events]
     rows = [ms.measure(f"kubectl py-describe node {big.node}", ours, repeat, env),
             ms.measure(f"kubectl py-describe node {big.node} -o json", ours_json, repeat, env),
-            ms.measure(f"kubectl describe node {big.node}", theirs, repeat, env)]
+            ms.measure(f"kubectl describe node {big.node}", theirs, repeat, env),
+            ms.measure(f"kubectl-py_describe node {big.node} (no kubectl dispatch)",
+                       ["kubectl-py_describe", *ours[2:]], repeat, env),
+            ms.measure("floor: node + its pods + its events, json.loads only", floor, repeat, env)]
     r, rj = ms.ratio(rows[0], rows[2]), ms.ratio(rows[1], rows[2])
     rows[0].note, rows[1].note = f"{r:.2f}x kubectl", f"{rj:.2f}x kubectl"
+    rows[3].note = f"{ms.ratio(rows[3], rows[2]):.2f}x kubectl"
+    rows[4].note = f"{ms.ratio(rows[4], rows[2]):.2f}x kubectl"
     notes = [f"cluster: {big.description}; the node carries {pods_on_node:,} pods (nonTerminatedPods of the document)",
              f"outputs: text {check}",
              f"target within 1.2x kubectl: text {r:.2f}x {ms.verdict(r <= 1.2)}, json {rj:.2f}x {ms.verdict(rj <= 1.2)}",

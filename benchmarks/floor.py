@@ -13,7 +13,7 @@ import os
 import ssl
 import sys
 import tempfile
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import yaml
 
@@ -44,11 +44,12 @@ def main() -> None:
     conn = connection(args.kubeconfig, args.context)
     out = sys.stdout
     for path in args.path:
-        query = {"limit": args.chunk}
+        path, _, extra = path.partition("?")  # a path may carry its own query (a field selector)
+        query = {"limit": args.chunk, **dict(parse_qsl(extra))}
         while True:
             conn.request("GET", f"{path}?{urlencode(query)}", headers={"Accept": "application/json"})
             page = json.loads(conn.getresponse().read())
-            for item in page["items"]:
+            for item in page["items"] if "items" in page else [page]:  # a list, or one object
                 values = []
                 for field in fields:
                     value = item
@@ -56,7 +57,7 @@ def main() -> None:
                         value = value.get(key, "") if isinstance(value, dict) else ""
                     values.append(str(value))
                 out.write(" ".join(values) + "\n")
-            token = page["metadata"].get("continue")
+            token = (page.get("metadata") or {}).get("continue") if "items" in page else None
             if not token:
                 break
             query["continue"] = token
