@@ -8,6 +8,8 @@ Fixtures
   kubectl    session   kubectl(["get", "pods"], context=None, input=None, check=False, timeout=60)
                        -> subprocess.CompletedProcess (text): the built kubectl with the test kubeconfig
   namespace  function  name of a fresh namespace in cluster A, deleted after the test (without waiting)
+  settled    function  waits until no namespace of cluster A is being deleted: for tests that compare
+                       whole lists (-A) read a moment apart by two tools
 
 Environment
   KUBECTL_PY_CLUSTER_DIR=DIR   reuse the control plane whose state dir is DIR (started with
@@ -115,6 +117,15 @@ def namespace(request, cluster, kubectl):
     client.close()
     yield name
     kubectl(["delete", "namespace", name, "--wait=false"])
+
+
+@pytest.fixture
+def settled(cluster):
+    client = cluster.client()
+    kubeapi.wait_for("namespaces of earlier tests deleted", lambda: not any(
+        (ns.get("status") or {}).get("phase") == "Terminating" for ns in client.list_items("/api/v1/namespaces")),
+        120, 0.2)
+    client.close()
 
 
 @pytest.hookimpl(wrapper=True)

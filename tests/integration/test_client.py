@@ -18,10 +18,18 @@ def _names(items):
     return [(i["metadata"]["namespace"], i["metadata"]["name"]) for i in items]
 
 
+def _snapshot(client, pages):
+    """The unpaged list at the resourceVersion the pages were served from (every page carries it), so that
+    namespaces other tests are still deleting cannot make the two reads differ."""
+    version = pages[0]["metadata"]["resourceVersion"]
+    assert all(p["metadata"]["resourceVersion"] == version for p in pages)
+    return client.get_json(PODS, {"resourceVersion": version, "resourceVersionMatch": "Exact"})["items"]
+
+
 def test_pages_add_up_to_the_unpaged_list(cluster):
     client = _client(cluster)
-    whole = client.get_json(PODS)["items"]
     pages = list(client.list_pages(PODS, chunk_size=3))
+    whole = _snapshot(client, pages)
     assert len(whole) > 6
     assert [len(p["items"]) for p in pages[:-1]] == [3] * (len(pages) - 1)
     assert _names([i for p in pages for i in p["items"]]) == _names(whole)
@@ -45,13 +53,13 @@ def test_the_early_token_is_the_parsed_one(cluster):
 
 def test_callers_may_send_their_own_requests_between_pages(cluster):
     client = _client(cluster)
-    collected = []
+    pages = []
     for page in client.list_pages(PODS, chunk_size=2):
-        collected.extend(page["items"])
-        item = page["items"][0]["metadata"]
-        assert client.get_json(f"/api/v1/namespaces/{item['namespace']}/pods/{item['name']}")["metadata"]["uid"] \
-            == item["uid"]
-    assert _names(collected) == _names(client.get_json(PODS)["items"])
+        pages.append(page)
+        node = client.get_json("/api/v1/nodes/kwok-node-1")  # a request of our own, between two pages
+        assert node["metadata"]["name"] == "kwok-node-1"
+    assert len(pages) > 2
+    assert _names([i for p in pages for i in p["items"]]) == _names(_snapshot(client, pages))
 
 
 def test_pages_with_impersonated_groups(cluster):
@@ -59,4 +67,4 @@ def test_pages_with_impersonated_groups(cluster):
     client = _client(cluster, impersonate="someone", impersonate_groups=("system:masters", "team-a"))
     pages = list(client.list_pages(PODS, chunk_size=4))
     assert len(pages) > 1
-    assert _names([i for p in pages for i in p["items"]]) == _names(_client(cluster).get_json(PODS)["items"])
+    assert _names([i for p in pages for i in p["items"]]) == _names(_snapshot(_client(cluster), pages))

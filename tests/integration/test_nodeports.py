@@ -8,6 +8,9 @@ import pytest
 from tests.integration.harness import kubectl_plugin, oracle_json
 
 
+# these tests compare whole lists (-A) read by two tools a moment apart
+pytestmark = pytest.mark.usefixtures("settled")
+
 def ready_schedulable_nodes(kubectl, context):
     nodes = oracle_json(kubectl, "get", "nodes", context=context)["items"]
     usable = {}

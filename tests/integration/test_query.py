@@ -6,6 +6,9 @@ import pytest
 
 from tests.integration.harness import kubectl_plugin, oracle_json
 
+# these tests compare whole lists (-A) read by two tools a moment apart
+pytestmark = pytest.mark.usefixtures("settled")
+
 PAIRS = '{range .items[*]}{.metadata.namespace}{"/"}{.metadata.name}{"\\n"}{end}'
 
 
