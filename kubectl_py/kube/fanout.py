@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..errors import KubectlPyError
@@ -50,5 +49,7 @@ def run_per_context(sources: list, fn) -> list:
     """
     if len(sources) == 1:
         return [_timed(fn, sources[0])]
+    from concurrent.futures import ThreadPoolExecutor  # 7 ms of imports a single context does not need
+
     with ThreadPoolExecutor(max_workers=min(16, len(sources))) as pool:
         return list(pool.map(lambda s: _timed(fn, s), sources))
