@@ -55,14 +55,17 @@ class Joins:
             info = self.source.resolve(type_name)
             if not self.batch:
                 return self.source.list(info, namespace, label_selector, field_selector)
-            key = (info.qualified, namespace)
-            if key not in self._cache:
-                self._cache[key] = self.source.list(info, namespace)
-            items = self._cache[key]
+            items = self.memo((info.qualified, namespace), lambda: self.source.list(info, namespace))
             return selectors.filter_items(items, label_selector, field_selector)
         except (ApiError, UnknownResource, KubectlPyError) as exc:
             self.warn(what or type_name, exc)
             return None
+
+    def memo(self, key, compute: Callable):
+        """``compute()`` once per key for the whole set being described (a list, an index of it)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def get(self, type_name: str, name: str, namespace: str | None = None, what: str | None = None):
         try:

@@ -46,17 +46,17 @@ def search(joins, name: str, namespace: str | None, kind: str | None, uid: str |
 
 def _index(joins, namespace: str):
     """Events of a namespace by (involvedObject.name, involvedObject.namespace), in API order."""
-    key = ("describe.events.index", namespace)
-    if key not in joins._cache:
+    def build():
         items = joins.list(EVENTS, namespace or None, what="events")
-        index = None
-        if items is not None:
-            index = {}
-            for e in items:
-                involved = e.get("involvedObject") or {}
-                index.setdefault((involved.get("name") or "", involved.get("namespace") or ""), []).append(e)
-        joins._cache[key] = index
-    return joins._cache[key]
+        if items is None:
+            return None
+        index: dict = {}
+        for e in items:
+            involved = e.get("involvedObject") or {}
+            index.setdefault((involved.get("name") or "", involved.get("namespace") or ""), []).append(e)
+        return index
+
+    return joins.memo(("describe.events.index", namespace), build)
 
 
 def gather(objects: list, joins, kind=_FROM_OBJECT) -> list:

@@ -276,10 +276,7 @@ def _backend_reads(joins, namespace: str, svc_name: str) -> dict:
 def _cached_list(joins, type_name: str, namespace: str) -> list:
     """One list per (type, namespace) for the whole batch, in the Joins cache."""
     info = joins.source.resolve(type_name)
-    key = (info.qualified, namespace)
-    if key not in joins._cache:
-        joins._cache[key] = joins.source.list(info, namespace)
-    return joins._cache[key]
+    return joins.memo((info.qualified, namespace), lambda: joins.source.list(info, namespace))
 
 
 def gather_ingresses(objects: list, joins) -> list:
