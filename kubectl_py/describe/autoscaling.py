@@ -7,7 +7,7 @@ from the metrics API.
 
 from __future__ import annotations
 
-from .base import Describer
+from .base import Describer, text_renderer
 from .workloads import _common, _events_of, _meta, _with_events, quantity
 
 V2 = "autoscaling/v2"
@@ -132,10 +132,4 @@ def build(obj: dict, gathered: dict) -> dict:
     return doc
 
 
-def _render(doc: dict, writer, now=None) -> None:
-    from .text import autoscaling as text
-
-    text.render_hpa(doc, writer, now)
-
-
-HPA = Describer(_gather, build, _render)
+HPA = Describer(_gather, build, text_renderer("autoscaling", "render_hpa"))

@@ -28,7 +28,18 @@ class Settings:
 class Describer:
     gather: Callable  # (objects: list[dict], joins: Joins) -> list[dict]
     build: Callable  # (obj: dict, gathered: dict) -> dict
-    render: Callable  # (doc: dict, writer) -> None
+    render: Callable  # (doc: dict, writer, now=None) -> None
+
+
+def text_renderer(module: str, function: str) -> Callable:
+    """The ``render`` of a Describer: ``describe/text/<module>.<function>``, imported only when text is
+    asked for (structured output never pays for it)."""
+    def render(doc: dict, writer, now=None) -> None:
+        from importlib import import_module
+
+        getattr(import_module(f"{__package__}.text.{module}"), function)(doc, writer, now)
+
+    return render
 
 
 @dataclass

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from .base import Describer
+from .base import Describer, text_renderer
 from .network import gather_events, metadata_fields, with_events
 
 SA_TOKEN_TYPE = "kubernetes.io/service-account-token"
@@ -111,16 +111,7 @@ def build_serviceaccount(obj: dict, gathered: dict) -> dict:
     return with_events(doc, gathered.get("events", False))
 
 
-def _render(name: str):
-    def render(doc: dict, writer, now=None) -> None:
-        from .text import config as text
-
-        getattr(text, name)(doc, writer, now)
-
-    return render
-
-
-CONFIGMAP = Describer(gather=_gather_events_only, build=build_configmap, render=_render("render_configmap"))
-SECRET = Describer(gather=_gather_nothing, build=build_secret, render=_render("render_secret"))
-SERVICEACCOUNT = Describer(gather=gather_serviceaccounts, build=build_serviceaccount,
-                           render=_render("render_serviceaccount"))
+CONFIGMAP = Describer(_gather_events_only, build_configmap, text_renderer("config", "render_configmap"))
+SECRET = Describer(_gather_nothing, build_secret, text_renderer("config", "render_secret"))
+SERVICEACCOUNT = Describer(gather_serviceaccounts, build_serviceaccount,
+                           text_renderer("config", "render_serviceaccount"))

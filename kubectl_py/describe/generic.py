@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 
 from . import events
-from .base import Describer
+from .base import Describer, text_renderer
 
 SKIPPED_METADATA = ("managedFields", "name", "namespace", "labels", "annotations")
 
@@ -36,10 +36,4 @@ def build(obj: dict, gathered: dict) -> dict:
     return doc
 
 
-def render(doc: dict, writer, now=None) -> None:
-    from .text import generic as text
-
-    text.render_generic(doc, writer, now)
-
-
-GENERIC = Describer(gather, build, render)
+GENERIC = Describer(gather, build, text_renderer("generic", "render_generic"))

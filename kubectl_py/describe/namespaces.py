@@ -7,7 +7,7 @@ fails (other than NotFound); here the field is null and a warning says why.
 
 from __future__ import annotations
 
-from .base import Describer
+from .base import Describer, text_renderer
 from .network import join_error, metadata_fields
 from .quantity import record as quantity
 
@@ -80,10 +80,4 @@ def build_namespace(obj: dict, gathered: dict) -> dict:
     return doc
 
 
-def _render(doc: dict, writer, now=None) -> None:
-    from .text import namespaces as text
-
-    text.render_namespace(doc, writer, now)
-
-
-NAMESPACE = Describer(gather=gather_namespaces, build=build_namespace, render=_render)
+NAMESPACE = Describer(gather_namespaces, build_namespace, text_renderer("namespaces", "render_namespace"))

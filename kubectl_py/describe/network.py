@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..errors import ApiError, KubectlPyError, NotFound, UnknownResource
 from . import events as _events
-from .base import Describer
+from .base import Describer, text_renderer
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 SLICES = "endpointslices.discovery.k8s.io"
@@ -358,15 +358,6 @@ def build_ingress(obj: dict, gathered: dict) -> dict:
     return with_events(doc, gathered.get("events", False))
 
 
-def _render(name: str):
-    def render(doc: dict, writer, now=None) -> None:
-        from .text import network as text
-
-        getattr(text, name)(doc, writer, now)
-
-    return render
-
-
-SERVICE = Describer(gather=gather_services, build=build_service, render=_render("render_service"))
-ENDPOINTS = Describer(gather=gather_endpoints, build=build_endpoints, render=_render("render_endpoints"))
-INGRESS = Describer(gather=gather_ingresses, build=build_ingress, render=_render("render_ingress"))
+SERVICE = Describer(gather_services, build_service, text_renderer("network", "render_service"))
+ENDPOINTS = Describer(gather_endpoints, build_endpoints, text_renderer("network", "render_endpoints"))
+INGRESS = Describer(gather_ingresses, build_ingress, text_renderer("network", "render_ingress"))

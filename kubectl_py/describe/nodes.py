@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from . import events, quantity
-from .base import Describer
+from .base import Describer, text_renderer
 
 ROLE_PREFIX = "node-role.kubernetes.io/"
 ROLE_LABEL = "kubernetes.io/role"
@@ -385,10 +385,4 @@ def build(node: dict, gathered: dict) -> dict:
     return doc
 
 
-def render(doc: dict, writer, now=None) -> None:
-    from .text import nodes as text
-
-    text.render_node(doc, writer, now)
-
-
-NODE = Describer(gather, build, render)
+NODE = Describer(gather, build, text_renderer("nodes", "render_node"))

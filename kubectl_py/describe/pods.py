@@ -7,7 +7,7 @@ pod's UID).
 from __future__ import annotations
 
 from . import events, podspec
-from .base import Describer
+from .base import Describer, text_renderer
 
 
 def gather(objects: list, joins) -> list:
@@ -67,10 +67,4 @@ def build(pod: dict, gathered: dict) -> dict:
     return doc
 
 
-def render(doc: dict, writer, now=None) -> None:
-    from .text import pods as text
-
-    text.render_pod(doc, writer, now)
-
-
-POD = Describer(gather, build, render)
+POD = Describer(gather, build, text_renderer("pods", "render_pod"))

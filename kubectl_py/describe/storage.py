@@ -10,7 +10,7 @@ Extra reads:
 
 from __future__ import annotations
 
-from .base import Describer
+from .base import Describer, text_renderer
 from .network import gather_events, join_error, metadata_fields, with_events
 from .quantity import record as quantity
 
@@ -154,14 +154,5 @@ def build_pv(obj: dict, gathered: dict) -> dict:
     return with_events(doc, gathered.get("events", False))
 
 
-def _render(name: str):
-    def render(doc: dict, writer, now=None) -> None:
-        from .text import storage as text
-
-        getattr(text, name)(doc, writer, now)
-
-    return render
-
-
-PVC = Describer(gather=gather_pvcs, build=build_pvc, render=_render("render_pvc"))
-PV = Describer(gather=_gather_events_only, build=build_pv, render=_render("render_pv"))
+PVC = Describer(gather_pvcs, build_pvc, text_renderer("storage", "render_pvc"))
+PV = Describer(_gather_events_only, build_pv, text_renderer("storage", "render_pv"))

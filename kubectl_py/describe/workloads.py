@@ -14,7 +14,7 @@ import re
 
 from . import events as _events
 from . import podspec
-from .base import Describer
+from .base import Describer, text_renderer
 from .quantity import record as quantity
 
 POD_TEMPLATE_HASH = "pod-template-hash"
@@ -463,18 +463,9 @@ def build_cronjob(obj: dict, gathered: dict) -> dict:
 
 # -- the describers --------------------------------------------------------------------------------
 
-def _render(name: str):
-    def render(doc: dict, writer, now=None) -> None:
-        from .text import workloads as text
-
-        getattr(text, name)(doc, writer, now)
-
-    return render
-
-
-DEPLOYMENT = Describer(_gather_deployments, build_deployment, _render("render_deployment"))
-REPLICASET = Describer(_gather_replicasets, build_replicaset, _render("render_replicaset"))
-STATEFULSET = Describer(_gather_statefulsets, build_statefulset, _render("render_statefulset"))
-DAEMONSET = Describer(_gather_daemonsets, build_daemonset, _render("render_daemonset"))
-JOB = Describer(_gather_jobs, build_job, _render("render_job"))
-CRONJOB = Describer(_gather_cronjobs, build_cronjob, _render("render_cronjob"))
+DEPLOYMENT = Describer(_gather_deployments, build_deployment, text_renderer("workloads", "render_deployment"))
+REPLICASET = Describer(_gather_replicasets, build_replicaset, text_renderer("workloads", "render_replicaset"))
+STATEFULSET = Describer(_gather_statefulsets, build_statefulset, text_renderer("workloads", "render_statefulset"))
+DAEMONSET = Describer(_gather_daemonsets, build_daemonset, text_renderer("workloads", "render_daemonset"))
+JOB = Describer(_gather_jobs, build_job, text_renderer("workloads", "render_job"))
+CRONJOB = Describer(_gather_cronjobs, build_cronjob, text_renderer("workloads", "render_cronjob"))
