@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..kube.selectors import label_selector_string
 from . import events as _events
 from . import podspec
 from .base import Describer, text_renderer
@@ -23,39 +24,9 @@ _API_PREFIX = re.compile(r"^Error from server \([^)]*\): ")
 
 # -- shared pieces ---------------------------------------------------------------------------------
 
-def selector_string(selector: dict | None) -> str:
-    """``metav1.LabelSelectorAsSelector(sel).String()``: '' for a nil or empty selector.
-
-    Raises ValueError for an operator kubectl does not know (kubectl prints that error).
-    """
-    if not selector:
-        return ""
-    requirements = []
-    for key, value in (selector.get("matchLabels") or {}).items():
-        requirements.append((key, f"{key}={value}"))
-    for expr in selector.get("matchExpressions") or []:
-        key, op = expr.get("key", ""), expr.get("operator")
-        values = ",".join(sorted(expr.get("values") or []))
-        if op in ("In", "NotIn") and not values:
-            raise ValueError("for 'in', 'notin' operators, values set can't be empty")
-        if op == "In":
-            text = f"{key} in ({values})"
-        elif op == "NotIn":
-            text = f"{key} notin ({values})"
-        elif op == "Exists":
-            text = key
-        elif op == "DoesNotExist":
-            text = f"!{key}"
-        else:
-            raise ValueError(f'"{op}" is not a valid label selector operator')
-        requirements.append((key, text))
-    requirements.sort(key=lambda r: r[0])
-    return ",".join(text for _, text in requirements)
-
-
 def _selector_or_error(selector: dict | None) -> tuple:
     try:
-        return selector_string(selector), None
+        return label_selector_string(selector), None
     except ValueError as exc:
         return None, str(exc)
 

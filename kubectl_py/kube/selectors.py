@@ -120,3 +120,34 @@ def filter_items(items: list, label_selector: str | None = None, field_selector:
         if match_labels(label_selector, (item.get("metadata") or {}).get("labels"))
         and match_fields(field_selector, item)
     ]
+
+
+def label_selector_string(selector: dict | None) -> str:
+    """A LabelSelector object as kubectl prints it (``metav1.LabelSelectorAsSelector(sel).String()``):
+    requirements sorted by key, ``""`` for a nil or empty selector.
+
+    Raises ValueError, with kubectl's message, for what kubectl cannot convert.
+    """
+    if not selector:
+        return ""
+    requirements = []
+    for key, value in (selector.get("matchLabels") or {}).items():
+        requirements.append((key, f"{key}={value}"))
+    for expr in selector.get("matchExpressions") or []:
+        key, op = expr.get("key") or "", expr.get("operator")
+        values = sorted(expr.get("values") or [])
+        if op in ("In", "NotIn") and not values:
+            raise ValueError("for 'in', 'notin' operators, values set can't be empty")
+        if op == "In":
+            text = f"{key} in ({','.join(values)})"
+        elif op == "NotIn":
+            text = f"{key} notin ({','.join(values)})"
+        elif op == "Exists":
+            text = key
+        elif op == "DoesNotExist":
+            text = f"!{key}"
+        else:
+            raise ValueError(f'"{op}" is not a valid label selector operator')
+        requirements.append((key, text))
+    requirements.sort(key=lambda r: r[0])
+    return ",".join(text for _, text in requirements)

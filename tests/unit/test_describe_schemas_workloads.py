@@ -14,6 +14,7 @@ import pytest
 from kubectl_py.describe import describe_objects, render_one, workloads
 from kubectl_py.describe.base import Joins, Settings
 from kubectl_py.kube.offline import Dump
+from kubectl_py.kube.selectors import label_selector_string
 
 jsonschema = pytest.importorskip("jsonschema")
 referencing = pytest.importorskip("referencing")
@@ -293,11 +294,11 @@ def test_selector_string_matches_label_selector_as_selector():
     sel = {"matchLabels": {"b": "2", "a": "1"},
            "matchExpressions": [{"key": "t", "operator": "NotIn", "values": ["z", "y"]},
                                 {"key": "g", "operator": "DoesNotExist"}, {"key": "e", "operator": "Exists"}]}
-    assert workloads.selector_string(sel) == "a=1,b=2,e,!g,t notin (y,z)"
-    assert workloads.selector_string(None) == ""
-    assert workloads.selector_string({}) == ""
+    assert label_selector_string(sel) == "a=1,b=2,e,!g,t notin (y,z)"
+    assert label_selector_string(None) == ""
+    assert label_selector_string({}) == ""
     with pytest.raises(ValueError):
-        workloads.selector_string({"matchExpressions": [{"key": "k", "operator": "Bad"}]})
+        label_selector_string({"matchExpressions": [{"key": "k", "operator": "Bad"}]})
 
 
 # -- HorizontalPodAutoscaler ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from ...kube.selectors import label_selector_string
 from .. import quantity
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -224,39 +225,12 @@ def format_labels(labels: dict | None) -> str:
     return ",".join(f"{k}={labels[k]}" for k in sorted(labels))
 
 
-_OPS = {"In": "in", "NotIn": "notin", "Exists": "exists", "DoesNotExist": "!"}
-
-
-def selector_string(selector: dict | None) -> str | None:
-    """``LabelSelectorAsSelector(sel).String()``: ``""`` for nil or empty, None when invalid."""
-    if not selector:
-        return ""
-    reqs = []
-    for key, value in (selector.get("matchLabels") or {}).items():
-        reqs.append((key, f"{key}={value}"))
-    for expr in selector.get("matchExpressions") or []:
-        key, op = expr.get("key") or "", expr.get("operator")
-        values = sorted(expr.get("values") or [])
-        if op in ("In", "NotIn"):
-            if not values:
-                return None
-            reqs.append((key, f"{key} {_OPS[op]} ({','.join(values)})"))
-        elif op == "Exists":
-            reqs.append((key, key))
-        elif op == "DoesNotExist":
-            reqs.append((key, f"!{key}"))
-        else:
-            return None
-    reqs.sort(key=lambda r: r[0])
-    return ",".join(r[1] for r in reqs)
-
-
 def format_label_selector(selector: dict | None) -> str:
     """``metav1.FormatLabelSelector``: ``<none>`` when empty, ``<error>`` when invalid."""
-    text = selector_string(selector)
-    if text is None:
+    try:
+        return label_selector_string(selector) or "<none>"
+    except ValueError:
         return "<error>"
-    return text or "<none>"
 
 
 def quantity_str(q) -> str:
