@@ -127,11 +127,3 @@ class Writer:
             write_lines(line0, line1)
 
         fmt(0, len(lines))
-
-
-def tabbed(lines: list) -> str:
-    """Convenience for tests: align ``(level, text)`` pairs in one writer."""
-    w = Writer()
-    for level, text in lines:
-        w.line(level, text)
-    return w.text()

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .common import (bool_title, format_label_selector, go_bool, go_list, go_quote, quantity_str, rfc1123z,
-                     write_annotations, write_labels, write_tolerations)
+                     write_annotations, write_labels, write_resource_list, write_tolerations)
 
 BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
 
@@ -83,13 +83,9 @@ def _state(w, title: str, state: dict) -> None:
 def write_resources(w, level: int, limits: dict | None, requests: dict | None) -> None:
     """``describeResources``: Limits then Requests, sorted, canonical quantities."""
     if limits:
-        w.line(level, "Limits:")
-        for name in sorted(limits):
-            w.line(level + 1, f"{name}:\t{quantity_str(limits[name])}")
+        write_resource_list(w, level, "Limits", limits)
     if requests:
-        w.line(level, "Requests:")
-        for name in sorted(requests):
-            w.line(level + 1, f"{name}:\t{quantity_str(requests[name])}")
+        write_resource_list(w, level, "Requests", requests)
 
 
 def _env(w, env: list) -> None:
