@@ -12,10 +12,18 @@ warning, and the document's field is null.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import ApiError, KubectlPyError, UnknownResource
+
+_SERVER_PREFIX = re.compile(r"^Error from server \([^)]*\): ")
+
+
+def strip_server_prefix(message: str) -> str:
+    """kubectl prints a Go StatusError as the server's message alone, where a join's result would be."""
+    return _SERVER_PREFIX.sub("", message)
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,13 @@ class Joins:
         except (ApiError, UnknownResource, KubectlPyError) as exc:
             self.warn(what or f"{type_name}/{name}", exc)
             return None
+
+    def failure(self, what: str) -> str:
+        """The error recorded for the join named ``what`` (its last one), or ``unknown error``."""
+        for message in reversed(self.warnings):
+            if message.startswith(what + ": "):
+                return message[len(what) + 2:]
+        return "unknown error"
 
     def warn(self, what: str, exc: Exception) -> None:
         message = f"{what}: {exc}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..errors import ApiError, KubectlPyError, NotFound, UnknownResource
 from . import events as _events
-from .base import Describer, text_renderer
+from .base import Describer, strip_server_prefix, text_renderer
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 SLICES = "endpointslices.discovery.k8s.io"
@@ -46,18 +46,8 @@ def with_events(doc: dict, raw) -> dict:
 def join_error(joins, what: str) -> str:
     """The text shown in place of a join that could not be read (the warning recorded for ``what``):
     ``not authorized`` when RBAC forbade it, like kubectl's node ``Pods:`` line, else the error."""
-    for message in reversed(joins.warnings):
-        if message.startswith(what + ": "):
-            text = message[len(what) + 2:]
-            return "not authorized" if "forbidden" in text.lower() else strip_server_prefix(text)
-    return "unknown error"
-
-
-def strip_server_prefix(message: str) -> str:
-    """kubectl prints a Go StatusError as the server's message alone."""
-    if message.startswith("Error from server (") and "): " in message:
-        return message.split("): ", 1)[1]
-    return message
+    text = joins.failure(what)
+    return "not authorized" if "forbidden" in text.lower() else strip_server_prefix(text)
 
 
 # -- EndpointSlices ------------------------------------------------------------------------------

@@ -7,18 +7,16 @@ and events (two searches). Pod requests and limits follow component-helpers ``Po
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from . import events, quantity
-from .base import Describer, text_renderer
+from .base import Describer, strip_server_prefix, text_renderer
 
 ROLE_PREFIX = "node-role.kubernetes.io/"
 ROLE_LABEL = "kubernetes.io/role"
 LEASE_NAMESPACE = "kube-node-lease"
 STANDARD_CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
 _GO_MIN_INT64 = -9223372036854775808
-_SERVER_PREFIX = re.compile(r"^Error from server \([^)]*\): ")
 
 
 # -- quantities with Go's formatting memory -------------------------------------------------------
@@ -271,31 +269,22 @@ def node_resources(node: dict, pods: list) -> tuple:
 
 # -- gather / build -------------------------------------------------------------------------------
 
-def _error_text(joins, before: int, what: str) -> str:
-    for message in reversed(joins.warnings[before:] or joins.warnings):
-        if message.startswith(what + ": "):
-            return _SERVER_PREFIX.sub("", message[len(what) + 2:])
-    return "unknown error"
-
-
 def gather(objects: list, joins) -> list:
     out = []
     found_events = events.gather_nodes(objects, joins) if joins.settings.show_events else None
     for i, node in enumerate(objects):
         name = (node.get("metadata") or {}).get("name") or ""
         got: dict = {}
-        before = len(joins.warnings)
         pods = joins.list("pods", None, field_selector=f"spec.nodeName={name},status.phase!=Succeeded,"
                                                        f"status.phase!=Failed", what="pods")
         got["pods"] = pods
         if pods is None:
-            got["podsError"] = _error_text(joins, before, "pods")
-        before = len(joins.warnings)
+            got["podsError"] = strip_server_prefix(joins.failure("pods"))
         what = f"lease {LEASE_NAMESPACE}/{name}"
         lease = joins.get("leases.coordination.k8s.io", name, LEASE_NAMESPACE, what=what)
         got["lease"] = lease
         if lease is None:
-            got["leaseError"] = _error_text(joins, before, what)
+            got["leaseError"] = strip_server_prefix(joins.failure(what))
         got["resourceSlices"] = joins.list("resourceslices.resource.k8s.io", None,
                                            field_selector=f"spec.nodeName={name}", what="resourceslices")
         if found_events is not None:

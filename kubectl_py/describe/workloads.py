@@ -10,16 +10,13 @@ Joins (kubectl ``pkg/describe/describe.go``):
 
 from __future__ import annotations
 
-import re
-
 from ..kube.selectors import label_selector_string
 from . import events as _events
 from . import podspec
-from .base import Describer, text_renderer
+from .base import Describer, strip_server_prefix, text_renderer
 from .quantity import record as quantity
 
 POD_TEMPLATE_HASH = "pod-template-hash"
-_API_PREFIX = re.compile(r"^Error from server \([^)]*\): ")
 
 
 # -- shared pieces ---------------------------------------------------------------------------------
@@ -110,18 +107,10 @@ def _gather_controller_pods(objects: list, joins) -> list:
             continue
         pods = joins.list("pods", _meta(obj).get("namespace"), label_selector=selector or None, what="pods")
         if pods is None:
-            out.append({"podsError": _pods_error(joins)})
+            out.append({"podsError": strip_server_prefix(joins.failure("pods"))})
             continue
         out.append({"pods": [p for p in pods if _is_controlled_by(p, obj)]})
     return out
-
-
-def _pods_error(joins) -> str:
-    """The API's message for the failed pod list (the last ``pods:`` warning), as kubectl prints it."""
-    for message in reversed(joins.warnings):
-        if message.startswith("pods: "):
-            return _API_PREFIX.sub("", message[len("pods: "):])
-    return "unknown error"
 
 
 def pods_status(pods: list | None) -> dict | None:
