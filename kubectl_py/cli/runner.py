@@ -36,13 +36,16 @@ def run_plugin(command, prog_name: str, argv: list | None = None) -> int:
     # cycle collector would only re-walk those objects again and again (measured: ~15% of `py-nodeports
     # -A` on 2,000 services). Left on for library use.
     gc.disable()
+    args = normalize_bool_flags(sys.argv[1:] if argv is None else list(argv))
+    from ..kube import preconnect
+
+    preconnect.start(args)  # the connection opens while typer and the command are imported
     import typer
     from typer._click import exceptions as click_errors  # typer 0.28 vendors click; pinned in pyproject
 
     app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
                       context_settings={"help_option_names": ["-h", "--help"]})
     app.command()(command)
-    args = normalize_bool_flags(sys.argv[1:] if argv is None else list(argv))
     try:
         # commands return their exit code (0 when every context answered)
         code = typer.main.get_command(app).main(args=args, prog_name=prog_name, standalone_mode=False)

@@ -1,7 +1,20 @@
 """The one place that sends HTTP requests to an API server. JSON in, plain dicts out, typed errors out.
 
-Plain ``http.client`` over one kept-alive TLS connection per context: measured, it is the fastest way
-Python has to read large lists (the kubernetes package's client adds ~1 s of imports and models).
+Plain sockets and a small HTTP/1.1 reader, one kept-alive TLS connection per context: measured, the
+fastest way Python has to read large lists (the kubernetes package's client adds ~1 s of imports and
+models). What it does beyond a plain GET, because clusters are reached over real networks:
+
+- **gzip**: ``Accept-Encoding: gzip`` (kube-apiserver compresses answers over 128 KB, ~20x for lists),
+  decompressed as the bytes arrive; ``--disable-compression`` turns it off.
+- **pipelining**: :meth:`Client.submit` sends a request at once and reads its answer when asked, so
+  independent GETs (a describe's joins, the next page of a list) share one round trip on one connection.
+- **bounded waits**: 30 s to connect, 10 s for the TLS handshake (kubectl's), and 15 s without a byte
+  while an answer is awaited or read, so a hung server is reported within seconds, not minutes;
+  ``--request-timeout`` bounds each request as a whole (and replaces the idle limit).
+- **retries as client-go's**: 429 and 5xx answers that carry ``Retry-After`` are retried after that wait;
+  a connection closed before or during an answer is retried once on a fresh connection (GETs only);
+  a 401 re-runs an exec credential plugin once; an expired ``continue`` token (410) re-reads the list
+  once from the start, skipping what was already returned.
 """
 
 from __future__ import annotations
@@ -11,7 +24,11 @@ import os
 import re
 import socket
 import ssl
+import sys
 import tempfile
+import time
+import zlib
+from collections import deque
 from urllib.parse import urlencode, urlsplit
 
 from ..errors import (
@@ -23,15 +40,25 @@ from ..errors import (
     Unauthorized,
     Unreachable,
 )
+from . import preconnect
 from .kubeconfig import Connection
 
 USER_AGENT = "kubectl-py"
+JSON = "application/json"
+
+CONNECT_TIMEOUT = 30.0     # kubectl's dial timeout
+HANDSHAKE_TIMEOUT = 10.0   # kubectl's TLS handshake timeout
+IDLE_TIMEOUT = 15.0        # no byte for this long while awaiting or reading an answer: the server is hung
+MAX_RETRIES = 5            # answers with Retry-After (429, 5xx), as client-go
+MAX_RETRY_WAIT = 10.0      # seconds, one wait
+READ_SIZE = 256 * 1024
 
 
 def _ssl_context(conn: Connection) -> ssl.SSLContext:
     """Verify against the kubeconfig's CA only when it gives one (as kubectl does); the system's roots
     otherwise. Loading the system roots costs ~50 ms, so it is skipped when not needed."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # hostname checks and CERT_REQUIRED by default
+    ctx.set_alpn_protocols(["http/1.1"])
     if conn.insecure:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
@@ -63,6 +90,62 @@ def _load_client_cert(ctx: ssl.SSLContext, conn: Connection) -> None:
         os.unlink(path)
 
 
+class _Lost(Exception):
+    """The connection ended before the whole answer arrived (``started``: some of it had)."""
+
+    def __init__(self, started: bool, cause: BaseException | None = None):
+        super().__init__(str(cause or "connection closed"))
+        self.started, self.cause = started, cause
+
+
+class _Stalled(Exception):
+    """No byte within the idle limit, or the request's deadline passed (``phase`` says where)."""
+
+    def __init__(self, phase: str):
+        super().__init__(phase)
+        self.phase = phase
+
+
+class Pending:
+    """A request that was sent; :meth:`result` reads its answer (and those sent before it)."""
+
+    __slots__ = ("client", "url", "headers", "body", "error", "done", "attempts", "deadline")
+
+    def __init__(self, client: "Client", url: str, headers: dict):
+        self.client, self.url, self.headers = client, url, headers
+        self.body: bytes | None = None
+        self.error: Exception | None = None
+        self.done = False
+        self.attempts = 0
+        self.deadline: float | None = None
+
+    def result(self) -> bytes:
+        """The answer's body (decompressed); a typed error for failures and non-2xx answers."""
+        self.client._complete(self)
+        if self.error is not None:
+            raise self.error
+        return self.body
+
+    def json(self):
+        return json.loads(self.result())
+
+
+class _Wire:
+    """One connection: a socket plus a buffered reader that lives as long as it (pipelined answers
+    follow each other in the stream, so no read may run past one answer into a lost buffer)."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.reader = sock.makefile("rb", buffering=READ_SIZE)
+
+    def close(self) -> None:
+        for closing in (self.reader.close, self.sock.close):
+            try:
+                closing()
+            except OSError:
+                pass
+
+
 class Client:
     """Requests against one API server. Not thread-safe: use one per thread (one per context)."""
 
@@ -74,8 +157,21 @@ class Client:
         self.port = url.port or (443 if self.scheme == "https" else 80)
         self.base_path = url.path.rstrip("/")
         self.display = f"{self.host}:{self.port}" if ":" not in self.host else f"[{self.host}]:{self.port}"
-        self._http = None
-        self._headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
+        self.idle_timeout = conn.timeout or IDLE_TIMEOUT
+        self.requests_sent = 0
+        self._wire: _Wire | None = None
+        self._ssl: ssl.SSLContext | None = None
+        self._in_flight: deque = deque()  # sent on the current wire, answers not read yet
+        self._credentials_refreshed = False
+        self._headers = {"Host": self.display if self.port not in (80, 443) else self.host,
+                         "User-Agent": USER_AGENT}
+        if not getattr(conn, "disable_compression", False):
+            self._headers["Accept-Encoding"] = "gzip"
+        self._set_credentials()
+
+    def _set_credentials(self) -> None:
+        conn = self.conn
+        self._headers.pop("Authorization", None)
         if conn.token:
             self._headers["Authorization"] = "Bearer " + conn.token
         elif conn.basic_auth:
@@ -84,31 +180,114 @@ class Client:
             self._headers["Impersonate-User"] = conn.impersonate
         if conn.impersonate_uid:
             self._headers["Impersonate-Uid"] = conn.impersonate_uid
-        self._groups = list(conn.impersonate_groups)
 
-    # -- connection -------------------------------------------------------------------------------
+    # -- requests ---------------------------------------------------------------------------------
 
-    def _connect(self):
-        import http.client
+    def submit(self, path: str, query: dict | None = None, accept: str = JSON) -> Pending:
+        """Send a GET now and return its :class:`Pending`; the answer is read by ``result()``. Several
+        submitted requests travel together on one connection (HTTP/1.1 pipelining)."""
+        url = self.base_path + path
+        if query:
+            url += "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
+        pending = Pending(self, url, dict(self._headers, Accept=accept))
+        if self.conn.timeout:
+            pending.deadline = time.monotonic() + self.conn.timeout
+        self._resend(pending)  # a connection that cannot be had is this request's answer
+        return pending
 
-        timeout = self.conn.timeout or None
-        if self.scheme == "https":
+    def request(self, path: str, query: dict | None = None, accept: str = JSON) -> bytes:
+        """GET path and return the body; raise a typed error for anything but 2xx."""
+        return self.submit(path, query, accept).result()
+
+    def get_json(self, path: str, query: dict | None = None, accept: str = JSON):
+        return json.loads(self.request(path, query, accept))
+
+    def list_pages(self, path: str, query: dict | None = None, chunk_size: int = 500, accept: str = JSON):
+        """The pages of a list (dicts with items and metadata), following ``continue`` tokens: the first
+        request is sent at once, each page is read as the returned generator is iterated.
+
+        Pipelined: the next page is requested before this one is parsed, so that the server prepares
+        and sends it while we parse. The token is read from the head of the raw page and checked
+        against the parsed one. A failure on page N+1 is raised after page N is yielded; callers may
+        send requests of their own between pages.
+
+        When the server says the token expired (410 Gone: the list took longer than etcd keeps its
+        history), the list is read once more from the start, skipping every item up to the last one
+        already yielded (lists come in namespace/name order), and a warning says so."""
+        query = dict(query or {})
+        if chunk_size and chunk_size > 0:
+            query["limit"] = chunk_size
+        return self._pages(path, query, accept, self.submit(path, query, accept))
+
+    def _pages(self, path: str, query: dict, accept: str, pending: Pending):
+        last_key = skip_through = None
+        while pending is not None:
             try:
-                context = _ssl_context(self.conn)
+                body = pending.result()
+            except ApiError as exc:
+                if exc.status != 410 or skip_through is not None or last_key is None:
+                    raise
+                skip_through = last_key
+                _warn(f"the list of {_what(path)} expired while paging (410 Gone); read it again from the "
+                      "start", self.conn.context)
+                pending = self.submit(path, query, accept)
+                continue
+            early = _continue_token(body)
+            pending = self.submit(path, dict(query, **{"continue": early}), accept) if early else None
+            page = json.loads(body)
+            token = (page.get("metadata") or {}).get("continue")
+            if token != early:  # never with a real server; the early request's answer is left unread
+                pending = self.submit(path, dict(query, **{"continue": token}), accept) if token else None
+            if skip_through is not None:
+                _drop_through(page, skip_through)
+            last_key = _last_key(page) or last_key
+            yield page
+
+    def close(self) -> None:
+        if self._wire is not None:
+            self._wire.close()
+            self._wire = None
+        self._in_flight.clear()
+
+    # -- the connection ---------------------------------------------------------------------------
+
+    def _open(self) -> _Wire:
+        """TCP (through an HTTP CONNECT proxy when configured), then TLS, each under its own limit;
+        a shorter ``--request-timeout`` bounds them too."""
+        target = self._proxy() or (self.host, self.port)
+        request_limit = self.conn.timeout or float("inf")
+        phase = "dial"
+        try:
+            sock = socket.create_connection(target, timeout=min(CONNECT_TIMEOUT, request_limit))
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if target != (self.host, self.port):
+                phase = "proxy"
+                sock.settimeout(self.idle_timeout)
+                _tunnel(sock, self.host, self.port)
+            if self.scheme == "https":
+                phase = "handshake"
+                sock.settimeout(min(HANDSHAKE_TIMEOUT, request_limit))
+                sock = self._tls().wrap_socket(sock, server_hostname=self.conn.tls_server_name or self.host)
+            sock.settimeout(self.idle_timeout)
+        except socket.timeout:
+            if request_limit < (HANDSHAKE_TIMEOUT if phase == "handshake" else CONNECT_TIMEOUT):
+                raise self._stall_error("deadline") from None
+            if phase == "handshake":
+                raise Timeout("Unable to connect to the server: net/http: TLS handshake timeout") from None
+            raise Timeout(f"Unable to connect to the server: dial tcp {self.display}: i/o timeout") from None
+        except ssl.SSLCertVerificationError as exc:
+            raise Unreachable(f"Unable to connect to the server: tls: {exc.verify_message}") from None
+        except (OSError, ssl.SSLError) as exc:
+            raise Unreachable(self._unreachable_message(exc)) from None
+        return _Wire(sock)
+
+    def _tls(self) -> ssl.SSLContext:
+        if self._ssl is None:
+            try:
+                self._ssl = _ssl_context(self.conn)
             except (ssl.SSLError, OSError) as exc:
                 raise ApiError(f'context "{self.conn.context}": invalid TLS credentials: {exc}') from None
-            server_hostname = self.conn.tls_server_name or None
-            http_conn = http.client.HTTPSConnection(self.host, self.port, timeout=timeout, context=context)
-            if server_hostname:
-                # Python checks the certificate against the name it sends in SNI
-                http_conn._context = _RenamedContext(context, server_hostname)  # type: ignore[attr-defined]
-        else:
-            http_conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
-        proxy = self._proxy()
-        if proxy:
-            http_conn.set_tunnel(self.host, self.port)
-            http_conn.host, http_conn.port = proxy
-        return http_conn
+        return self._ssl
 
     def _proxy(self):
         """(host, port) of the HTTP CONNECT proxy to tunnel through: the cluster's proxy-url, else
@@ -125,119 +304,196 @@ class Client:
             return None  # only HTTP CONNECT proxies are supported
         return parts.hostname, parts.port or 3128
 
-    def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
-            self._http = None
+    # -- the exchange -----------------------------------------------------------------------------
 
-    # -- requests ---------------------------------------------------------------------------------
-
-    def request(self, path: str, query: dict | None = None, accept: str = "application/json") -> bytes:
-        """GET path and return the body; raise a typed error for anything but 2xx."""
-        return self._round_trip(self._prepare(path, query, accept))
-
-    def get_json(self, path: str, query: dict | None = None, accept: str = "application/json"):
-        return json.loads(self.request(path, query, accept))
-
-    def list_pages(self, path: str, query: dict | None = None, chunk_size: int = 500,
-                   accept: str = "application/json"):
-        """Yield each page of a list (a dict with items and metadata), following ``continue`` tokens.
-
-        Pipelined: the next page is requested before this one is parsed, so that the server prepares
-        it while we parse (parsing is most of our time on large lists). The token is read from the
-        head of the raw page and checked against the parsed one; the connection is idle again before
-        each page is yielded, so the caller may send its own requests in between."""
-        query = dict(query or {})
-        if chunk_size and chunk_size > 0:
-            query["limit"] = chunk_size
-        body = self.request(path, query, accept)
-        while True:
-            early = _continue_token(body)
-            ahead = self._prepare(path, dict(query, **{"continue": early}), accept) if early else None
-            sent = ahead is not None and self._send_early(ahead)
-            page = json.loads(body)
-            token = (page.get("metadata") or {}).get("continue")
-            failure = None
-            try:
-                if sent and token != early:
-                    self._round_trip(ahead, sent=True)  # never happens with a real server; drop it
-                    sent = False
-                if token:
-                    if not sent:
-                        ahead = self._prepare(path, dict(query, **{"continue": token}), accept)
-                    body = self._round_trip(ahead, sent)
-            except (ApiError, Unreachable, Timeout) as exc:
-                failure = exc  # the pages before the failing one are still answers
-            yield page
-            if failure is not None:
-                raise failure
-            if not token:
-                return
-
-    # -- the exchange -------------------------------------------------------------------------------
-
-    def _prepare(self, path: str, query: dict | None, accept: str) -> tuple:
-        url = self.base_path + path
-        if query:
-            url += "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
-        return url, dict(self._headers, Accept=accept)
-
-    def _send(self, prepared: tuple) -> None:
-        url, headers = prepared
-        if self._http is None:
-            self._http = self._connect()
-        if self._groups:
-            self._http.putrequest("GET", url, skip_accept_encoding=True)
-            for name, value in headers.items():
-                self._http.putheader(name, value)
-            for group in self._groups:
-                self._http.putheader("Impersonate-Group", group)
-            self._http.endheaders()
-        else:
-            self._http.request("GET", url, headers=headers)
-
-    def _send_early(self, prepared: tuple) -> bool:
-        """Send a request whose answer is read later; on any trouble, leave it to ``_round_trip``."""
+    def _send(self, pending: Pending) -> None:
+        """Write the request on the current connection (opened on demand). A write that fails is found
+        out when its answer is read, and the request is sent again then."""
+        pending.attempts += 1
+        if self._wire is None:
+            self._wire = preconnect.take(self.conn) or self._open()
+        lines = [f"GET {pending.url} HTTP/1.1"]
+        lines += [f"{name}: {value}" for name, value in pending.headers.items()]
+        lines += [f"Impersonate-Group: {group}" for group in self.conn.impersonate_groups]
+        self._in_flight.append(pending)
         try:
-            self._send(prepared)
-            return True
-        except Exception:  # noqa: BLE001 - the request is simply sent again, and its error reported then
-            self.close()
-            return False
+            self._wire.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        except OSError:
+            return
+        self.requests_sent += 1
 
-    def _round_trip(self, prepared: tuple, sent: bool = False) -> bytes:
-        """Send (unless already ``sent``) and read the answer; typed errors for failures and non-2xx."""
-        for attempt in (1, 2):
+    def _resend(self, pending: Pending) -> None:
+        """Send (again) on the current or a new connection; a connection that cannot be had is the answer."""
+        try:
+            self._send(pending)
+        except (Timeout, Unreachable, ApiError) as exc:
+            pending.error, pending.done = exc, True
+
+    def _complete(self, target: Pending) -> None:
+        """Read answers in the order they were sent until ``target`` has its own."""
+        while not target.done:
+            if target not in self._in_flight:  # its connection ended before it was answered
+                self._resend(target)
+                continue
+            pending = self._in_flight.popleft()
             try:
-                if not sent:
-                    self._send(prepared)
-                sent = False
-                response = self._http.getresponse()
-                body = response.read()
-                break
-            except (ConnectionResetError, BrokenPipeError) as exc:
-                # a kept-alive connection the server closed (http.client's RemoteDisconnected is a
-                # ConnectionResetError): reconnect once
+                status, headers, body = self._read_answer(pending)
+            except (_Lost, _Stalled) as exc:
+                self._connection_failed(pending, exc)
+                continue
+            if headers.get("connection", "").lower() == "close" or self._wire is None:
+                # the server will not answer what was sent after this one: send it again elsewhere
+                unanswered = list(self._in_flight)
                 self.close()
-                if attempt == 2:
-                    raise Unreachable(self._unreachable_message(exc)) from None
+                for waiting in unanswered:
+                    waiting.attempts -= 1
+                    self._resend(waiting)
+            self._settle(pending, status, headers, body)
+
+    def _connection_failed(self, pending: Pending, exc: Exception) -> None:
+        """The connection failed while ``pending``'s answer was awaited. A hung server fails every
+        request that waits on it; a closed connection is tried once more on a fresh one."""
+        unanswered = [pending] + list(self._in_flight)
+        self.close()
+        for waiting in unanswered:
+            if isinstance(exc, _Stalled):
+                waiting.error, waiting.done = self._stall_error(exc.phase), True
+            elif waiting.attempts >= 2:
+                lost = exc if waiting is pending else _Lost(False)
+                waiting.error, waiting.done = Unreachable(self._lost_message(lost)), True
+            else:
+                self._resend(waiting)
+
+    def _settle(self, pending: Pending, status: int, headers: dict, body: bytes) -> None:
+        """Decide what an answer means: a body, a retry, or a typed error."""
+        if 200 <= status < 300:
+            pending.body, pending.done = body, True
+            return
+        if status == 401 and self._refresh_credentials():
+            pending.headers = dict(self._headers, Accept=pending.headers["Accept"])
+            pending.attempts = 0
+            self._resend(pending)
+            return
+        wait = _retry_after(status, headers)
+        if wait is not None and pending.attempts <= MAX_RETRIES and self._in_time(pending, wait):
+            time.sleep(wait)
+            self._resend(pending)
+            return
+        pending.error, pending.done = self._status_error(status, body), True
+
+    def _in_time(self, pending: Pending, wait: float) -> bool:
+        return pending.deadline is None or time.monotonic() + wait < pending.deadline
+
+    def _refresh_credentials(self) -> bool:
+        """On a 401, re-run the context's credential plugin once (client-go's rule)."""
+        refresh = getattr(self.conn, "refresh_credentials", None)
+        if refresh is None or self._credentials_refreshed:
+            return False
+        self._credentials_refreshed = True
+        refresh()
+        self._set_credentials()
+        self._ssl = None
+        return True
+
+    def _read_answer(self, pending: Pending) -> tuple:
+        """(status, headers, body) of the next answer on the wire; gzip is undone as chunks arrive."""
+        reader = self._wire.reader
+        sock = self._wire.sock
+        started = False
+
+        def line(phase: str) -> bytes:
+            nonlocal started
+            self._arm(sock, pending, phase)
+            try:
+                raw = reader.readline(65537)
             except socket.timeout:
-                self.close()
-                raise Timeout(
-                    f"Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded "
-                    f"while awaiting headers) ({self.display}, timeout {self.conn.timeout:g}s)"
-                ) from None
-            except ssl.SSLCertVerificationError as exc:
-                self.close()
-                raise Unreachable(f"Unable to connect to the server: tls: {exc.verify_message}") from None
-            except (OSError, ssl.SSLError) as exc:
-                self.close()
-                raise Unreachable(self._unreachable_message(exc)) from None
-        if 200 <= response.status < 300:
-            return body
-        raise self._status_error(response.status, body)
+                raise _Stalled(phase) from None
+            except OSError as exc:
+                raise _Lost(started, exc) from None
+            if not raw:
+                raise _Lost(started)
+            started = True
+            return raw
+
+        status_line = line("headers")
+        parts = status_line.split(None, 2)
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
+            raise _Lost(True, ValueError(f"malformed status line {status_line[:40]!r}"))
+        status = int(parts[1])
+        headers = {}
+        while True:
+            raw = line("headers")
+            if raw in (b"\r\n", b"\n"):
+                break
+            name, _, value = raw.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+
+        decoder = zlib.decompressobj(31) if headers.get("content-encoding") == "gzip" else None
+        chunks = []
+
+        def take(size: int) -> None:
+            while size > 0:
+                self._arm(sock, pending, "body")
+                try:
+                    data = reader.read1(min(size, READ_SIZE))
+                except socket.timeout:
+                    raise _Stalled("body") from None
+                except OSError as exc:
+                    raise _Lost(True, exc) from None
+                if not data:
+                    raise _Lost(True)
+                size -= len(data)
+                chunks.append(decoder.decompress(data) if decoder else data)
+
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            while True:
+                size = int(line("body").split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while line("body") not in (b"\r\n", b"\n"):  # trailers
+                        pass
+                    break
+                take(size)
+                line("body")  # the CRLF after each chunk
+        elif "content-length" in headers:
+            take(int(headers["content-length"]))
+        elif status not in (204, 304):  # the body runs to the end of the connection
+            while True:
+                self._arm(sock, pending, "body")
+                data = reader.read1(READ_SIZE)
+                if not data:
+                    break
+                chunks.append(decoder.decompress(data) if decoder else data)
+            self.close()
+        if decoder is not None:
+            chunks.append(decoder.flush())
+        return status, headers, b"".join(chunks)
+
+    def _arm(self, sock, pending: Pending, phase: str) -> None:
+        """The next read may wait the idle limit, or until the request's deadline when that is sooner."""
+        limit = self.idle_timeout
+        if pending.deadline is not None:
+            left = pending.deadline - time.monotonic()
+            if left <= 0:
+                raise _Stalled("deadline-" + phase)
+            limit = min(limit, left)
+        sock.settimeout(limit)
 
     # -- errors -----------------------------------------------------------------------------------
+
+    def _stall_error(self, phase: str) -> Timeout:
+        if phase.startswith("deadline") or (self.conn.timeout and self.idle_timeout == self.conn.timeout):
+            where = "reading body" if phase.endswith("body") else "awaiting headers"
+            return Timeout("Unable to connect to the server: net/http: request canceled (Client.Timeout "
+                           f"exceeded while {where})")
+        if phase == "body":
+            return Timeout("Unable to connect to the server: net/http: timeout reading the answer "
+                           f"(no data for {self.idle_timeout:g}s)")
+        return Timeout("Unable to connect to the server: net/http: timeout awaiting response headers")
+
+    def _lost_message(self, exc: "_Lost") -> str:
+        if exc.started:  # part of the answer had arrived
+            return "Unable to connect to the server: unexpected EOF"
+        return self._unreachable_message(exc.cause or exc)
 
     def _unreachable_message(self, exc: BaseException) -> str:
         if isinstance(exc, ConnectionRefusedError):
@@ -247,6 +503,8 @@ class Client:
             )
         if isinstance(exc, socket.gaierror):
             return f"Unable to connect to the server: dial tcp: lookup {self.host}: no such host"
+        if isinstance(exc, _Lost):
+            return f"Unable to connect to the server: EOF ({self.display})"
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         return f"Unable to connect to the server: {reason} ({self.display})"
 
@@ -267,6 +525,65 @@ class Client:
         if not message:
             message = f"the server responded with status {status}"
         return cls(f"Error from server ({_status_reason(status)}): {message}", status)
+
+
+def _tunnel(sock: socket.socket, host: str, port: int) -> None:
+    """HTTP CONNECT through a proxy: after a 200 the socket carries the TLS session to the server."""
+    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    sock.sendall(f"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n".encode("latin-1"))
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        data = sock.recv(4096)
+        if not data:
+            raise ConnectionResetError("the proxy closed the connection")
+        answer += data
+    status = answer.split(None, 2)[1:2]
+    if status != [b"200"]:
+        raise OSError(f"proxy refused CONNECT: {answer.splitlines()[0].decode('latin-1', 'replace')}")
+
+
+def _retry_after(status: int, headers: dict) -> float | None:
+    """Seconds to wait before retrying, or None when the answer is final: 429 always retries (1 s by
+    default), 5xx only when the server asked for it with Retry-After (client-go's rule)."""
+    value = headers.get("retry-after")
+    if status != 429 and not (500 <= status < 600 and value):
+        return None
+    try:
+        seconds = float(value) if value else 1.0
+    except ValueError:
+        seconds = 1.0
+    return max(0.0, min(seconds, MAX_RETRY_WAIT))
+
+
+def _warn(message: str, context: str) -> None:
+    """A notice for the person at the terminal (stderr), like client-go's warnings."""
+    suffix = f' (context "{context}")' if context else ""
+    sys.stderr.write(f"warning: {message}{suffix}\n")
+
+
+def _what(path: str) -> str:
+    return path.rstrip("/").rpartition("/")[2] or path
+
+
+def _item_key(item: dict) -> tuple:
+    meta = item.get("metadata") or (item.get("object") or {}).get("metadata") or {}  # items or table rows
+    return meta.get("namespace") or "", meta.get("name") or ""
+
+
+def _page_items(page: dict) -> tuple:
+    """('items' or 'rows', the list) of a page of objects or of a server-rendered Table."""
+    key = "rows" if "rows" in page and "items" not in page else "items"
+    return key, page.get(key) or []
+
+
+def _last_key(page: dict):
+    _, items = _page_items(page)
+    return _item_key(items[-1]) if items else None
+
+
+def _drop_through(page: dict, last_key: tuple) -> None:
+    key, items = _page_items(page)
+    page[key] = [item for item in items if _item_key(item) > last_key]
 
 
 # A list's own metadata comes before its items: `{"kind":..,"apiVersion":..,"metadata":{..,"continue":".."}`
@@ -291,19 +608,6 @@ def _status_reason(status: int) -> str:
         503: "ServiceUnavailable",
         504: "Timeout",
     }.get(status, str(status))
-
-
-class _RenamedContext:
-    """Wraps an SSLContext so that TLS uses ``tls-server-name`` for SNI and certificate checks."""
-
-    def __init__(self, context: ssl.SSLContext, server_name: str):
-        self._context, self._server_name = context, server_name
-
-    def wrap_socket(self, sock, server_hostname=None, **kwargs):
-        return self._context.wrap_socket(sock, server_hostname=self._server_name, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._context, name)
 
 
 def _no_proxy(host: str) -> bool:

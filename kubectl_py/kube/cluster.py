@@ -80,23 +80,18 @@ class Cluster:
 
     def list_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
                    field_selector: str | None = None):
-        """Yield lists of items page by page; each item gets its kind and apiVersion, as kubectl's."""
+        """Lists of items, page by page; each item gets its kind and apiVersion, as kubectl's. The first
+        request is sent at once, the pages are read as they are iterated."""
         query = {"labelSelector": label_selector, "fieldSelector": field_selector}
-        with namespace_hint(info, namespace):
-            for page in self.client.list_pages(info.path(namespace), query, self.chunk_size):
-                items = page.get("items") or []
-                for item in items:
-                    item.setdefault("apiVersion", info.api_version)
-                    item.setdefault("kind", info.kind)
-                yield items
+        return _items_of(self.client.list_pages(info.path(namespace), query, self.chunk_size), info, namespace)
 
     def table_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
                     field_selector: str | None = None, include_object: str = "Metadata"):
-        """Yield the server-rendered Table of a list, page by page (columns as ``kubectl get`` shows)."""
+        """The server-rendered Table of a list, page by page (columns as ``kubectl get`` shows)."""
         query = {"labelSelector": label_selector, "fieldSelector": field_selector,
                  "includeObject": include_object}
-        with namespace_hint(info, namespace):
-            yield from self.client.list_pages(info.path(namespace), query, self.chunk_size, TABLE_ACCEPT)
+        return _hinted(self.client.list_pages(info.path(namespace), query, self.chunk_size, TABLE_ACCEPT),
+                       info, namespace)
 
     def table_get(self, info: ResourceInfo, name: str, namespace: str | None = None,
                   include_object: str = "Metadata") -> dict:
@@ -106,21 +101,53 @@ class Cluster:
         except NotFound:
             raise NotFound(not_found_message(info, name), 404) from None
 
+    def list_later(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
+                   field_selector: str | None = None):
+        """Send the list's first request now; the returned function reads every item. Requests sent
+        this way share one round trip on the context's connection (pipelined)."""
+        pages = self.list_pages(info, namespace, label_selector, field_selector)
+
+        def items() -> list:
+            out = []
+            for page in pages:
+                out.extend(page)
+            return out
+        return items
+
+    def get_later(self, info: ResourceInfo, name: str, namespace: str | None = None):
+        """Send the GET now; the returned function reads the object (or raises)."""
+        pending = self.client.submit(info.path(namespace, name))
+
+        def read() -> dict:
+            try:
+                obj = pending.json()
+            except NotFound:
+                raise NotFound(not_found_message(info, name), 404) from None
+            obj.setdefault("apiVersion", info.api_version)
+            obj.setdefault("kind", info.kind)
+            return obj
+        return read
+
     def list(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
              field_selector: str | None = None) -> list:
-        out = []
-        for items in self.list_pages(info, namespace, label_selector, field_selector):
-            out.extend(items)
-        return out
+        return self.list_later(info, namespace, label_selector, field_selector)()
 
     def get(self, info: ResourceInfo, name: str, namespace: str | None = None) -> dict:
-        try:
-            obj = self.client.get_json(info.path(namespace, name))
-        except NotFound:
-            raise NotFound(not_found_message(info, name), 404) from None
-        obj.setdefault("apiVersion", info.api_version)
-        obj.setdefault("kind", info.kind)
-        return obj
+        return self.get_later(info, name, namespace)()
+
+
+def _items_of(pages, info: ResourceInfo, namespace: str | None):
+    for page in _hinted(pages, info, namespace):
+        items = page.get("items") or []
+        for item in items:
+            item.setdefault("apiVersion", info.api_version)
+            item.setdefault("kind", info.kind)
+        yield items
+
+
+def _hinted(pages, info: ResourceInfo, namespace: str | None):
+    with namespace_hint(info, namespace):
+        yield from pages
 
 
 @contextmanager

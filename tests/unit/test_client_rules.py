@@ -1,0 +1,62 @@
+"""Pure rules of the HTTP layer: when to retry, how a re-list skips what was returned, early connections."""
+
+import pytest
+
+from kubectl_py.kube import client, preconnect
+
+
+@pytest.mark.parametrize("status, headers, wait", [
+    (429, {}, 1.0),                      # client-go retries 429 after 1 s when the server names no wait
+    (429, {"retry-after": "3"}, 3.0),
+    (429, {"retry-after": "600"}, client.MAX_RETRY_WAIT),
+    (429, {"retry-after": "soon"}, 1.0),
+    (503, {"retry-after": "2"}, 2.0),
+    (500, {"retry-after": "0"}, 0.0),
+    (503, {}, None),                     # 5xx is final unless the server asked for a retry
+    (500, {}, None),
+    (410, {"retry-after": "1"}, None),
+    (404, {}, None),
+])
+def test_retry_after(status, headers, wait):
+    assert client._retry_after(status, headers) == wait
+
+
+def _item(namespace, name):
+    return {"metadata": {"namespace": namespace, "name": name}}
+
+
+def test_a_relist_skips_through_the_last_item_returned():
+    page = {"items": [_item("a", "x"), _item("b", "a"), _item("b", "m"), _item("c", "a")]}
+    client._drop_through(page, ("b", "a"))
+    assert [client._item_key(i) for i in page["items"]] == [("b", "m"), ("c", "a")]
+    assert client._last_key(page) == ("c", "a")
+
+
+def test_table_rows_are_keyed_by_their_object():
+    page = {"kind": "Table", "rows": [{"cells": [], "object": _item("", "n1")}, {"cells": [], "object": _item("", "n2")}]}
+    client._drop_through(page, ("", "n1"))
+    assert [r["object"]["metadata"]["name"] for r in page["rows"]] == ["n2"]
+
+
+def test_continue_token_from_the_raw_head():
+    body = b'{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"5","continue":"abc"},"items":[]}'
+    assert client._continue_token(body) == "abc"
+    assert client._continue_token(b'{"kind":"PodList","apiVersion":"v1","metadata":{},"items":[]}') is None
+
+
+@pytest.mark.parametrize("argv, plan", [
+    ([], (None, None)),
+    (["pods", "-A", "-o", "name"], (None, None)),
+    (["--context", "prod", "svc"], (None, "prod")),
+    (["--context=prod", "--kubeconfig=/k"], ("/k", "prod")),
+    (["--context", "a,b"], None),          # several contexts: each dials in its own thread
+    (["--context", "prod-*"], None),
+    (["--context", "a", "--context", "b"], None),
+    (["--server", "https://x"], None),       # the connection is not the kubeconfig's
+    (["--token=t"], None),
+    (["--request-timeout", "2s"], None),
+    (["-f", "dump.json"], None),
+    (["--help"], None),
+])
+def test_early_connection_only_for_the_plain_case(argv, plan):
+    assert preconnect._plan(argv) == plan
