@@ -71,7 +71,9 @@ class Cluster:
 
     def category(self, name: str) -> list:
         found = self.discovery().category(name)
-        if not found and self._discovery.from_cache:
+        # a cached discovery is refreshed only for a name it knows neither as a category nor as a type
+        # (every `py-query pods` asks whether "pods" is a category)
+        if not found and self._discovery.from_cache and self._discovery.find(name) is None:
             self._discovery = discover(self.client, use_cache=False)
             found = self._discovery.category(name)
         return found
