@@ -109,10 +109,10 @@ class _Stalled(Exception):
 class Pending:
     """A request that was sent; :meth:`result` reads its answer (and those sent before it)."""
 
-    __slots__ = ("client", "url", "headers", "body", "error", "done", "attempts", "deadline")
+    __slots__ = ("client", "url", "accept", "body", "error", "done", "attempts", "deadline")
 
-    def __init__(self, client: "Client", url: str, headers: dict):
-        self.client, self.url, self.headers = client, url, headers
+    def __init__(self, client: "Client", url: str, accept: str):
+        self.client, self.url, self.accept = client, url, accept
         self.body: bytes | None = None
         self.error: Exception | None = None
         self.done = False
@@ -165,7 +165,7 @@ class Client:
         self._credentials_refreshed = False
         self._headers = {"Host": self.display if self.port not in (80, 443) else self.host,
                          "User-Agent": USER_AGENT}
-        if not getattr(conn, "disable_compression", False):
+        if not conn.disable_compression:
             self._headers["Accept-Encoding"] = "gzip"
         self._set_credentials()
 
@@ -189,7 +189,7 @@ class Client:
         url = self.base_path + path
         if query:
             url += "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
-        pending = Pending(self, url, dict(self._headers, Accept=accept))
+        pending = Pending(self, url, accept)
         if self.conn.timeout:
             pending.deadline = time.monotonic() + self.conn.timeout
         self._resend(pending)  # a connection that cannot be had is this request's answer
@@ -312,8 +312,8 @@ class Client:
         pending.attempts += 1
         if self._wire is None:
             self._wire = preconnect.take(self.conn) or self._open()
-        lines = [f"GET {pending.url} HTTP/1.1"]
-        lines += [f"{name}: {value}" for name, value in pending.headers.items()]
+        lines = [f"GET {pending.url} HTTP/1.1", f"Accept: {pending.accept}"]
+        lines += [f"{name}: {value}" for name, value in self._headers.items()]
         lines += [f"Impersonate-Group: {group}" for group in self.conn.impersonate_groups]
         self._in_flight.append(pending)
         try:
@@ -370,7 +370,6 @@ class Client:
             pending.body, pending.done = body, True
             return
         if status == 401 and self._refresh_credentials():
-            pending.headers = dict(self._headers, Accept=pending.headers["Accept"])
             pending.attempts = 0
             self._resend(pending)
             return
@@ -392,6 +391,8 @@ class Client:
         self._credentials_refreshed = True
         refresh()
         self._set_credentials()
+        # a new client certificate needs a new TLS session: requests still in flight are sent again
+        self.close()
         self._ssl = None
         return True
 

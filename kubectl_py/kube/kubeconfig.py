@@ -6,10 +6,10 @@ Merging: for clusters, users and contexts the first file that names an entry win
 ``current-context`` wins. Relative file paths inside a file are resolved against that file's folder.
 
 Credentials are turned into a :class:`Connection` here. Static credentials (certificates, keys, tokens,
-token files, basic auth) are read directly, which keeps the kubernetes package off the start-up path.
-Users with an ``exec`` plugin or an ``auth-provider`` are handed to the kubernetes package's own loader,
-imported only then, so those semantics are exactly the official ones. Only the selected contexts are
-ever authenticated: an exec plugin of another context never runs.
+token files, basic auth) are read directly, and ``exec`` credential plugins are run natively
+(:mod:`.exec_credentials`, client-go's protocol), which keeps the kubernetes package off the start-up path.
+Only users with an ``auth-provider`` are handed to the kubernetes package's own loader, imported only then.
+Only the selected contexts are ever authenticated: an exec plugin of another context never runs.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from __future__ import annotations
 import base64
 import os
 from dataclasses import dataclass, field
+from collections.abc import Callable
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -72,6 +74,7 @@ class Overrides:
     insecure_skip_tls_verify: bool | None = None
     tls_server_name: str | None = None
     request_timeout: float | None = None
+    disable_compression: bool | None = None  # --disable-compression; False cannot undo the kubeconfig's true
 
 
 @dataclass
@@ -96,6 +99,10 @@ class Connection:
     impersonate_groups: tuple = ()
     impersonate_uid: str | None = None
     timeout: float | None = None
+    disable_compression: bool = False  # no Accept-Encoding: gzip (cluster `disable-compression`, or the flag)
+
+    # set for exec plugin users: runs the plugin again and updates token/cert/key (the client's 401 rule)
+    refresh_credentials: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:  # never show credentials in logs or tracebacks
         return f"Connection(context={self.context!r}, server={self.server!r})"
@@ -211,28 +218,58 @@ def _in_cluster_config() -> KubeConfig | None:
     return config
 
 
-def select_contexts(config: KubeConfig, requested: list, all_contexts: bool = False) -> list:
-    """Context names to query: ``--all-contexts``, else each ``--context`` (repeatable, comma lists), else
-    the current context. Unknown names are an error, as in kubectl."""
+_GLOB_CHARACTERS = "*?["
+
+
+def _names_in(values) -> list:
+    """The items of repeatable, comma-separated flag values, in order."""
+    return [name.strip() for value in values or [] for name in value.split(",") if name.strip()]
+
+
+def _matching(config: KubeConfig, item: str) -> list | None:
+    """The contexts ``item`` names: itself when a context has that exact name, else the contexts its glob
+    matches (fnmatch, case-sensitive) in the kubeconfig's order; None for a plain name that is no context."""
+    if item in config.contexts:
+        return [item]
+    if not any(c in item for c in _GLOB_CHARACTERS):
+        return None
+    return [name for name in config.contexts if fnmatchcase(name, item)]
+
+
+def select_contexts(config: KubeConfig, requested: list, all_contexts: bool = False,
+                    excluded: list | None = None) -> list:
+    """Context names to query: ``--all-contexts``, else each ``--context`` (repeatable, comma lists, shell
+    globs), else the current context; minus every ``--exclude-context`` (same syntax). Unknown names and
+    globs that match nothing are errors, as kubectl's unknown context is; so is excluding everything."""
     if all_contexts:
         if not config.contexts:
             raise ConfigError("the kubeconfig defines no contexts")
-        return list(config.contexts)
-    names = []
-    for value in requested or []:
-        for name in value.split(","):
-            name = name.strip()
-            if name and name not in names:
-                names.append(name)
-    if not names:
-        if not config.current_context:
-            # kubectl can still work with --server alone; we need a name for it
-            return [""]
-        names = [config.current_context]
-    for name in names:
-        if name not in config.contexts:
-            raise ConfigError(f'context "{name}" does not exist')
-    return names
+        names = list(config.contexts)
+    else:
+        names = []
+        for item in _names_in(requested):
+            found = _matching(config, item)
+            if found is None:
+                raise ConfigError(f'context "{item}" does not exist')
+            if not found:
+                raise ConfigError(f'no context matches "{item}"')
+            names.extend(n for n in found if n not in names)
+        if not names:
+            if not config.current_context:
+                # kubectl can still work with --server alone; we need a name for it
+                return [""]
+            if config.current_context not in config.contexts:
+                raise ConfigError(f'context "{config.current_context}" does not exist')
+            names = [config.current_context]
+    exclusions = _names_in(excluded)
+    if not exclusions:
+        return names
+    # an exclusion that matches nothing is not an error: it narrows a selection, it does not make one
+    dropped = {n for item in exclusions for n in _matching(config, item) or ()}
+    kept = [n for n in names if n not in dropped]
+    if not kept:
+        raise ConfigError(f'--exclude-context "{",".join(exclusions)}" excludes every selected context')
+    return kept
 
 
 def _b64(value: str, what: str, context: str) -> bytes:
@@ -277,18 +314,30 @@ def connection_for(config: KubeConfig, context: str, overrides: Overrides = Over
         tls_server_name=cluster.get("tls-server-name"),
         proxy_url=cluster.get("proxy-url"),
         timeout=overrides.request_timeout,
+        disable_compression=bool(cluster.get("disable-compression", False)),
     )
     if cluster.get("certificate-authority-data"):
         conn.ca_data = _b64(cluster["certificate-authority-data"], "certificate-authority-data", context)
     elif cluster.get("certificate-authority"):
         conn.ca_file = cluster["certificate-authority"]
 
-    if "exec" in user or "auth-provider" in user:
-        _official_credentials(config, context, user_name, conn)
+    exec_config = user.get("exec")
+    if exec_config is not None and "auth-provider" in user:
+        raise ConfigError(f'context "{context}": authProvider cannot be provided in combination with an exec '
+                          f"plugin for {user_name}")
+    if "auth-provider" in user:
+        _auth_provider_credentials(config, context, user_name, conn)
     else:
         _static_credentials(user, conn)
 
     _apply_overrides(conn, overrides)
+    # client-go runs the plugin only when no token, basic auth or client certificate is set otherwise
+    # (a --token flag, or one beside the exec entry); it is told about the cluster after the flags
+    if exec_config is not None and not (conn.token or conn.basic_auth or conn.cert_data or conn.cert_file):
+        from . import exec_credentials
+
+        exec_credentials.authenticate(conn, user_name, exec_config, overrides.server or cluster.get("server"),
+                                      cluster)
     return conn
 
 
@@ -317,14 +366,14 @@ def _static_credentials(user: dict, conn: Connection) -> None:
         conn.impersonate_uid = user["as-uid"]
 
 
-def _official_credentials(config: KubeConfig, context: str, user_name: str, conn: Connection) -> None:
-    """Run the kubernetes package's loader for exec plugins and auth providers (slow import, rare path)."""
+def _auth_provider_credentials(config: KubeConfig, context: str, user_name: str, conn: Connection) -> None:
+    """Run the kubernetes package's loader for auth providers (legacy, slow import, rare path)."""
     try:
         from kubernetes.client import Configuration
         from kubernetes.config.config_exception import ConfigException
         from kubernetes.config.kube_config import KubeConfigLoader
     except ImportError as exc:  # pragma: no cover - kubernetes is a hard dependency
-        raise ConfigError(f"exec/auth-provider credentials need the kubernetes package: {exc}") from None
+        raise ConfigError(f"auth-provider credentials need the kubernetes package: {exc}") from None
     doc = config.as_dict()
     # the loader reads the user of the active context; make sure it is the overridden one
     doc["contexts"] = [
@@ -335,7 +384,7 @@ def _official_credentials(config: KubeConfig, context: str, user_name: str, conn
         KubeConfigLoader(config_dict=doc, active_context=context).load_and_set(target)
     except ConfigException as exc:
         raise ConfigError(f'context "{context}": {exc}') from None
-    except Exception as exc:  # exec plugins fail in many ways; never show their output's secrets
+    except Exception as exc:  # auth providers fail in many ways; never show their secrets
         raise ConfigError(f'context "{context}": getting credentials failed: {type(exc).__name__}') from None
     authorization = (target.api_key or {}).get("authorization", "")
     if authorization.startswith("Bearer "):
@@ -362,6 +411,8 @@ def _apply_overrides(conn: Connection, o: Overrides) -> None:
             conn.ca_file = conn.ca_data = None
     if o.tls_server_name:
         conn.tls_server_name = o.tls_server_name
+    if o.disable_compression:  # kubectl merges the flag over the kubeconfig: false leaves a true in place
+        conn.disable_compression = True
     if o.impersonate:
         conn.impersonate = o.impersonate
     if o.impersonate_groups:

@@ -166,7 +166,8 @@ def test_static_credentials_match_official_loader(tmp_path, user):
 
 
 def test_exec_plugin_runs_only_for_selected_context(tmp_path):
-    """An exec credential plugin gives the token, through the official loader, and only when selected."""
+    """An exec credential plugin gives the token (run natively; the official loader agrees), and only when
+    the context is selected."""
     marker = tmp_path / "ran"
     plugin = tmp_path / "cred.py"
     plugin.write_text(textwrap.dedent(f"""\
