@@ -18,14 +18,16 @@ from .kube.fanout import ContextResult, run_per_context
 from .kube.kubeconfig import Overrides
 from .kube.offline import Dump, load_dump
 
-__all__ = ["clusters", "load_files", "list_objects", "get_object", "render", "Cluster", "Dump",
+__all__ = ["clusters", "load_files", "list_objects", "get_object", "render", "run_per_context", "Cluster", "Dump",
            "ContextResult", "Overrides", "KubectlPyError"]
 
 
 def clusters(contexts: list | None = None, all_contexts: bool = False, kubeconfig_path: str | None = None,
-             overrides: Overrides | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE) -> list:
-    """One :class:`Cluster` per selected context (the current one by default). Nothing is contacted and
-    no credential plugin runs until a cluster is used."""
+             overrides: Overrides | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
+             exclude_contexts: list | None = None) -> list:
+    """One :class:`Cluster` per selected context (the current one by default), selected as ``--context``
+    (names or shell globs such as ``prod-*``), ``--all-contexts`` and ``--exclude-context`` do. Nothing is
+    contacted and no credential plugin runs until a cluster is used."""
     overrides = overrides or Overrides(kubeconfig=kubeconfig_path)
     path = kubeconfig_path or overrides.kubeconfig
     try:
@@ -35,12 +37,17 @@ def clusters(contexts: list | None = None, all_contexts: bool = False, kubeconfi
             conn = kubeconfig.server_only_connection(overrides)
             return [Cluster.from_connection(conn, chunk_size)]
         raise
-    names = kubeconfig.select_contexts(config, list(contexts or []), all_contexts)
+    names = kubeconfig.select_contexts(config, _as_list(contexts), all_contexts, _as_list(exclude_contexts))
     out = []
     for name in names:
         namespace = overrides.namespace or (config.contexts.get(name) or {}).get("namespace") or "default"
         out.append(Cluster(name, namespace, _connector(config, name, overrides), chunk_size))
     return out
+
+
+def _as_list(names) -> list:
+    """``"prod-*,dev"`` or ``["prod-*", "dev"]``, as the flags take them."""
+    return [names] if isinstance(names, str) else list(names or [])
 
 
 def _connector(config, name, overrides):
@@ -53,16 +60,17 @@ def load_files(paths: list, namespace: str = "default") -> Dump:
 
 
 def list_objects(sources: list, type_name: str, namespace: str | None = None, all_namespaces: bool = False,
-                 label_selector: str | None = None, field_selector: str | None = None) -> list:
-    """List one type in every source concurrently: a :class:`ContextResult` per source whose ``value`` is
-    the list of items (or whose ``error`` says why not)."""
+                 label_selector: str | None = None, field_selector: str | None = None,
+                 parallel: int | None = None) -> list:
+    """List one type in every source concurrently (at most ``parallel`` at once): a :class:`ContextResult`
+    per source, in the sources' order, whose ``value`` is the list of items (or whose ``error`` says why not)."""
 
     def read(source):
         info = source.resolve(type_name)
         scope = None if all_namespaces or not info.namespaced else (namespace or source.namespace)
         return source.list(info, scope, label_selector, field_selector)
 
-    return run_per_context(sources, read)
+    return run_per_context(sources, read, parallel)
 
 
 def get_object(source, type_name: str, name: str, namespace: str | None = None) -> dict:

@@ -19,13 +19,14 @@ def open_sources(connection: ConnectionOptions) -> list:
 
     overrides = connection.overrides
     if connection.filenames:
-        if connection.contexts or connection.all_contexts:
+        if connection.contexts or connection.all_contexts or connection.exclude_contexts:
             from ..errors import UsageError
 
-            raise UsageError("--filename cannot be combined with --context or --all-contexts")
+            raise UsageError("--filename cannot be combined with --context, --all-contexts or --exclude-context")
         return [api.load_files(list(connection.filenames), overrides.namespace or "default")]
     return api.clusters(contexts=list(connection.contexts), all_contexts=connection.all_contexts,
-                        overrides=overrides, chunk_size=connection.chunk_size)
+                        exclude_contexts=list(connection.exclude_contexts), overrides=overrides,
+                        chunk_size=connection.chunk_size)
 
 
 def multi(sources: list) -> bool:

@@ -8,11 +8,13 @@ cobra's scripts expect the values alone (they put ``--flag=`` back).
 
 What is completed:
   flags                         names, when the word starts with ``-``
-  --context, --cluster, --user  names from the kubeconfig (``--kubeconfig`` on the line is honoured)
+  --context, --exclude-context, names from the kubeconfig (``--kubeconfig`` on the line is honoured);
+  --cluster, --user             comma lists too for the two context flags
   -n/--namespace                namespaces of the cluster
   -o/--output                   the plugin's output formats
   py-describe, py-query         resource types (discovery, disk-cached), then object names of that type
-                                (``-n``/``-A``, ``--context``, ``--kubeconfig`` and the other connection flags
+                                (``-n``/``-A``, ``--context`` with its globs, ``--exclude-context``,
+                                ``--kubeconfig`` and the other connection flags
                                 typed on the line are honoured); ``TYPE/NAME`` and ``pods,svc`` lists too
 
 It runs on every TAB, so it imports only what it needs (no typer, no kubernetes package): one discovery (cached
@@ -38,6 +40,8 @@ CONNECTION_FLAGS = (
     ("--kubeconfig", None, True),
     ("--context", None, True),
     ("--all-contexts", None, False),
+    ("--exclude-context", None, True),
+    ("--parallel", None, True),
     ("--cluster", None, True),
     ("--user", None, True),
     ("--server", "-s", True),
@@ -50,6 +54,7 @@ CONNECTION_FLAGS = (
     ("--client-key", None, True),
     ("--insecure-skip-tls-verify", None, False),
     ("--tls-server-name", None, True),
+    ("--disable-compression", None, False),
     ("--request-timeout", None, True),
     ("--namespace", "-n", True),
     ("--chunk-size", None, True),
@@ -166,7 +171,8 @@ def _overrides(line: Line):
         impersonate_uid=line.last("--as-uid"), certificate_authority=line.last("--certificate-authority"),
         client_certificate=line.last("--client-certificate"), client_key=line.last("--client-key"),
         insecure_skip_tls_verify=True if line.has("--insecure-skip-tls-verify") else None,
-        tls_server_name=line.last("--tls-server-name"), request_timeout=TIMEOUT_SECONDS)
+        tls_server_name=line.last("--tls-server-name"), request_timeout=TIMEOUT_SECONDS,
+        disable_compression=True if line.has("--disable-compression") else None)
 
 
 def _kubeconfig(line: Line):
@@ -176,12 +182,12 @@ def _kubeconfig(line: Line):
 
 
 def _clusters(line: Line) -> list:
-    """The clusters the plugin would read: ``--context`` (repeated or comma lists), else the current one.
-    ``--all-contexts`` completes from the current context only, to keep TAB fast."""
+    """The clusters the plugin would read: ``--context`` (repeated, comma lists, globs), else the current one,
+    minus ``--exclude-context``. ``--all-contexts`` completes from the current context only, to keep TAB fast."""
     from .. import api
 
-    contexts = [c for value in line.values.get("--context") or () for c in value.split(",") if c]
-    return api.clusters(contexts=contexts, overrides=_overrides(line))
+    return api.clusters(contexts=line.values.get("--context"), overrides=_overrides(line),
+                        exclude_contexts=line.values.get("--exclude-context"))
 
 
 def _names(cluster, type_name: str, namespace, all_namespaces: bool) -> list:
@@ -320,10 +326,11 @@ def flag_values(line: Line, flag: str, word: str) -> tuple:
         return _prefixed(PLUGINS[line.plugin]["formats"], word), NO_FILE
     if flag in STATIC_VALUES:
         return _prefixed(STATIC_VALUES[flag], word), NO_FILE
-    if flag in ("--context", "--cluster", "--user"):
+    if flag in ("--context", "--exclude-context", "--cluster", "--user"):
         config = _kubeconfig(line)
-        names = {"--context": config.contexts, "--cluster": config.clusters, "--user": config.users}[flag]
-        if flag == "--context" and "," in word:  # --context a,b,<TAB>
+        names = {"--context": config.contexts, "--exclude-context": config.contexts, "--cluster": config.clusters,
+                 "--user": config.users}[flag]
+        if flag in ("--context", "--exclude-context") and "," in word:  # --context a,b,<TAB>
             head, _, tail = word.rpartition(",")
             done = set(head.split(","))
             return [f"{head},{n}" for n in sorted(names) if n.startswith(tail) and n not in done], NO_FILE

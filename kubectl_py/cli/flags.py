@@ -10,6 +10,8 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from ..kube.fanout import DEFAULT_PARALLEL  # light: the thread pool is imported only when used
+
 _CONN = "Connection"
 _SCOPE = "Selection"
 _OUT = "Output"
@@ -19,9 +21,16 @@ KubeconfigOpt = Annotated[Optional[str], typer.Option(
     "--kubeconfig", help="Path to the kubeconfig file to use for CLI requests.", rich_help_panel=_CONN)]
 ContextOpt = Annotated[Optional[List[str]], typer.Option(
     "--context", help="The name of the kubeconfig context to use. Repeat it or give a comma-separated "
-    "list to query several contexts at once.", rich_help_panel=_CONN)]
+    "list to query several contexts at once; shell globs ('prod-*', '?', '[...]') select every matching "
+    "context.", rich_help_panel=_CONN)]
 AllContextsOpt = Annotated[bool, typer.Option(
     "--all-contexts", help="Query every context of the merged kubeconfig.", rich_help_panel=_CONN)]
+ExcludeContextOpt = Annotated[Optional[List[str]], typer.Option(
+    "--exclude-context", help="Leave out these contexts (names or shell globs; repeat it or give a "
+    "comma-separated list) from --all-contexts, --context or the current context.", rich_help_panel=_CONN)]
+ParallelOpt = Annotated[Optional[int], typer.Option(
+    "--parallel", help="How many contexts to read at once (default: every selected context, up to "
+    f"{DEFAULT_PARALLEL}).", show_default=False, rich_help_panel=_CONN)]
 ClusterOpt = Annotated[Optional[str], typer.Option(
     "--cluster", help="The name of the kubeconfig cluster to use", rich_help_panel=_CONN)]
 UserOpt = Annotated[Optional[str], typer.Option(
@@ -51,6 +60,9 @@ InsecureOpt = Annotated[bool, typer.Option(
 TlsServerNameOpt = Annotated[Optional[str], typer.Option(
     "--tls-server-name", help="Server name to use for server certificate validation. If it is not "
     "provided, the hostname used to contact the server is used", rich_help_panel=_CONN)]
+DisableCompressionOpt = Annotated[bool, typer.Option(
+    "--disable-compression", help="If true, opt-out of response compression for all requests to the server",
+    rich_help_panel=_CONN)]
 RequestTimeoutOpt = Annotated[str, typer.Option(
     "--request-timeout", help="The length of time to wait before giving up on a single server request "
     "(per context). Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value "
@@ -86,8 +98,8 @@ DEFAULT_CHUNK_SIZE = 500
 DEFAULT_REQUEST_TIMEOUT = "0"
 
 # Boolean flags that kubectl also accepts as --flag=true / --flag=false.
-BOOL_FLAGS = ("--all-contexts", "--insecure-skip-tls-verify", "--all-namespaces", "--no-headers",
-              "--show-managed-fields", "--count", "--describe", "--all-nodes")
+BOOL_FLAGS = ("--all-contexts", "--insecure-skip-tls-verify", "--disable-compression", "--all-namespaces",
+              "--no-headers", "--show-managed-fields", "--count", "--describe", "--all-nodes")
 
 
 def output_option(formats: str, default: str = ""):

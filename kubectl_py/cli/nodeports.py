@@ -47,39 +47,44 @@ def nodeports(
     sources = common.open_sources(connection)
     warnings = []
 
-    def optional_list(source, type_name, scope, what):
+    def optional(source, read, what):
         """Nodes and EndpointSlices refine the answer; without them (forbidden) it is still useful."""
         try:
-            return source.list(source.resolve(type_name), scope)
+            return read()
         except (ApiError, NotInDump) as exc:
             warnings.append(f'warning: cannot read {what}, {exc} (context "{source.name}")')
             return None
+
+    def optional_list(source, type_name, scope, what):
+        try:
+            return optional(source, lambda: source.list(source.resolve(type_name), scope), what)
         finally:
             source.close()
 
     def collect(source):
         from concurrent.futures import ThreadPoolExecutor
 
+        slices_what = "EndpointSlices: ready endpoints are unknown"
         source.discovery()  # once, before the connections below share it
         with ThreadPoolExecutor(2) as pool:
             # nodes (and EndpointSlices, which every format but the default table shows as ready counts)
             # are read over their own connections while the services are
             nodes = pool.submit(optional_list, source.clone(), "nodes", None, "nodes: URLS are unknown")
             slices = pool.submit(optional_list, source.clone(), "endpointslices.discovery.k8s.io", namespace,
-                                 "EndpointSlices: ready endpoints are unknown") if fmt.name else None
+                                 slices_what).result if fmt.name else None
             services = []
             for page in source.list_pages(source.resolve("services"), namespace, selector):
                 found = [s for s in page if logic.has_node_port(s)]
                 services.extend(found)
-                # the table needs EndpointSlices only for Local-policy services: fetch them from the
-                # first page that has one, alongside the remaining pages
+                # the table needs EndpointSlices only for Local-policy services: from the first page that
+                # has one, they are requested on this connection, behind the next page (no new handshake)
                 if slices is None and any(logic.is_local(s) for s in found):
-                    slices = pool.submit(optional_list, source.clone(), "endpointslices.discovery.k8s.io",
-                                         namespace, "EndpointSlices: ready endpoints are unknown")
-            return logic.node_port_records(services, nodes.result(), slices.result() if slices else None,
-                                           settings)
+                    slices_info = source.resolve("endpointslices.discovery.k8s.io")
+                    read_slices = source.list_later(slices_info, namespace)
+                    slices = lambda: optional(source, read_slices, slices_what)  # noqa: E731
+            return logic.node_port_records(services, nodes.result(), slices() if slices else None, settings)
 
-    results = run_per_context(sources, collect)
+    results = run_per_context(sources, collect, connection.parallel)
     for result in results:
         for record in result.value or []:
             record["context"] = result.context

@@ -18,6 +18,8 @@ class ConnectionOptions:
     overrides: object  # kube.kubeconfig.Overrides
     contexts: tuple = ()
     all_contexts: bool = False
+    exclude_contexts: tuple = ()
+    parallel: int | None = None  # contexts read at once; None: kube.fanout's default
     chunk_size: int = flags.DEFAULT_CHUNK_SIZE
     filenames: tuple = ()
 
@@ -63,6 +65,8 @@ _CONNECTION_PARAMS = (
     ("kubeconfig", flags.KubeconfigOpt, None),
     ("context", flags.ContextOpt, None),
     ("all_contexts", flags.AllContextsOpt, False),
+    ("exclude_context", flags.ExcludeContextOpt, None),
+    ("parallel", flags.ParallelOpt, None),
     ("cluster", flags.ClusterOpt, None),
     ("user", flags.UserOpt, None),
     ("server", flags.ServerOpt, None),
@@ -75,6 +79,7 @@ _CONNECTION_PARAMS = (
     ("client_key", flags.ClientKeyOpt, None),
     ("insecure_skip_tls_verify", flags.InsecureOpt, False),
     ("tls_server_name", flags.TlsServerNameOpt, None),
+    ("disable_compression", flags.DisableCompressionOpt, False),
     ("request_timeout", flags.RequestTimeoutOpt, flags.DEFAULT_REQUEST_TIMEOUT),
     ("namespace", flags.NamespaceOpt, None),
     ("chunk_size", flags.ChunkSizeOpt, flags.DEFAULT_CHUNK_SIZE),
@@ -87,6 +92,8 @@ def _connection_from(values: dict) -> ConnectionOptions:
 
     if values["chunk_size"] < 0:
         raise UsageError("--chunk-size must be 0 or greater")
+    if values["parallel"] is not None and values["parallel"] < 1:
+        raise UsageError("--parallel must be 1 or greater")
     overrides = Overrides(
         kubeconfig=values["kubeconfig"],
         cluster=values["cluster"],
@@ -103,6 +110,7 @@ def _connection_from(values: dict) -> ConnectionOptions:
         insecure_skip_tls_verify=True if values["insecure_skip_tls_verify"] else None,
         tls_server_name=values["tls_server_name"],
         request_timeout=parse_duration(values["request_timeout"]),
+        disable_compression=True if values["disable_compression"] else None,
     )
     if values["all_contexts"] and values["context"]:
         raise UsageError("--context and --all-contexts cannot be used together")
@@ -110,6 +118,8 @@ def _connection_from(values: dict) -> ConnectionOptions:
         overrides=overrides,
         contexts=tuple(values["context"] or ()),
         all_contexts=values["all_contexts"],
+        exclude_contexts=tuple(values["exclude_context"] or ()),
+        parallel=values["parallel"],
         chunk_size=values["chunk_size"],
         filenames=tuple(values["filename"] or ()),
     )

@@ -65,7 +65,7 @@ def query(
         raise UsageError("names can only be given with a single resource type")
     sources = common.open_sources(connection)
     show = parse_bool(show_events, "--show-events") if show_events is not None else True
-    run = _Run(spec, sources, fmt, no_headers, sort_by, describe, show, show_managed_fields)
+    run = _Run(spec, sources, fmt, no_headers, sort_by, describe, show, show_managed_fields, connection.parallel)
     if count:
         return run.count(by)
     if fmt.name in ("", "wide"):
@@ -74,8 +74,8 @@ def query(
 
 
 class _Run:
-    def __init__(self, spec, sources, fmt, no_headers, sort_by, describe, show_events, managed_fields):
-        self.spec, self.sources, self.fmt = spec, sources, fmt
+    def __init__(self, spec, sources, fmt, no_headers, sort_by, describe, show_events, managed_fields, parallel):
+        self.spec, self.sources, self.fmt, self.parallel = spec, sources, fmt, parallel
         self.managed_fields = managed_fields
         self.no_headers, self.describe, self.show_events = no_headers, describe, show_events
         self.sort_by = _relaxed(sort_by) if sort_by else None
@@ -88,7 +88,8 @@ class _Run:
         from ..kube.fanout import run_per_context
 
         spec = self.spec
-        return run_per_context(self.sources, lambda source: engine.read_items(source, spec, transform_for(source)))
+        return run_per_context(self.sources, lambda source: engine.read_items(source, spec, transform_for(source)),
+                               self.parallel)
 
     def _finish(self, results, printed_any: bool) -> int:
         code = common.report_failures(results)
@@ -166,7 +167,7 @@ class _Run:
 
         from ..kube.fanout import run_per_context
 
-        results = run_per_context(self.sources, work)
+        results = run_per_context(self.sources, work, self.parallel)
         by_type = {}
         for result in results:
             if not result.ok:
