@@ -30,7 +30,7 @@ def describe(
     The data has every section kubectl computes on the client (endpoints, allocated resources,
     non-terminated pods, old and new ReplicaSets, pod status counts, events, ...).
     """
-    from ..describe import describe as describe_source, render_one, render_text
+    from ..describe import describe as describe_source, render_one, render_text, text_warnings
     from ..kube.fanout import run_per_context
 
     fmt = parse_output(output, FORMATS)
@@ -42,7 +42,7 @@ def describe(
         return describe_source(source, resource, names or [], namespace or source.namespace, all_namespaces,
                                selector, show_events=events, chunk_size=connection.chunk_size)
 
-    results = run_per_context(sources, work)
+    results = run_per_context(sources, work, connection.parallel)
     multi = common.multi(sources)
     docs, prefix_matched = [], False
     for result in results:
@@ -58,6 +58,8 @@ def describe(
             typer.echo("\n\n".join(f"Context:  {doc['context']}\n{render_one(doc)}" for doc in docs), nl=False)
         elif docs:
             typer.echo(render_text(docs, prefix_matched=prefix_matched), nl=False)
+        for line in text_warnings(docs, multi):  # json/yaml keep them in each document
+            typer.echo(line, err=True)
     elif len(docs) == 1 and not multi:
         common.print_document(fmt, docs[0])
     elif docs or fmt.structured:

@@ -6,8 +6,10 @@
 - :func:`select_objects` picks objects the way ``kubectl describe`` does (names, NAME prefix matching,
   label selector, ``TYPE/NAME``), collecting NotFound errors while the other names are still described.
 - :func:`describe_objects` gathers the joins for a whole set at once, then builds one document per
-  object: identity (kind, apiVersion, name, namespace, uid), the describer's sections, ``warnings``.
-- :func:`render_text` turns documents into kubectl's text, joined as kubectl joins them.
+  object: identity (kind, apiVersion, name, namespace, uid), the describer's sections, ``warnings``;
+  every document then goes through :func:`redact.redact`, so no Secret value reaches any output.
+- :func:`render_text` turns documents into kubectl's text, joined as kubectl joins them;
+  :func:`text_warnings` is what the text says on stderr about joins it could not read.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from pathlib import Path
 
 from ..errors import ApiError, KubectlPyError, NotFound
 from . import autoscaling, config, generic, namespaces, network, nodes, pods, storage, workloads
-from .base import Describer, Joins, Settings
+from .base import Describer, Joins, Settings, send_joins_ahead
+from .redact import redact
 
 DESCRIBERS = {
     ("", "Pod"): pods.POD,
@@ -43,7 +46,7 @@ DESCRIBERS = {
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 __all__ = ["DESCRIBERS", "SCHEMA_DIR", "schema_file", "Describer", "Joins", "Selection", "Settings", "describe", "describe_objects",
-           "describer_for", "group_of", "render_text", "select_objects"]
+           "describer_for", "group_of", "render_text", "select_objects", "text_warnings"]
 
 
 def describer_for(group: str, kind: str) -> Describer:
@@ -204,7 +207,9 @@ def describe_objects(source, info, objects: list, settings: Settings | None = No
     settings = settings or Settings()
     describer = describer_for(info.group if info is not None else group_of(objects[0].get("apiVersion")),
                               info.kind if info is not None else objects[0].get("kind"))
-    joins = Joins(source=source, settings=settings, batch=len(objects) > 1)
+    batch = len(objects) > 1
+    source = send_joins_ahead(source, describer, objects, settings, batch)
+    joins = Joins(source=source, settings=settings, batch=batch)
     gathered = describer.gather(objects, joins)
     docs = []
     for obj, got in zip(objects, gathered):
@@ -213,7 +218,7 @@ def describe_objects(source, info, objects: list, settings: Settings | None = No
         own_warnings = list(built.pop("warnings", None) or [])
         doc.update(built)
         doc["warnings"] = list(joins.warnings) + [w for w in own_warnings if w not in joins.warnings]
-        docs.append(doc)
+        docs.append(redact(doc))
     return docs
 
 
@@ -255,3 +260,21 @@ def render_text(docs: list, now=None, prefix_matched: bool = False) -> str:
     if prefix_matched:
         return "".join(p + "\n" for p in parts)
     return "\n\n".join(parts)
+
+
+def text_warnings(docs: list, multi: bool = False) -> list:
+    """The stderr lines that go with the text of ``docs``: the text is kubectl's, so what could not be
+    read is said here. Each warning once per context, in order (`` (context "c")`` when several); a
+    join whose kind the offline input holds nothing of gives one notice per kind, as it is shown as none."""
+    from ..kube.offline import NOT_IN_INPUT
+
+    lines, seen = [], set()
+    for doc in docs:
+        where = f' (context "{doc.get("context")}")' if multi else ""
+        for warning in doc.get("warnings") or []:
+            _, marker, kind = warning.partition(": " + NOT_IN_INPUT)
+            line = (f"warning: {NOT_IN_INPUT}{kind}; shown as none" if marker else f"warning: {warning}") + where
+            if line not in seen:
+                seen.add(line)
+                lines.append(line)
+    return lines

@@ -7,7 +7,8 @@ A describer is three functions, kept apart on purpose:
 - ``render(doc, writer)``: the document becomes kubectl's text (lives in ``describe/text/``).
 
 A join that is forbidden or fails never fails the describe: ``joins`` returns None for it and records a
-warning, and the document's field is null.
+warning, and the document's field is null. A join whose kind the offline input files do not hold is
+null too, with a warning, but has no error: the text shows it as kubectl shows an empty join.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..errors import ApiError, KubectlPyError, UnknownResource
+from ..errors import ApiError, KubectlPyError, NotInDump, UnknownResource
 
 _SERVER_PREFIX = re.compile(r"^Error from server \([^)]*\): ")
 
@@ -63,6 +64,7 @@ class Joins:
     settings: Settings = field(default_factory=Settings)
     batch: bool = False
     warnings: list = field(default_factory=list)
+    not_in_input: set = field(default_factory=set)  # the ``what`` of joins the input files hold nothing for
     _cache: dict = field(default_factory=dict)
 
     def list(self, type_name: str, namespace: str | None = None, label_selector: str | None = None,
@@ -101,7 +103,89 @@ class Joins:
                 return message[len(what) + 2:]
         return "unknown error"
 
+    def error(self, what: str) -> str | None:
+        """What to show for the failed join named ``what``: its error without the ``Error from server``
+        prefix, or None when it failed only because the input files hold no objects of its kind."""
+        if what in self.not_in_input:
+            return None
+        return strip_server_prefix(self.failure(what))
+
     def warn(self, what: str, exc: Exception) -> None:
+        if isinstance(exc, NotInDump):
+            self.not_in_input.add(what)
         message = f"{what}: {exc}"
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+# -- overlapped joins -------------------------------------------------------------------------------
+
+def send_joins_ahead(source, describer: Describer, objects: list, settings: Settings, batch: bool):
+    """Send at once every join ``describer`` will make for ``objects``, so that they share one round trip
+    (pipelined on the context's connection), and return the source the real gather should read from.
+
+    How the joins are found: the describer's gather runs once with a source that sends each read and
+    then fails it as if forbidden. Every join that depends on the objects alone is reached that way;
+    a join that depends on another join's answer is not (its gather skips it on a failure) and is
+    read later, by the real gather, as before. Offline dumps need no requests and are left as they are."""
+    if not getattr(source, "sends_requests", False):
+        return source
+    sent: dict = {}
+    try:
+        describer.gather(objects, Joins(source=_Sending(source, sent), settings=settings, batch=batch))
+    except KubectlPyError:
+        pass  # the real gather meets the same failure and reports it
+    return _Answering(source, sent) if sent else source
+
+
+class _JoinNotRead(KubectlPyError):
+    """What the dry run's reads raise: the request is on its way, its answer is not read yet."""
+
+
+def _list_key(info, namespace, label_selector=None, field_selector=None) -> tuple:
+    return "list", info.qualified, namespace, label_selector or None, field_selector or None
+
+
+def _get_key(info, name, namespace) -> tuple:
+    return "get", info.qualified, namespace, name
+
+
+class _Sending:
+    """The dry run's source: sends each read (once) and fails it."""
+
+    def __init__(self, source, sent: dict):
+        self._source, self._sent = source, sent
+
+    def resolve(self, type_name: str):
+        return self._source.resolve(type_name)
+
+    def list(self, info, namespace=None, label_selector=None, field_selector=None):
+        key = _list_key(info, namespace, label_selector, field_selector)
+        if key not in self._sent:
+            self._sent[key] = self._source.list_later(info, namespace, label_selector, field_selector)
+        raise _JoinNotRead("not read yet")
+
+    def get(self, info, name, namespace=None):
+        key = _get_key(info, name, namespace)
+        if key not in self._sent:
+            self._sent[key] = self._source.get_later(info, name, namespace)
+        raise _JoinNotRead("not read yet")
+
+
+class _Answering:
+    """The real gather's source: reads answer from the requests sent ahead, others go to the source."""
+
+    def __init__(self, source, sent: dict):
+        self._source, self._sent = source, sent
+
+    def __getattr__(self, name):
+        return getattr(self._source, name)
+
+    def list(self, info, namespace=None, label_selector=None, field_selector=None):
+        read = self._sent.pop(_list_key(info, namespace, label_selector, field_selector), None)
+        return read() if read else self._source.list(info, namespace, label_selector, field_selector)
+
+    def get(self, info, name, namespace=None):
+        read = self._sent.pop(_get_key(info, name, namespace), None)
+        return read() if read else self._source.get(info, name, namespace)
+

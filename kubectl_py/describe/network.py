@@ -43,11 +43,14 @@ def with_events(doc: dict, raw) -> dict:
     return doc
 
 
-def join_error(joins, what: str) -> str:
+def join_error(joins, what: str) -> str | None:
     """The text shown in place of a join that could not be read (the warning recorded for ``what``):
-    ``not authorized`` when RBAC forbade it, like kubectl's node ``Pods:`` line, else the error."""
-    text = joins.failure(what)
-    return "not authorized" if "forbidden" in text.lower() else strip_server_prefix(text)
+    ``not authorized`` when RBAC forbade it, like kubectl's node ``Pods:`` line, else the error; None
+    when the offline input holds no objects of its kind (the text then shows an empty join)."""
+    text = joins.error(what)
+    if text is None:
+        return None
+    return "not authorized" if "forbidden" in text.lower() else text
 
 
 # -- EndpointSlices ------------------------------------------------------------------------------
@@ -221,14 +224,15 @@ def _backends(spec: dict) -> list:
 
 def _attempt(joins, what: str, call):
     """``(value, None)`` or ``(None, kubectl's error text)``; a NotFound is data here (kubectl prints it
-    in the backend), any other failure is also recorded as a warning."""
+    in the backend), any other failure is also recorded as a warning. ``(None, None)`` when the input
+    files hold no objects of the kind (warned too)."""
     try:
         return call(), None
     except NotFound as exc:
         return None, strip_server_prefix(str(exc))
     except (ApiError, UnknownResource, KubectlPyError) as exc:
         joins.warn(what, exc)
-        return None, strip_server_prefix(str(exc))
+        return None, joins.error(what)
 
 
 def _backend_reads(joins, namespace: str, svc_name: str) -> dict:
@@ -260,6 +264,8 @@ def _backend_reads(joins, namespace: str, svc_name: str) -> dict:
     service = None
     if error is None:
         service, error = _attempt(joins, services_what, service_call)
+        if service is None and error is None:  # the input files hold no services: kubectl's GET would say
+            error = f'services "{svc_name}" not found'
     return {"slices": slices, "service": service, "error": error}
 
 
@@ -301,10 +307,11 @@ def _backend_record(backend: dict, services: dict) -> dict:
                 sp_name = sp.get("name") or ""
             elif port.get("name") and port.get("name") == sp.get("name"):
                 sp_name = sp.get("name") or ""
-        slices = found.get("slices") or []
+        slices = found.get("slices")  # None: the input files hold no endpointslices
         record["servicePortName"] = sp_name
-        record["endpoints"] = endpoints_for_port(slices, sp_name)
-        record["endpointSlices"] = _slice_names(slices)
+        if slices is not None:
+            record["endpoints"] = endpoints_for_port(slices, sp_name)
+            record["endpointSlices"] = _slice_names(slices)
     elif backend.get("resource"):
         res = backend["resource"]
         record["resource"] = {"apiGroup": res.get("apiGroup"), "kind": res.get("kind", ""),

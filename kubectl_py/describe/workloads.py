@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..kube.selectors import label_selector_string
 from . import events as _events
 from . import podspec
-from .base import Describer, strip_server_prefix, text_renderer
+from .base import Describer, text_renderer
 from .quantity import record as quantity
 
 POD_TEMPLATE_HASH = "pod-template-hash"
@@ -107,7 +107,7 @@ def _gather_controller_pods(objects: list, joins) -> list:
             continue
         pods = joins.list("pods", _meta(obj).get("namespace"), label_selector=selector or None, what="pods")
         if pods is None:
-            out.append({"podsError": strip_server_prefix(joins.failure("pods"))})
+            out.append({"podsError": joins.error("pods")})
             continue
         out.append({"pods": [p for p in pods if _is_controlled_by(p, obj)]})
     return out
@@ -128,8 +128,9 @@ def pods_status(pods: list | None) -> dict | None:
 def _pods_fields(gathered: dict) -> dict:
     status = pods_status(gathered.get("pods"))
     out = {"podsStatus": status}
-    if status is None:
-        out["podsStatusError"] = gathered.get("podsError") or "unknown error"
+    error = gathered.get("podsError", "unknown error")
+    if status is None and error is not None:  # None: the input files hold no pods, shown as none
+        out["podsStatusError"] = error
     return out
 
 

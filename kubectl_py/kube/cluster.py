@@ -22,6 +22,8 @@ class Cluster:
     """One context. Credentials are resolved on first use (``connect``), inside the worker thread of that
     context, so a failing exec plugin is that context's failure only."""
 
+    sends_requests = True  # reads cost round trips (an offline Dump's do not): worth sending ahead
+
     def __init__(self, name: str, namespace: str, connect, chunk_size: int = DEFAULT_CHUNK_SIZE):
         self.name = name
         self.namespace = namespace

@@ -14,6 +14,7 @@ from .cluster import not_found_message
 from .discovery import ResourceInfo
 
 _SUFFIXES = (".json", ".yaml", ".yml")
+NOT_IN_INPUT = "the input files hold no "  # + the type's qualified name: what NotInDump says
 
 
 class Dump:
@@ -47,7 +48,7 @@ class Dump:
     def list(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
              field_selector: str | None = None) -> list:
         if not self.holds(info):
-            raise NotInDump(f"the input files hold no {info.qualified}")
+            raise NotInDump(f"{NOT_IN_INPUT}{info.qualified}")
         items = [
             o for o in self.objects
             if o.get("kind") == info.kind and _group(o) == info.group
@@ -58,6 +59,11 @@ class Dump:
     def list_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
                    field_selector: str | None = None):
         yield self.list(info, namespace, label_selector, field_selector)
+
+    def list_later(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
+                   field_selector: str | None = None):
+        """As Cluster.list_later: files need no request, so this only defers the read."""
+        return lambda: self.list(info, namespace, label_selector, field_selector)
 
     def get(self, info: ResourceInfo, name: str, namespace: str | None = None) -> dict:
         for obj in self.list(info, namespace) if self.holds(info) else ():

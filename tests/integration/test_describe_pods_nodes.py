@@ -278,19 +278,21 @@ def test_batch_reads_each_join_once(cluster, monkeypatch):
     from kubectl_py.describe import describe
 
     (source,) = api.clusters(contexts=["kpy-a"], kubeconfig_path=cluster.kubeconfig)
-    calls = []
-    real = source.list
+    sent = []  # every request the describes send, as (path, query)
+    real = source.client.submit
 
-    def counting(info, namespace=None, label_selector=None, field_selector=None):
-        calls.append((info.resource, namespace, label_selector, field_selector))
-        return real(info, namespace, label_selector, field_selector)
+    def counting(path, query=None, accept="application/json"):
+        sent.append((path, dict(query or {})))
+        return real(path, query, accept)
 
-    monkeypatch.setattr(source, "list", counting)
+    monkeypatch.setattr(source.client, "submit", counting)
     start = time.monotonic()
     docs, errors, _ = describe(source, "pods", [], "demo", show_events=True)
     assert len(docs) > 3 and not errors
-    assert [c for c in calls if c[0] == "events"] == [("events", "demo", None, None)]
+    events = [(path, query) for path, query in sent if path.endswith("/events")]
+    assert [path for path, _ in events] == ["/api/v1/namespaces/demo/events"]
+    assert not events[0][1].get("fieldSelector") and not events[0][1].get("labelSelector")
     docs, _, _ = describe(source, "nodes", [], None, show_events=True)
-    assert len([c for c in calls if c[0] == "pods"]) == 2  # the selection's list + one for all nodes
+    assert len([path for path, _ in sent if path.endswith("/pods")]) == 2  # the selection's list + one for all nodes
     assert time.monotonic() - start < 60
     source.close()

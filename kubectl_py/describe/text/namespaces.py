@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from .common import quantity_str, rfc1123z, write_annotations, write_labels
 
-UNREADABLE = "<unknown>"
-
 SCOPE_HELP = {
     "Terminating": "Matches all pods that have an active deadline. These pods have a limited lifespan on a "
                    "node before being actively terminated by the system.",
@@ -20,10 +18,10 @@ SCOPE_HELP = {
 
 
 def _quotas(w, quotas: list | None, error: str | None) -> None:
-    if quotas is None:
-        w.line(0, f"Resource Quotas:\t{error or UNREADABLE}")
+    if quotas is None and error:
+        w.line(0, f"Resource Quotas:\t{error}")
         return
-    if not quotas:
+    if not quotas:  # none, or the input files hold no resourcequotas
         w.line(0, "No resource quota.")
         return
     w.line(0, "Resource Quotas")
@@ -45,10 +43,10 @@ def _limit_value(q) -> str:
 
 
 def _limit_ranges(w, ranges: list | None, error: str | None) -> None:
-    if ranges is None:
-        w.line(0, f"Resource Limits:\t{error or UNREADABLE}")
+    if ranges is None and error:
+        w.line(0, f"Resource Limits:\t{error}")
         return
-    if not ranges:
+    if not ranges:  # none, or the input files hold no limitranges
         w.line(0, "No LimitRange resource.")
         return
     w.write(0, "Resource Limits\n Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from .common import format_labels, write_annotations, write_doc_events, write_head, write_labels
 
 MAX_ENDPOINTS = 3
-UNREADABLE = "<unknown>"  # a join that could not be read (the document's warnings say why)
 
 
 def join_host_port(host: str, port) -> str:
@@ -16,14 +15,13 @@ def join_host_port(host: str, port) -> str:
     return f"{host}:{port}"
 
 
-def format_endpoints(endpoints: list | None, slices: list | None, error: str | None = None) -> str:
+def format_endpoints(endpoints: list | None, slices: list | None) -> str:
     """kubectl ``formatEndpointSlices`` over the endpoint records of one port (ready or not, in API
     order): ``<none>`` with no slices, the first 3 ready ``ip:port`` joined by ``,``, then ``+ N more...``.
 
-    Like kubectl, "more" is set as soon as a 4th endpoint is met, ready or not."""
-    if endpoints is None:
-        return error or UNREADABLE
-    if not slices:
+    Like kubectl, "more" is set as soon as a 4th endpoint is met, ready or not. Slices that could not
+    be read (null) show as ``<none>`` too, as kubectl shows them; the warning says why."""
+    if endpoints is None or not slices:
         return "<none>"
     shown, more, count = [], False, 0
     for ep in endpoints:
@@ -81,7 +79,7 @@ def render_service(doc: dict, w, now=None) -> None:
         if port.get("nodePort"):
             w.line(0, f"NodePort:\t{name}\t{port['nodePort']}/{proto}")
         port_endpoints = None if endpoints is None else endpoints[i]["endpoints"]
-        shown = format_endpoints(port_endpoints, doc.get("endpointSlices"), doc.get("endpointsError"))
+        shown = format_endpoints(port_endpoints, doc.get("endpointSlices"))
         w.line(0, f"Endpoints:\t{shown}")
     w.line(0, f"Session Affinity:\t{doc.get('sessionAffinity') or ''}")
     if doc.get("externalTrafficPolicy"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from .podspec import write_csi_attributes, write_volume_source
 from .common import age, quantity_str, rfc1123z, write_annotations, write_doc_events, write_labels
 
-UNREADABLE = "<unknown>"
 
 
 def access_modes(modes: list | None) -> str:
@@ -65,9 +64,9 @@ def render_pvc(doc: dict, w, now=None) -> None:
         w.line(1, f"Kind:\t{source.get('kind', '')}")
         w.line(1, f"Name:\t{source.get('name', '')}")
     used = doc.get("usedBy")
-    if used is None:
-        w.line(0, f"Used By:\t{doc.get('usedByError') or UNREADABLE}")
-    elif not used:
+    if used is None and doc.get("usedByError"):
+        w.line(0, f"Used By:\t{doc['usedByError']}")
+    elif not used:  # none, or the input files hold no pods
         w.line(0, "Used By:\t<none>")
     else:
         for i, name in enumerate(used):

@@ -30,9 +30,10 @@ def _controlled_by(w, doc: dict) -> None:
 
 def _pods_status(w, doc: dict) -> None:
     status = doc.get("podsStatus")
-    if status is None:
-        w.line(0, f"Pods Status:\terror in fetching pods: {doc.get('podsStatusError', '')}")
+    if status is None and "podsStatusError" in doc:
+        w.line(0, f"Pods Status:\terror in fetching pods: {doc['podsStatusError']}")
         return
+    status = status or {"running": 0, "waiting": 0, "succeeded": 0, "failed": 0}  # none in the input
     w.line(0, "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
            .format(**status))
 
