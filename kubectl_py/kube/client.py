@@ -20,16 +20,14 @@ models). What it does beyond a plain GET, because clusters are reached over real
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import ssl
 import sys
-import tempfile
 import time
 import zlib
 from collections import deque
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from ..errors import (
     ApiError,
@@ -42,52 +40,13 @@ from ..errors import (
 )
 from . import preconnect
 from .kubeconfig import Connection
+from .wire import IDLE_TIMEOUT, READ_SIZE, REQUEST_CANCELED, Endpoint, Wire, open_wire, tls_context, unreachable_message
 
 USER_AGENT = "kubectl-py"
 JSON = "application/json"
 
-CONNECT_TIMEOUT = 30.0     # kubectl's dial timeout
-HANDSHAKE_TIMEOUT = 10.0   # kubectl's TLS handshake timeout
-IDLE_TIMEOUT = 15.0        # no byte for this long while awaiting or reading an answer: the server is hung
 MAX_RETRIES = 5            # answers with Retry-After (429, 5xx), as client-go
 MAX_RETRY_WAIT = 10.0      # seconds, one wait
-READ_SIZE = 256 * 1024
-
-
-def _ssl_context(conn: Connection) -> ssl.SSLContext:
-    """Verify against the kubeconfig's CA only when it gives one (as kubectl does); the system's roots
-    otherwise. Loading the system roots costs ~50 ms, so it is skipped when not needed."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # hostname checks and CERT_REQUIRED by default
-    ctx.set_alpn_protocols(["http/1.1"])
-    if conn.insecure:
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    elif conn.ca_data:
-        ctx.load_verify_locations(cadata=conn.ca_data.decode("ascii", "replace"))
-    elif conn.ca_file:
-        ctx.load_verify_locations(cafile=conn.ca_file)
-    else:
-        ctx.load_default_certs()
-    if conn.cert_data or conn.cert_file:
-        _load_client_cert(ctx, conn)
-    return ctx
-
-
-def _load_client_cert(ctx: ssl.SSLContext, conn: Connection) -> None:
-    """ssl can only load certificates from files: write in-memory ones to a private temp file that is
-    removed right after loading."""
-    if conn.cert_file and not conn.cert_data and (conn.key_file and not conn.key_data):
-        ctx.load_cert_chain(conn.cert_file, conn.key_file)
-        return
-    pem = conn.cert_data or open(conn.cert_file, "rb").read()
-    key = conn.key_data or (open(conn.key_file, "rb").read() if conn.key_file else b"")
-    fd, path = tempfile.mkstemp(prefix="kubectl-py-", suffix=".pem")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem.rstrip(b"\n") + b"\n" + key)
-        ctx.load_cert_chain(path)
-    finally:
-        os.unlink(path)
 
 
 class _Lost(Exception):
@@ -130,40 +89,20 @@ class Pending:
         return json.loads(self.result())
 
 
-class _Wire:
-    """One connection: a socket plus a buffered reader that lives as long as it (pipelined answers
-    follow each other in the stream, so no read may run past one answer into a lost buffer)."""
-
-    def __init__(self, sock: socket.socket):
-        self.sock = sock
-        self.reader = sock.makefile("rb", buffering=READ_SIZE)
-
-    def close(self) -> None:
-        for closing in (self.reader.close, self.sock.close):
-            try:
-                closing()
-            except OSError:
-                pass
-
-
 class Client:
     """Requests against one API server. Not thread-safe: use one per thread (one per context)."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
-        url = urlsplit(conn.server)
-        self.scheme = url.scheme or "https"
-        self.host = url.hostname or "localhost"
-        self.port = url.port or (443 if self.scheme == "https" else 80)
-        self.base_path = url.path.rstrip("/")
-        self.display = f"{self.host}:{self.port}" if ":" not in self.host else f"[{self.host}]:{self.port}"
+        self.endpoint = Endpoint.of(conn)
         self.idle_timeout = conn.timeout or IDLE_TIMEOUT
         self.requests_sent = 0
-        self._wire: _Wire | None = None
+        self._wire: Wire | None = None
         self._ssl: ssl.SSLContext | None = None
         self._in_flight: deque = deque()  # sent on the current wire, answers not read yet
         self._credentials_refreshed = False
-        self._headers = {"Host": self.display if self.port not in (80, 443) else self.host,
+        end = self.endpoint
+        self._headers = {"Host": end.display if end.port not in (80, 443) else end.host,
                          "User-Agent": USER_AGENT}
         if not conn.disable_compression:
             self._headers["Accept-Encoding"] = "gzip"
@@ -186,7 +125,7 @@ class Client:
     def submit(self, path: str, query: dict | None = None, accept: str = JSON) -> Pending:
         """Send a GET now and return its :class:`Pending`; the answer is read by ``result()``. Several
         submitted requests travel together on one connection (HTTP/1.1 pipelining)."""
-        url = self.base_path + path
+        url = self.endpoint.base_path + path
         if query:
             url += "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
         pending = Pending(self, url, accept)
@@ -249,62 +188,12 @@ class Client:
             self._wire = None
         self._in_flight.clear()
 
-    # -- the connection ---------------------------------------------------------------------------
-
-    def _open(self) -> _Wire:
-        """TCP (through an HTTP CONNECT proxy when configured), then TLS, each under its own limit;
-        a shorter ``--request-timeout`` bounds them too."""
-        target = self._proxy() or (self.host, self.port)
-        request_limit = self.conn.timeout or float("inf")
-        phase = "dial"
-        try:
-            sock = socket.create_connection(target, timeout=min(CONNECT_TIMEOUT, request_limit))
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if target != (self.host, self.port):
-                phase = "proxy"
-                sock.settimeout(self.idle_timeout)
-                _tunnel(sock, self.host, self.port)
-            if self.scheme == "https":
-                phase = "handshake"
-                sock.settimeout(min(HANDSHAKE_TIMEOUT, request_limit))
-                sock = self._tls().wrap_socket(sock, server_hostname=self.conn.tls_server_name or self.host)
-            sock.settimeout(self.idle_timeout)
-        except socket.timeout:
-            if request_limit < (HANDSHAKE_TIMEOUT if phase == "handshake" else CONNECT_TIMEOUT):
-                raise self._stall_error("deadline") from None
-            if phase == "handshake":
-                raise Timeout("Unable to connect to the server: net/http: TLS handshake timeout") from None
-            raise Timeout(f"Unable to connect to the server: dial tcp {self.display}: i/o timeout") from None
-        except ssl.SSLCertVerificationError as exc:
-            raise Unreachable(f"Unable to connect to the server: tls: {exc.verify_message}") from None
-        except (OSError, ssl.SSLError) as exc:
-            raise Unreachable(self._unreachable_message(exc)) from None
-        return _Wire(sock)
-
-    def _tls(self) -> ssl.SSLContext:
-        if self._ssl is None:
-            try:
-                self._ssl = _ssl_context(self.conn)
-            except (ssl.SSLError, OSError) as exc:
-                raise ApiError(f'context "{self.conn.context}": invalid TLS credentials: {exc}') from None
-        return self._ssl
-
-    def _proxy(self):
-        """(host, port) of the HTTP CONNECT proxy to tunnel through: the cluster's proxy-url, else
-        HTTPS_PROXY/HTTP_PROXY minus NO_PROXY; loopback is never proxied (Go's rule, hence kubectl's)."""
-        url = self.conn.proxy_url
-        if not url:
-            if self.host in ("localhost", "127.0.0.1", "::1") or _no_proxy(self.host):
-                return None
-            url = os.environ.get(f"{self.scheme}_proxy") or os.environ.get(f"{self.scheme.upper()}_PROXY")
-        if not url:
-            return None
-        parts = urlsplit(url if "://" in url else "http://" + url)
-        if parts.scheme not in ("http", ""):
-            return None  # only HTTP CONNECT proxies are supported
-        return parts.hostname, parts.port or 3128
-
     # -- the exchange -----------------------------------------------------------------------------
+
+    def _open(self) -> Wire:
+        if self._ssl is None and self.endpoint.scheme == "https":
+            self._ssl = tls_context(self.conn)  # once per client: loading the CA and certificate costs
+        return open_wire(self.conn, self._ssl)
 
     def _send(self, pending: Pending) -> None:
         """Write the request on the current connection (opened on demand). A write that fails is found
@@ -484,8 +373,7 @@ class Client:
     def _stall_error(self, phase: str) -> Timeout:
         if phase.startswith("deadline") or (self.conn.timeout and self.idle_timeout == self.conn.timeout):
             where = "reading body" if phase.endswith("body") else "awaiting headers"
-            return Timeout("Unable to connect to the server: net/http: request canceled (Client.Timeout "
-                           f"exceeded while {where})")
+            return Timeout(REQUEST_CANCELED.format(where + ")"))
         if phase == "body":
             return Timeout("Unable to connect to the server: net/http: timeout reading the answer "
                            f"(no data for {self.idle_timeout:g}s)")
@@ -494,20 +382,9 @@ class Client:
     def _lost_message(self, exc: "_Lost") -> str:
         if exc.started:  # part of the answer had arrived
             return "Unable to connect to the server: unexpected EOF"
-        return self._unreachable_message(exc.cause or exc)
-
-    def _unreachable_message(self, exc: BaseException) -> str:
-        if isinstance(exc, ConnectionRefusedError):
-            return (
-                f"The connection to the server {self.display} was refused - "
-                "did you specify the right host or port?"
-            )
-        if isinstance(exc, socket.gaierror):
-            return f"Unable to connect to the server: dial tcp: lookup {self.host}: no such host"
-        if isinstance(exc, _Lost):
-            return f"Unable to connect to the server: EOF ({self.display})"
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        return f"Unable to connect to the server: {reason} ({self.display})"
+        if exc.cause is None:
+            return f"Unable to connect to the server: EOF ({self.endpoint.display})"
+        return unreachable_message(exc.cause, self.endpoint)
 
     def _status_error(self, status: int, body: bytes) -> ApiError:
         message = ""
@@ -526,21 +403,6 @@ class Client:
         if not message:
             message = f"the server responded with status {status}"
         return cls(f"Error from server ({_status_reason(status)}): {message}", status)
-
-
-def _tunnel(sock: socket.socket, host: str, port: int) -> None:
-    """HTTP CONNECT through a proxy: after a 200 the socket carries the TLS session to the server."""
-    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    sock.sendall(f"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n".encode("latin-1"))
-    answer = b""
-    while b"\r\n\r\n" not in answer:
-        data = sock.recv(4096)
-        if not data:
-            raise ConnectionResetError("the proxy closed the connection")
-        answer += data
-    status = answer.split(None, 2)[1:2]
-    if status != [b"200"]:
-        raise OSError(f"proxy refused CONNECT: {answer.splitlines()[0].decode('latin-1', 'replace')}")
 
 
 def _retry_after(status: int, headers: dict) -> float | None:
@@ -609,11 +471,3 @@ def _status_reason(status: int) -> str:
         503: "ServiceUnavailable",
         504: "Timeout",
     }.get(status, str(status))
-
-
-def _no_proxy(host: str) -> bool:
-    entries = (os.environ.get("no_proxy") or os.environ.get("NO_PROXY") or "").split(",")
-    for entry in (e.strip().lower() for e in entries):
-        if entry == "*" or (entry and (host == entry.lstrip(".") or host.endswith("." + entry.lstrip(".")))):
-            return True
-    return False

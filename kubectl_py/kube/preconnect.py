@@ -33,7 +33,7 @@ def start(argv: list) -> None:
 
 
 def take(conn):
-    """The connection opened early for ``conn`` (a ``client._Wire``), or None. Waits for the thread
+    """The connection opened early for ``conn`` (a :class:`.wire.Wire`), or None. Waits for the thread
     when it is still connecting; a failure there (refused, timeout) is raised here, not met twice."""
     thread = _state.pop("thread", None)
     if thread is None:
@@ -85,7 +85,7 @@ def _open(kubeconfig_path, context) -> None:
     try:
         from ..errors import KubectlPyError
         from . import kubeconfig
-        from .client import Client
+        from .wire import open_wire
 
         config = kubeconfig.load(kubeconfig_path)
         name = context or config.current_context
@@ -94,7 +94,7 @@ def _open(kubeconfig_path, context) -> None:
             return
         conn = kubeconfig.connection_for(config, name)
         _state["key"] = _key(conn)
-        _state["wire"] = Client(conn)._open()
+        _state["wire"] = open_wire(conn)
     except KubectlPyError as exc:
         _state["error"] = exc
     except Exception:  # noqa: BLE001 - an early connection is only a head start; the command dials itself
