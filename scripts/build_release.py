@@ -75,7 +75,7 @@ COMPILED_SUFFIXES = (".so", ".pyd", ".dylib", ".dll", ".exe")
 
 PLUGINS = {
     "py-nodeports": {
-        "entry_point": "kubectl_py.cli.nodeports:main",
+        "entry_point": "kubectl_py.cli.launch:nodeports",
         "short": "Show NodePort services and the node URLs to use",
         "description": """\
 Lists every Service reachable on a node port (NodePort and LoadBalancer
@@ -85,7 +85,7 @@ Prints a table, or JSON, YAML, JSONPath or custom columns.
 """,
     },
     "py-describe": {
-        "entry_point": "kubectl_py.cli.describe:main",
+        "entry_point": "kubectl_py.cli.launch:describe",
         "short": "Describe objects as text or as JSON/YAML data",
         "description": """\
 Shows everything 'kubectl describe' shows (events, endpoints, allocated
@@ -95,7 +95,7 @@ contexts at once.
 """,
     },
     "py-query": {
-        "entry_point": "kubectl_py.cli.query:main",
+        "entry_point": "kubectl_py.cli.launch:query",
         "short": "Query many kinds, namespaces and contexts at once",
         "description": """\
 Runs one query over several resource kinds, namespaces and kubeconfig

@@ -29,17 +29,15 @@ def normalize_bool_flags(argv: list) -> list:
     return out
 
 
-def run_plugin(command, prog_name: str, argv: list | None = None) -> int:
-    """Run a typer command as ``kubectl <plugin>`` and return the exit code."""
+def run_plugin(command, prog_name: str, argv: list | None = None, error_code: int | None = None) -> int:
+    """Run a typer command as ``kubectl <plugin>`` and return the exit code. ``error_code`` replaces the
+    code of every error (py-diff: 2, as kubectl diff keeps 1 for "differences found")."""
     os.environ.setdefault("TYPER_USE_RICH", "0")  # plain help, like kubectl's, and much faster
     # A command is one short process whose bulk is parsed JSON, which has no reference cycles: the
     # cycle collector would only re-walk those objects again and again (measured: ~15% of `py-nodeports
     # -A` on 2,000 services). Left on for library use.
     gc.disable()
     args = normalize_bool_flags(sys.argv[1:] if argv is None else list(argv))
-    from ..kube import preconnect
-
-    preconnect.start(args)  # the connection opens while typer and the command are imported
     import typer
     from typer._click import exceptions as click_errors  # typer 0.28 vendors click; pinned in pyproject
 
@@ -51,11 +49,11 @@ def run_plugin(command, prog_name: str, argv: list | None = None) -> int:
         code = typer.main.get_command(app).main(args=args, prog_name=prog_name, standalone_mode=False)
         return code if isinstance(code, int) else 0
     except KubectlPyError as exc:
-        return _fail(exc.user_message(), exc.exit_code)
+        return _fail(exc.user_message(), error_code or exc.exit_code)
     except typer.Exit as exc:
         return exc.exit_code
     except click_errors.ClickException as exc:
-        return _fail("error: " + exc.format_message(), 1)
+        return _fail("error: " + exc.format_message(), error_code or 1)
     except typer.Abort:
         return 130
     except KeyboardInterrupt:
@@ -70,7 +68,8 @@ def run_plugin(command, prog_name: str, argv: list | None = None) -> int:
     except Exception as exc:  # an unexpected bug: one line, unless debugging
         if os.environ.get("KUBECTL_PY_DEBUG"):
             raise
-        return _fail(f"error: internal error: {type(exc).__name__}: {exc} (set KUBECTL_PY_DEBUG=1 for details)", 1)
+        return _fail(f"error: internal error: {type(exc).__name__}: {exc} (set KUBECTL_PY_DEBUG=1 for details)",
+                     error_code or 1)
 
 
 def _fail(message: str, code: int) -> int:
@@ -79,10 +78,10 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def main_for(command, plugin: str):
+def main_for(command, plugin: str, error_code: int | None = None):
     """Entry point factory for console scripts: ``main = main_for(nodeports, "py-nodeports")``."""
 
     def main() -> None:
-        sys.exit(run_plugin(command, f"kubectl {plugin}"))
+        sys.exit(run_plugin(command, f"kubectl {plugin}", error_code=error_code))
 
     return main
