@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import ApiError, KubectlPyError, NotFound
 from . import autoscaling, config, generic, namespaces, network, nodes, pods, storage, workloads
-from .base import Describer, Joins, Settings, send_joins_ahead
+from .base import Describer, Joins, Settings, send_joins_ahead, stand_in
 from .redact import redact
 
 DESCRIBERS = {
@@ -229,6 +229,9 @@ def describe(source, type_name: str, names: list | None = None, namespace: str |
 
     ``show_events=None`` applies kubectl's default (off for several objects, errors or a prefix match).
     """
+    if len(names or []) == 1 and not label_selector and "/" not in type_name and "," not in type_name:
+        settings = Settings(show_events=show_events is not False, chunk_size=chunk_size)
+        source = _send_joins_with_the_object(source, type_name, names[0], namespace, settings)
     selection = select_objects(source, type_name, names, namespace, all_namespaces, label_selector)
     events = (not selection.hide_events_by_default) if show_events is None else show_events
     settings = Settings(show_events=events, chunk_size=chunk_size)
@@ -236,6 +239,19 @@ def describe(source, type_name: str, names: list | None = None, namespace: str |
     for info, objects in selection.groups:
         docs.extend(describe_objects(source, info, objects, settings))
     return docs, selection.errors, selection
+
+
+def _send_joins_with_the_object(source, type_name: str, name: str, namespace: str | None, settings: Settings):
+    """``describe TYPE NAME``: the joins that need only the name go out ahead of the object's GET, so the
+    whole describe is one round trip when no join depends on the object's content."""
+    if not getattr(source, "sends_requests", False):
+        return source
+    try:
+        info = source.resolve(type_name)
+    except KubectlPyError:
+        return source  # select_objects reports it
+    stub = stand_in(info, name, (namespace or "default") if info.namespaced else None)
+    return send_joins_ahead(source, describer_for(info.group, info.kind), [stub], settings, batch=False)
 
 
 # -- text -----------------------------------------------------------------------------------------

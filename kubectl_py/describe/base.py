@@ -74,8 +74,9 @@ class Joins:
 
         try:
             info = self.source.resolve(type_name)
-            if not self.batch:
-                return self.source.list(info, namespace, label_selector, field_selector)
+            if not self.batch:  # the same list asked twice (a node's two event searches) is read once
+                return self.memo((info.qualified, namespace, label_selector, field_selector),
+                                 lambda: self.source.list(info, namespace, label_selector, field_selector))
             items = self.memo((info.qualified, namespace), lambda: self.source.list(info, namespace))
             return selectors.filter_items(items, label_selector, field_selector)
         except (ApiError, UnknownResource, KubectlPyError) as exc:
@@ -127,15 +128,29 @@ def send_joins_ahead(source, describer: Describer, objects: list, settings: Sett
     How the joins are found: the describer's gather runs once with a source that sends each read and
     then fails it as if forbidden. Every join that depends on the objects alone is reached that way;
     a join that depends on another join's answer is not (its gather skips it on a failure) and is
-    read later, by the real gather, as before. Offline dumps need no requests and are left as they are."""
+    read later, by the real gather, as before. Offline dumps need no requests and are left as they are.
+
+    ``objects`` may be stand-ins that hold only a kind, a name and a namespace (:func:`stand_in`), sent
+    before the object itself is read: the joins that need no more (events, a Service's EndpointSlices,
+    a node's pods and lease) then share the object's own round trip. Called again with the real object
+    on the source it returned, it sends only what is new."""
     if not getattr(source, "sends_requests", False):
         return source
-    sent: dict = {}
+    if isinstance(source, _Answering):
+        source, sent = source._source, source._sent
+    else:
+        sent = {}
     try:
         describer.gather(objects, Joins(source=_Sending(source, sent), settings=settings, batch=batch))
-    except KubectlPyError:
-        pass  # the real gather meets the same failure and reports it
+    except Exception:  # noqa: BLE001 - only a head start: what the dry run trips on, the real gather reports
+        pass
     return _Answering(source, sent) if sent else source
+
+
+def stand_in(info, name: str, namespace: str | None) -> dict:
+    """An object known only by its type, name and namespace, for sending joins before it is read."""
+    metadata = {"name": name, "namespace": namespace} if info.namespaced else {"name": name}
+    return {"kind": info.kind, "apiVersion": info.api_version, "metadata": metadata}
 
 
 class _JoinNotRead(KubectlPyError):

@@ -34,12 +34,16 @@ def search(joins, name: str, namespace: str | None, kind: str | None, uid: str |
     once and indexed by involved object, so describing thousands of objects stays linear.
     """
     if not joins.batch:
-        return joins.list(EVENTS, namespace or None,
-                          field_selector=field_selector(name, namespace or "", kind, uid), what="events")
-    index = _index(joins, namespace or "")
-    if index is None:
+        # the UID is matched here, not in the field selector, so that the request can be sent before the
+        # object (and its UID) is read; both of a node's searches are then one request
+        found = joins.list(EVENTS, namespace or None,
+                           field_selector=field_selector(name, namespace or "", kind, None), what="events")
+    else:
+        index = _index(joins, namespace or "")
+        found = None if index is None else index.get((name, namespace or ""), ())
+    if found is None:
         return None
-    return [e for e in index.get((name, namespace or ""), ())
+    return [e for e in found
             if (not kind or (e.get("involvedObject") or {}).get("kind") == kind)
             and (not uid or (e.get("involvedObject") or {}).get("uid") == uid)]
 

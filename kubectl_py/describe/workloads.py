@@ -101,6 +101,9 @@ def _gather_controller_pods(objects: list, joins) -> list:
     """For each controller: the pods it controls (a list), or the error text when they could not be listed."""
     out = []
     for obj in objects:
+        if (obj.get("spec") or {}).get("selector") is None:  # selects nothing (a stand-in has no spec)
+            out.append({"pods": []})
+            continue
         selector, error = _selector_or_error((obj.get("spec") or {}).get("selector"))
         if error is not None:
             out.append({"podsError": error})
@@ -139,6 +142,9 @@ def _pods_fields(gathered: dict) -> dict:
 def _gather_deployments(objects: list, joins) -> list:
     extra = []
     for obj in objects:
+        if (obj.get("spec") or {}).get("selector") is None:  # selects nothing (a stand-in has no spec)
+            extra.append({"replicaSets": []})
+            continue
         selector, error = _selector_or_error((obj.get("spec") or {}).get("selector"))
         if error is not None:
             extra.append({"replicaSets": None})
