@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import ApiError, KubectlPyError, NotFound
 from . import autoscaling, config, generic, namespaces, network, nodes, pods, storage, workloads
+from . import policy
 from .base import Describer, Joins, Settings, send_joins_ahead, stand_in
 from .redact import redact
 
@@ -41,6 +42,12 @@ DESCRIBERS = {
     ("", "ServiceAccount"): config.SERVICEACCOUNT,
     ("", "PersistentVolumeClaim"): storage.PVC,
     ("", "PersistentVolume"): storage.PV,
+    ("", "ReplicationController"): policy.REPLICATIONCONTROLLER,
+    ("", "LimitRange"): policy.LIMITRANGE,
+    ("", "ResourceQuota"): policy.RESOURCEQUOTA,
+    ("policy", "PodDisruptionBudget"): policy.PODDISRUPTIONBUDGET,
+    ("networking.k8s.io", "NetworkPolicy"): policy.NETWORKPOLICY,
+    ("discovery.k8s.io", "EndpointSlice"): policy.ENDPOINTSLICE,
 }
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"

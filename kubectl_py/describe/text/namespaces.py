@@ -28,14 +28,19 @@ def _quotas(w, quotas: list | None, error: str | None) -> None:
     for q in quotas:
         w.line(1, f"Name:\t{q['name']}")
         if q.get("scopes"):
-            w.line(1, f"Scopes:\t{', '.join(q['scopes'])}")
-            for scope in q["scopes"]:
-                if SCOPE_HELP.get(scope):
-                    w.line(1, f"* {SCOPE_HELP[scope]}")
+            write_quota_scopes(w, 1, q["scopes"], "* ")
         w.line(1, "Resource\tUsed\tHard")
         w.line(1, "--------\t---\t---")
         for res, values in (q.get("resources") or {}).items():
             w.line(1, f"{res}\t{quantity_str(values.get('used'))}\t{quantity_str(values.get('hard'))}")
+
+
+def write_quota_scopes(w, level: int, scopes: list, bullet: str) -> None:
+    """The ``Scopes:`` line, then the help text of each scope that has one."""
+    w.line(level, f"Scopes:\t{', '.join(scopes)}")
+    for scope in scopes:
+        if SCOPE_HELP.get(scope):
+            w.line(level, f"{bullet}{SCOPE_HELP[scope]}")
 
 
 def _limit_value(q) -> str:
@@ -52,12 +57,17 @@ def _limit_ranges(w, ranges: list | None, error: str | None) -> None:
     w.write(0, "Resource Limits\n Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n")
     w.write(0, " ----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n")
     for lr in ranges:
-        for row in lr.get("limits") or []:
-            w.write(0, " " + "\t".join([
-                row.get("type", ""), row.get("resource", ""), _limit_value(row.get("min")),
-                _limit_value(row.get("max")), _limit_value(row.get("defaultRequest")),
-                _limit_value(row.get("defaultLimit")), _limit_value(row.get("maxLimitRequestRatio")),
-            ]) + "\n")
+        write_limit_rows(w, lr.get("limits") or [], " ")
+
+
+def write_limit_rows(w, rows: list, prefix: str) -> None:
+    """kubectl ``describeLimitRangeSpec``: one row per (item, resource), ``-`` for an unset value."""
+    for row in rows:
+        w.write(0, prefix + "\t".join([
+            row.get("type", ""), row.get("resource", ""), _limit_value(row.get("min")),
+            _limit_value(row.get("max")), _limit_value(row.get("defaultRequest")),
+            _limit_value(row.get("defaultLimit")), _limit_value(row.get("maxLimitRequestRatio")),
+        ]) + "\n")
 
 
 def render_namespace(doc: dict, w, now=None) -> None:
