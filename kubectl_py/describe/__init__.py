@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import ApiError, KubectlPyError, NotFound
 from . import autoscaling, config, generic, namespaces, network, nodes, pods, storage, workloads
+from . import certificates_net, rbac, scheduling_storage
 from . import policy
 from .base import Describer, Joins, Settings, send_joins_ahead, stand_in
 from .redact import redact
@@ -48,6 +49,18 @@ DESCRIBERS = {
     ("policy", "PodDisruptionBudget"): policy.PODDISRUPTIONBUDGET,
     ("networking.k8s.io", "NetworkPolicy"): policy.NETWORKPOLICY,
     ("discovery.k8s.io", "EndpointSlice"): policy.ENDPOINTSLICE,
+    ("rbac.authorization.k8s.io", "Role"): rbac.ROLE,
+    ("rbac.authorization.k8s.io", "ClusterRole"): rbac.CLUSTERROLE,
+    ("rbac.authorization.k8s.io", "RoleBinding"): rbac.ROLEBINDING,
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"): rbac.CLUSTERROLEBINDING,
+    ("scheduling.k8s.io", "PriorityClass"): scheduling_storage.PRIORITYCLASS,
+    ("storage.k8s.io", "StorageClass"): scheduling_storage.STORAGECLASS,
+    ("storage.k8s.io", "VolumeAttributesClass"): scheduling_storage.VOLUMEATTRIBUTESCLASS,
+    ("storage.k8s.io", "CSINode"): scheduling_storage.CSINODE,
+    ("networking.k8s.io", "IngressClass"): scheduling_storage.INGRESSCLASS,
+    ("certificates.k8s.io", "CertificateSigningRequest"): certificates_net.CSR,
+    ("networking.k8s.io", "ServiceCIDR"): certificates_net.SERVICECIDR,
+    ("networking.k8s.io", "IPAddress"): certificates_net.IPADDRESS,
 }
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"

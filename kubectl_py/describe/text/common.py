@@ -544,6 +544,13 @@ def write_head(w, doc: dict) -> None:
     write_annotations(w, 0, "Annotations", doc.get("annotations"))
 
 
+def write_head_without_namespace(w, doc: dict) -> None:
+    """The Name, Labels and Annotations lines of kinds whose kubectl text has no Namespace line."""
+    w.line(0, f"Name:\t{doc.get('name', '')}")
+    write_labels(w, 0, "Labels", doc.get("labels"))
+    write_annotations(w, 0, "Annotations", doc.get("annotations"))
+
+
 def write_doc_events(w, doc: dict, now) -> None:
     """The Events section, when events were asked for (the document then has an ``events`` key)."""
     if "events" in doc:
