@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import ApiError, KubectlPyError, NotFound
+from ..errors import ApiError, KubectlPyError, NotFound, UnknownResource
 from . import autoscaling, config, generic, namespaces, network, nodes, pods, storage, workloads
 from . import certificates_net, rbac, scheduling_storage
 from . import policy
@@ -268,8 +268,8 @@ def _send_joins_with_the_object(source, type_name: str, name: str, namespace: st
         return source
     try:
         info = source.resolve(type_name)
-    except KubectlPyError:
-        return source  # select_objects reports it
+    except UnknownResource:
+        return source  # select_objects reports it, in its words
     stub = stand_in(info, name, (namespace or "default") if info.namespaced else None)
     return send_joins_ahead(source, describer_for(info.group, info.kind), [stub], settings, batch=False)
 
