@@ -58,12 +58,14 @@ def status_records(results: list) -> list:
     return [r.status() for r in results]
 
 
-def print_table(headers: list, rows: list, no_headers: bool, out=None) -> None:
+def print_table(headers: list, rows: list, no_headers: bool, out=None, style: str = "", upper: bool = True) -> None:
+    """Every table a plugin prints goes through here: ``style`` is the ``-o`` name, so csv, tsv and markdown
+    print the same rows (anything else is kubectl's table); ``upper`` upper-cases the headers."""
     from ..printers.table import format_table
 
     out = out or sys.stdout
     if rows or not no_headers:
-        out.write(format_table(headers, rows, no_headers))
+        out.write(format_table(headers, rows, no_headers, style, upper))
 
 
 def render_template(fmt: OutputFormat, document) -> str:

@@ -67,11 +67,12 @@ _SELECTOR = ("--selector", "-l", True)
 _SHOW_EVENTS = ("--show-events", None, True)
 
 TEMPLATE_FORMATS = ("jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file")
+SPREADSHEET_FORMATS = ("csv", "tsv", "markdown")  # printers.SPREADSHEET_FORMATS (not imported: TAB stays light)
 PLUGINS = {
     "py-nodeports": {
         "flags": (_OUTPUT, ("--no-headers", None, False), _ALL_NAMESPACES, _SELECTOR,
                   ("--address-type", None, True), ("--all-nodes", None, False)),
-        "formats": ("wide", "json", "yaml") + TEMPLATE_FORMATS,
+        "formats": ("wide", "json", "yaml") + TEMPLATE_FORMATS + SPREADSHEET_FORMATS,
         "positionals": None,
     },
     "py-describe": {
@@ -82,9 +83,17 @@ PLUGINS = {
     "py-query": {
         "flags": (_OUTPUT, ("--no-headers", None, False), _ALL_NAMESPACES, _SELECTOR,
                   ("--field-selector", None, True), ("--sort-by", None, True), ("--count", None, False),
-                  ("--by", None, True), ("--describe", None, False), _SHOW_EVENTS,
-                  ("--show-managed-fields", None, False)),
-        "formats": ("wide", "json", "yaml", "name") + TEMPLATE_FORMATS + ("jsonpath-ng",),
+                  ("--by", None, True), ("--group-by", None, True), ("--sum", None, True), ("--avg", None, True),
+                  ("--min", None, True), ("--max", None, True), ("--describe", None, False), _SHOW_EVENTS,
+                  ("--show-managed-fields", None, False), ("--watch", "-w", False), ("--watch-only", None, False),
+                  ("--output-watch-events", None, False)),
+        "formats": ("wide", "json", "yaml", "name") + TEMPLATE_FORMATS + ("jsonpath-ng",) + SPREADSHEET_FORMATS,
+        "positionals": "query",
+    },
+    "py-diff": {
+        "flags": (_OUTPUT, ("--no-headers", None, False), _ALL_NAMESPACES, _SELECTOR,
+                  ("--include-status", None, False), ("--ignore", None, True), ("--describe", None, False)),
+        "formats": ("wide", "json", "yaml", "jsonpath", "jsonpath-file") + SPREADSHEET_FORMATS,
         "positionals": "query",
     },
 }
@@ -392,3 +401,7 @@ def describe() -> None:
 
 def query() -> None:
     sys.exit(run("py-query"))
+
+
+def diff() -> None:
+    sys.exit(run("py-diff"))

@@ -94,12 +94,22 @@ NoHeadersOpt = Annotated[bool, typer.Option(
     "--no-headers", help="When using the default or custom-column output format, don't print headers "
     "(default print headers).", rich_help_panel=_OUT)]
 
+WatchOpt = Annotated[bool, typer.Option(
+    "--watch", "-w", help="After listing/getting the requested object, watch for changes.", rich_help_panel=_OUT)]
+WatchOnlyOpt = Annotated[bool, typer.Option(
+    "--watch-only", help="Watch for changes to the requested object(s), without listing/getting first.",
+    rich_help_panel=_OUT)]
+OutputWatchEventsOpt = Annotated[bool, typer.Option(
+    "--output-watch-events", help="When watching, output watch event objects (with the event type). Existing "
+    "objects are output as initial ADDED events.", rich_help_panel=_OUT)]
+
 DEFAULT_CHUNK_SIZE = 500
 DEFAULT_REQUEST_TIMEOUT = "0"
 
 # Boolean flags that kubectl also accepts as --flag=true / --flag=false.
 BOOL_FLAGS = ("--all-contexts", "--insecure-skip-tls-verify", "--disable-compression", "--all-namespaces",
-              "--no-headers", "--show-managed-fields", "--count", "--describe", "--all-nodes")
+              "--no-headers", "--show-managed-fields", "--count", "--describe", "--all-nodes",
+              "--include-status", "--watch", "--watch-only", "--output-watch-events")
 
 
 def output_option(formats: str, default: str = ""):

@@ -5,13 +5,14 @@ from typing import Annotated, Optional
 import typer
 
 from ..nodeports import ADDRESS_TYPES
-from ..printers import allowed_help, parse_output
+from ..printers import SPREADSHEET_FORMATS, allowed_help, parse_output
 from . import common
 from .flags import AllNamespacesOpt, NoHeadersOpt, SelectorOpt, output_option
 from .options import ConnectionOptions, connection_flags
 from .runner import main_for
 
-FORMATS = ("wide", "json", "yaml", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file")
+FORMATS = ("wide", "json", "yaml", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file"
+           ) + SPREADSHEET_FORMATS
 HEADERS = ["NAMESPACE", "NAME", "TYPE", "PORT", "NODEPORT", "PROTOCOL", "URLS"]
 WIDE_HEADERS = ["TARGET-PORT", "SELECTOR", "EXTERNAL-TRAFFIC-POLICY", "READY-ENDPOINTS"]
 
@@ -67,11 +68,12 @@ def nodeports(
         slices_what = "EndpointSlices: ready endpoints are unknown"
         source.discovery()  # once, before the connections below share it
         with ThreadPoolExecutor(2) as pool:
-            # nodes (and EndpointSlices, which every format but the default table shows as ready counts)
+            # nodes (and EndpointSlices, which every format but the default columns shows as ready counts)
             # are read over their own connections while the services are
             nodes = pool.submit(optional_list, source.clone(), "nodes", None, "nodes: URLS are unknown")
-            slices = pool.submit(optional_list, source.clone(), "endpointslices.discovery.k8s.io", namespace,
-                                 slices_what).result if fmt.name else None
+            default_columns = fmt.name in ("",) + SPREADSHEET_FORMATS
+            slices = None if default_columns else pool.submit(
+                optional_list, source.clone(), "endpointslices.discovery.k8s.io", namespace, slices_what).result
             services = []
             for page in source.list_pages(source.resolve("services"), namespace, selector):
                 found = [s for s in page if logic.has_node_port(s)]
@@ -121,7 +123,7 @@ def _print(fmt, records, results, no_headers, with_context, namespace):
         if all(r.ok for r in results):
             typer.echo(common.no_resources_message(namespace is None, namespace, []), err=True)
         return
-    common.print_table((["CONTEXT"] if with_context else []) + headers, rows, no_headers)
+    common.print_table((["CONTEXT"] if with_context else []) + headers, rows, no_headers, style=fmt.name)
 
 
 main = main_for(nodeports, "py-nodeports")

@@ -6,16 +6,17 @@ import typer
 
 from .. import query as engine
 from ..errors import UsageError
-from ..printers import allowed_help, name as name_printer, parse_output
+from ..printers import SPREADSHEET_FORMATS, allowed_help, name as name_printer, parse_output
 from ..printers.custom_columns import parse_spec, rows_for
 from ..printers.table import format_table
 from . import common
-from .flags import AllNamespacesOpt, FieldSelectorOpt, NoHeadersOpt, SelectorOpt, ShowEventsOpt, output_option
+from .flags import (AllNamespacesOpt, FieldSelectorOpt, NoHeadersOpt, OutputWatchEventsOpt, SelectorOpt, ShowEventsOpt,
+                    WatchOnlyOpt, WatchOpt, output_option)
 from .options import ConnectionOptions, connection_flags, parse_bool
 from .runner import main_for
 
 FORMATS = ("wide", "json", "yaml", "name", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file",
-           "jsonpath-ng")
+           "jsonpath-ng") + SPREADSHEET_FORMATS
 COUNT_BY = ("context", "kind", "namespace")
 
 
@@ -34,6 +35,20 @@ def query(
         "--sort-by", help="Sort every item of every context by this JSONPath (e.g. '{.metadata.name}').")] = None,
     count: Annotated[bool, typer.Option("--count", help="Print how many objects match, per context and kind.")] = False,
     by: Annotated[str, typer.Option("--by", help="With --count: group by context, kind or namespace.")] = "kind",
+    group_by: Annotated[Optional[List[str]], typer.Option(
+        "--group-by", help="Group items by a comma list of context, kind, namespace or JSONPath templates "
+        "(e.g. context,'{.spec.nodeName}'); prints a count per group unless --sum/--avg/--min/--max is given "
+        "(add --count to have both).", show_default=False)] = None,
+    sums: Annotated[Optional[List[str]], typer.Option(
+        "--sum", help="Add up every value this JSONPath yields per item, per group: numbers, or quantities "
+        "(250m, 1Gi) in base units. Repeatable.", show_default=False)] = None,
+    avgs: Annotated[Optional[List[str]], typer.Option(
+        "--avg", help="Average of the values this JSONPath yields, per group. Repeatable.",
+        show_default=False)] = None,
+    mins: Annotated[Optional[List[str]], typer.Option(
+        "--min", help="Smallest value this JSONPath yields, per group. Repeatable.", show_default=False)] = None,
+    maxs: Annotated[Optional[List[str]], typer.Option(
+        "--max", help="Largest value this JSONPath yields, per group. Repeatable.", show_default=False)] = None,
     describe: Annotated[bool, typer.Option(
         "--describe", help="Replace each item by its py-describe document (describe-only data: endpoints, "
         "allocated resources, ...).")] = False,
@@ -41,6 +56,9 @@ def query(
     show_managed_fields: Annotated[bool, typer.Option(
         "--show-managed-fields", help="If true, keep the managedFields when printing objects in JSON, YAML or "
         "JSONPath format.")] = False,
+    watch: WatchOpt = False,
+    watch_only: WatchOnlyOpt = False,
+    output_watch_events: OutputWatchEventsOpt = False,
     *,
     connection: ConnectionOptions,
 ):
@@ -52,7 +70,8 @@ def query(
     fmt = parse_output(output, FORMATS)
     if by not in COUNT_BY:
         raise UsageError(f'invalid --by "{by}": one of {", ".join(COUNT_BY)}')
-    if describe and fmt.name in ("", "wide", "name"):
+    aggregating = bool(group_by or sums or avgs or mins or maxs)
+    if describe and not aggregating and fmt.name in ("", "wide", "name") + SPREADSHEET_FORMATS:
         raise UsageError("--describe needs a structured output: -o json, yaml, jsonpath=, jsonpath-ng= or "
                          "custom-columns=")
     spec = engine.QuerySpec(
@@ -63,12 +82,24 @@ def query(
         raise UsageError("you must specify the type of resource to get")
     if spec.names and len(spec.resources) > 1:
         raise UsageError("names can only be given with a single resource type")
+    if output_watch_events and not (watch or watch_only):
+        raise UsageError("--output-watch-events option can only be used with --watch or --watch-only")
+    if watch or watch_only:
+        if aggregating or count or describe or connection.filenames:
+            raise UsageError("--watch cannot be combined with --count, --group-by, --sum, --avg, --min, --max, "
+                             "--describe or --filename")
+        return _watch(spec, common.open_sources(connection), fmt, no_headers, sort_by, watch_only,
+                      output_watch_events, show_managed_fields)
     sources = common.open_sources(connection)
     show = parse_bool(show_events, "--show-events") if show_events is not None else True
     run = _Run(spec, sources, fmt, no_headers, sort_by, describe, show, show_managed_fields, connection.parallel)
+    if aggregating:
+        from ..aggregate import Plan
+
+        return run.aggregate(Plan.build(group_by or [], sums, avgs, mins, maxs, count))
     if count:
         return run.count(by)
-    if fmt.name in ("", "wide"):
+    if fmt.tabular:
         return run.table()
     return run.documents()
 
@@ -148,8 +179,46 @@ class _Run:
         else:
             headers = ["CONTEXT"] + ([by.upper()] if by != "context" else []) + ["COUNT"]
             table = [[r["context"]] + ([r[by]] if by != "context" else []) + [r["count"]] for r in records]
-            common.print_table(headers, table, self.no_headers)
+            common.print_table(headers, table, self.no_headers, style=self.fmt.name)
         return common.report_failures(results)
+
+    def aggregate(self, plan) -> int:
+        """--group-by with --count/--sum/--avg/--min/--max: each context folds its pages into its groups as
+        they arrive (items are never kept), then the contexts' groups are merged in the selection's order."""
+        from ..aggregate import Groups
+
+        if self.fmt.name in ("name", "custom-columns"):
+            raise UsageError(f"-o {self.fmt.name} cannot print groups: use the table, csv, tsv, markdown, json, "
+                             "yaml, jsonpath= or jsonpath-ng=")
+        if self.sort_by:
+            raise UsageError("--sort-by cannot be combined with --group-by: groups are sorted by their keys")
+        describe, per_context = self.describe, {}
+
+        def fold_into_groups(source):
+            groups = per_context[source.name] = Groups(plan)
+            describe_page = self._describe_page(source) if describe else None
+
+            def transform(info, items):
+                groups.add(describe_page(info, items) if describe_page else items, source.name, info.kind)
+                return []  # nothing is kept
+            return transform
+
+        results = self._read(fold_into_groups)
+        merged = Groups(plan)
+        for result in results:
+            if result.ok:  # a failed context (unreachable, or a bad value) adds nothing and is reported
+                merged.merge(per_context[result.context])
+        if self.fmt.tabular:
+            rows = merged.rows()
+            if rows:
+                common.print_table(plan.headers(), rows, self.no_headers, style=self.fmt.name, upper=False)
+        else:
+            document = merged.document(common.status_records(results))
+            if self.fmt.name == "jsonpath-ng":
+                typer.echo(_jsonpath_ng(self.fmt.argument, document), nl=False)
+            else:
+                common.print_document(self.fmt, document)
+        return self._finish(results, bool(merged.groups))
 
     def table(self) -> int:
         """kubectl get's table, as the server renders it, one table per type, across contexts."""
@@ -201,7 +270,7 @@ class _Run:
                 if self.multi:
                     row = [context] + row
                 table.append(row)
-            blocks.append(format_table(headers, table, self.no_headers))
+            blocks.append(format_table(headers, table, self.no_headers, self.fmt.name))
         if blocks:
             typer.echo("\n".join(blocks), nl=False)
         return self._finish(results, bool(blocks))
@@ -279,6 +348,33 @@ class _Run:
             pieces = [text for _, text in sorted(pieces, key=lambda pair: pair[0])]
         typer.echo(pre + "".join(pieces) + post, nl=False)
         return self._finish(results, bool(pieces))
+
+
+def _watch(spec, sources, fmt, no_headers, sort_by, watch_only, events, managed_fields) -> int:
+    """-w / --watch-only: kubectl get -w's checks and output, across contexts (see kubectl_py/watch.py)."""
+    from .. import watch
+    from ..printers.watch import DocumentPrinter, TablePrinter
+
+    if len(spec.resources) > 1:
+        raise UsageError("you may only specify a single resource type")
+    if len(spec.names) > 1:
+        raise UsageError("watch is only supported on individual resources and resource collections, but "
+                         f"{len(spec.names)} resources were found")
+    if fmt.name not in ("", "wide", "json", "yaml", "name", "jsonpath", "custom-columns"):
+        raise UsageError(f"-o {fmt.name} cannot be used with --watch")
+    if sort_by:
+        typer.echo(f"warning: --{'watch-only' if watch_only else 'watch'} requested, --sort-by will be ignored"
+                   + ("" if watch_only else " for watch events received"), err=True)
+    multi = common.multi(sources)
+    table = fmt.name in ("", "wide")
+    if table:
+        printer = TablePrinter(_cell, multi, fmt.name == "wide", spec.all_namespaces, events, no_headers, watch_only)
+    else:
+        if fmt.name == "jsonpath":
+            common.render_template(fmt, {})  # a malformed template fails now, not at the first change
+        printer = DocumentPrinter(fmt, multi, events, managed_fields, watch_only,
+                                  lambda document: common.render_template(fmt, document), no_headers)
+    return watch.follow(sources, spec, table, printer)
 
 
 def _as_list(items, results) -> dict:

@@ -11,6 +11,8 @@ models). What it does beyond a plain GET, because clusters are reached over real
 - **bounded waits**: 30 s to connect, 10 s for the TLS handshake (kubectl's), and 15 s without a byte
   while an answer is awaited or read, so a hung server is reported within seconds, not minutes;
   ``--request-timeout`` bounds each request as a whole (and replaces the idle limit).
+- **watches**: :meth:`Client.watch` streams a watch's events on a connection of its own; it ends when the
+  server ends it (``timeoutSeconds``), and the idle limit does not apply to it (a quiet watch is healthy).
 - **retries as client-go's**: 429 and 5xx answers that carry ``Retry-After`` are retried after that wait;
   a connection closed before or during an answer is retried once on a fresh connection (GETs only);
   a 401 re-runs an exec credential plugin once; an expired ``continue`` token (410) re-reads the list
@@ -47,6 +49,7 @@ JSON = "application/json"
 
 MAX_RETRIES = 5            # answers with Retry-After (429, 5xx), as client-go
 MAX_RETRY_WAIT = 10.0      # seconds, one wait
+WATCH_GRACE = 30.0         # seconds a server may take past a watch's timeoutSeconds before it is taken as hung
 
 
 class _Lost(Exception):
@@ -182,6 +185,48 @@ class Client:
             last_key = _last_key(page) or last_key
             yield page
 
+    def watch(self, path: str, query: dict, accept: str = JSON):
+        """The events of a watch (dicts: ``type``, ``object``), yielded as they arrive, on a connection of
+        its own. ``query`` must carry ``timeoutSeconds``: the server ends the watch then, and the generator
+        returns. A quiet watch is healthy, so the idle limit does not apply: a read waits until that time
+        plus :data:`WATCH_GRACE`, after which the server is taken as hung (Timeout). An error answer is a
+        typed error (status 410: the resourceVersion expired); a connection lost mid-stream is Unreachable."""
+        url = self.endpoint.base_path + path + "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
+        deadline = time.monotonic() + float(query["timeoutSeconds"]) + WATCH_GRACE
+        while True:
+            wire = self._open()
+            try:
+                wire.sock.sendall(self._request_head(url, accept))
+                line, pieces = _stream_readers(wire, lambda phase: _arm_until(wire, deadline))
+
+                def read(size: int) -> bytes:
+                    return b"".join(pieces(size))
+
+                status, headers = _read_head(line)
+                chunked = headers.get("transfer-encoding", "").lower() == "chunked"
+                if not 200 <= status < 300:
+                    body = b"".join(read(n) for n in _chunk_sizes(line)) if chunked else \
+                        read(int(headers.get("content-length") or 0))
+                    if status == 401 and self._refresh_credentials():
+                        continue
+                    raise self._status_error(status, body)
+                decoder = zlib.decompressobj(31) if headers.get("content-encoding") == "gzip" else None
+                rest = b""
+                for size in _chunk_sizes(line) if chunked else ():
+                    data = read(size)
+                    *events, rest = (rest + (decoder.decompress(data) if decoder else data)).split(b"\n")
+                    for event in events:
+                        if event.strip():
+                            yield json.loads(event)
+                return
+            except _Stalled:
+                raise Timeout(f"Unable to connect to the server: the watch was not ended by the server "
+                              f"{query['timeoutSeconds']}s after it began ({self.endpoint.display})") from None
+            except _Lost as exc:
+                raise Unreachable(self._lost_message(exc)) from None
+            finally:
+                wire.close()
+
     def close(self) -> None:
         if self._wire is not None:
             self._wire.close()
@@ -201,15 +246,18 @@ class Client:
         pending.attempts += 1
         if self._wire is None:
             self._wire = preconnect.take(self.conn) or self._open()
-        lines = [f"GET {pending.url} HTTP/1.1", f"Accept: {pending.accept}"]
-        lines += [f"{name}: {value}" for name, value in self._headers.items()]
-        lines += [f"Impersonate-Group: {group}" for group in self.conn.impersonate_groups]
         self._in_flight.append(pending)
         try:
-            self._wire.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+            self._wire.sock.sendall(self._request_head(pending.url, pending.accept))
         except OSError:
             return
         self.requests_sent += 1
+
+    def _request_head(self, url: str, accept: str) -> bytes:
+        lines = [f"GET {url} HTTP/1.1", f"Accept: {accept}"]
+        lines += [f"{name}: {value}" for name, value in self._headers.items()]
+        lines += [f"Impersonate-Group: {group}" for group in self.conn.impersonate_groups]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def _resend(self, pending: Pending) -> None:
         """Send (again) on the current or a new connection; a connection that cannot be had is the answer."""
@@ -289,61 +337,18 @@ class Client:
         """(status, headers, body) of the next answer on the wire; gzip is undone as chunks arrive."""
         reader = self._wire.reader
         sock = self._wire.sock
-        started = False
-
-        def line(phase: str) -> bytes:
-            nonlocal started
-            self._arm(sock, pending, phase)
-            try:
-                raw = reader.readline(65537)
-            except socket.timeout:
-                raise _Stalled(phase) from None
-            except OSError as exc:
-                raise _Lost(started, exc) from None
-            if not raw:
-                raise _Lost(started)
-            started = True
-            return raw
-
-        status_line = line("headers")
-        parts = status_line.split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
-            raise _Lost(True, ValueError(f"malformed status line {status_line[:40]!r}"))
-        status = int(parts[1])
-        headers = {}
-        while True:
-            raw = line("headers")
-            if raw in (b"\r\n", b"\n"):
-                break
-            name, _, value = raw.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
-
+        line, pieces = _stream_readers(self._wire, lambda phase: self._arm(sock, pending, phase))
+        status, headers = _read_head(line)
         decoder = zlib.decompressobj(31) if headers.get("content-encoding") == "gzip" else None
         chunks = []
 
         def take(size: int) -> None:
-            while size > 0:
-                self._arm(sock, pending, "body")
-                try:
-                    data = reader.read1(min(size, READ_SIZE))
-                except socket.timeout:
-                    raise _Stalled("body") from None
-                except OSError as exc:
-                    raise _Lost(True, exc) from None
-                if not data:
-                    raise _Lost(True)
-                size -= len(data)
+            for data in pieces(size):
                 chunks.append(decoder.decompress(data) if decoder else data)
 
         if headers.get("transfer-encoding", "").lower() == "chunked":
-            while True:
-                size = int(line("body").split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    while line("body") not in (b"\r\n", b"\n"):  # trailers
-                        pass
-                    break
+            for size in _chunk_sizes(line):
                 take(size)
-                line("body")  # the CRLF after each chunk
         elif "content-length" in headers:
             take(int(headers["content-length"]))
         elif status not in (204, 304):  # the body runs to the end of the connection
@@ -403,6 +408,78 @@ class Client:
         if not message:
             message = f"the server responded with status {status}"
         return cls(f"Error from server ({_status_reason(status)}): {message}", status)
+
+
+def _stream_readers(wire: Wire, arm):
+    """(line(phase), pieces(size)) reading the answer that comes next on ``wire``: one line, or ``size``
+    bytes as they arrive. ``arm(phase)`` sets how long the next read may wait (or raises _Stalled)."""
+    started = False
+
+    def line(phase: str) -> bytes:
+        nonlocal started
+        arm(phase)
+        try:
+            raw = wire.reader.readline(65537)
+        except socket.timeout:
+            raise _Stalled(phase) from None
+        except OSError as exc:
+            raise _Lost(started, exc) from None
+        if not raw:
+            raise _Lost(started)
+        started = True
+        return raw
+
+    def pieces(size: int):
+        while size > 0:
+            arm("body")
+            try:
+                data = wire.reader.read1(min(size, READ_SIZE))
+            except socket.timeout:
+                raise _Stalled("body") from None
+            except OSError as exc:
+                raise _Lost(True, exc) from None
+            if not data:
+                raise _Lost(True)
+            size -= len(data)
+            yield data
+
+    return line, pieces
+
+
+def _arm_until(wire: Wire, deadline: float) -> None:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _Stalled("body")
+    wire.sock.settimeout(left)
+
+
+def _read_head(line) -> tuple:
+    """(status, headers) of an answer; ``line(phase)`` reads one line of it."""
+    status_line = line("headers")
+    parts = status_line.split(None, 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
+        raise _Lost(True, ValueError(f"malformed status line {status_line[:40]!r}"))
+    headers = {}
+    while True:
+        raw = line("headers")
+        if raw in (b"\r\n", b"\n"):
+            break
+        name, _, value = raw.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(parts[1]), headers
+
+
+def _chunk_sizes(line):
+    """The size of each chunk of a chunked body; the caller reads that many bytes before asking for the
+    next. Ends after the last (empty) chunk and its trailers."""
+    while True:
+        size = int(line("body").split(b";", 1)[0].strip() or b"0", 16)
+        if size == 0:
+            while line("body") not in (b"\r\n", b"\n"):  # trailers
+                pass
+            return
+        yield size
+        line("body")  # the CRLF after each chunk
 
 
 def _retry_after(status: int, headers: dict) -> float | None:

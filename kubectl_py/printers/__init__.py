@@ -11,6 +11,8 @@ from ..errors import UsageError
 
 # every -o value a plugin may offer; each plugin passes the subset it supports
 TEMPLATE_FORMATS = ("jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file", "jsonpath-ng")
+# a table's rows as a spreadsheet or a document instead of kubectl's columns (printers/table.py)
+SPREADSHEET_FORMATS = ("csv", "tsv", "markdown")
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,11 @@ class OutputFormat:
     @property
     def structured(self) -> bool:
         return self.name in ("json", "yaml")
+
+    @property
+    def tabular(self) -> bool:
+        """A table: kubectl's (the default, wide) or csv, tsv, markdown."""
+        return self.name in ("", "wide") + SPREADSHEET_FORMATS
 
 
 def allowed_help(allowed: tuple) -> str:

@@ -9,7 +9,7 @@ PKI, etcd data and one log file per process. `down` from any process stops exact
 dependency order, and removes the directory.
 
     python tests/cluster/controlplane.py up [--clusters 1|2] [--dir DIR | --name NAME]   # prints the kubeconfig
-                                            [--context-prefix PREFIX]
+                                            [--context-prefix PREFIX] [--apiserver-flag FLAG ...]
     python tests/cluster/controlplane.py env [--dir DIR]                                 # export KUBECONFIG=...
     python tests/cluster/controlplane.py down [--dir DIR]
 
@@ -30,7 +30,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import asdict, dataclass
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kubeapi  # noqa: E402
@@ -156,11 +156,13 @@ class ControlPlane:
 
     @classmethod
     def start(cls, n_clusters: int = 1, state_dir: Optional[str] = None, bin_dir: Optional[str] = None,
-              die_with_parent: bool = False, context_prefix: str = CONTEXT_PREFIX) -> "ControlPlane":
+              die_with_parent: bool = False, context_prefix: str = CONTEXT_PREFIX,
+              apiserver_flags: Sequence[str] = ()) -> "ControlPlane":
         """Start `n_clusters` (1 or 2) clusters and return once each is serving and its controllers run.
 
         `die_with_parent` makes the processes die with this Python process (for test sessions); without it
-        they outlive it (for the CLI). On any failure, whatever was started is stopped again and ClusterError
+        they outlive it (for the CLI). `apiserver_flags` are added to every kube-apiserver's command line
+        (e.g. "--min-request-timeout=5"). On any failure, whatever was started is stopped again and ClusterError
         carries the reason and the logs' tails.
         """
         if n_clusters not in (1, 2):
@@ -180,7 +182,7 @@ class ControlPlane:
                              "clusters": [],
                              "processes": [], "status": "starting"})
         try:
-            _Starter(cp, die_with_parent).run(CLUSTER_NAMES[:n_clusters])
+            _Starter(cp, die_with_parent, apiserver_flags).run(CLUSTER_NAMES[:n_clusters])
         except BaseException as e:  # KeyboardInterrupt too: never leave half a control plane running
             dead = cp.dead()
             tails = cp.log_tails(lines=20, names=dead or None)   # an early exit is the likely cause
@@ -257,8 +259,9 @@ def sweep_orphans(prefix: str) -> None:
 class _Starter:
     """The start-up sequence; fills `cp.state` as it goes."""
 
-    def __init__(self, cp: ControlPlane, die_with_parent: bool):
+    def __init__(self, cp: ControlPlane, die_with_parent: bool, apiserver_flags: Sequence[str] = ()):
         self.cp = cp
+        self.apiserver_flags = list(apiserver_flags)
         self.die_with_parent = die_with_parent
         self.bin = cp.bin_dir
         self.dir = cp.state_dir
@@ -360,7 +363,8 @@ class _Starter:
                    f"--service-account-signing-key-file={keys['sa'].key}",
                    f"--service-cluster-ip-range={SERVICE_CIDR}", "--service-node-port-range=30000-32767",
                    "--authorization-mode=RBAC", "--allow-privileged=true",
-                   "--event-ttl=24h")   # seeded Events must outlive a long-running developer cluster
+                   "--event-ttl=24h",   # seeded Events must outlive a long-running developer cluster
+                   *self.apiserver_flags)
 
     def start_controllers(self, c: Cluster) -> None:
         keys = self.pki[c.name]
@@ -474,11 +478,15 @@ def main(argv=None) -> int:
             p.add_argument("--context-prefix", default=CONTEXT_PREFIX,
                            help="first part of every kubeconfig name: PREFIX-a, PREFIX-b, PREFIX-a-ns-viewer, ... "
                                 "(default %(default)s); distinct prefixes let kubeconfigs merge")
+            p.add_argument("--apiserver-flag", action="append", default=[], metavar="FLAG",
+                           help="add FLAG to kube-apiserver's command line, e.g. --apiserver-flag=--min-request-timeout=5 "
+                                "(repeatable)")
     args = parser.parse_args(argv)
     state_dir = _state_dir(args)
     try:
         if args.command == "up":
-            cp = ControlPlane.start(args.clusters, state_dir, args.bin_dir, context_prefix=args.context_prefix)
+            cp = ControlPlane.start(args.clusters, state_dir, args.bin_dir, context_prefix=args.context_prefix,
+                                    apiserver_flags=args.apiserver_flag)
             rss = sum(cp.rss_bytes().values()) / 2**20
             print(f"started {args.clusters} cluster(s) in {cp.state['startup_seconds']} s, "
                   f"RSS {rss:.0f} MiB, contexts {', '.join(cp.state['kubeconfig_contexts'])}; "

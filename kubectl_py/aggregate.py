@@ -1,0 +1,329 @@
+"""py-query's ``--group-by`` with ``--count``, ``--sum``, ``--avg``, ``--min`` and ``--max``: pure logic.
+
+Items are folded into groups page by page (:meth:`Groups.add`) and never kept, so memory holds one
+accumulator per group, whatever the number of items. Each context folds its own pages into its own
+:class:`Groups`; :meth:`Groups.merge` joins them in the selection's order.
+
+Values: a JSON number adds as a number; a string adds as a Kubernetes quantity (``250m``, ``1Gi``) in base
+units (``describe/quantity.py``); a describe document's ``{value, base}`` record as its quantity. Anything
+else is an error naming the item. A quantity total keeps the format of the first non-zero value added, as
+apimachinery's ``Quantity.Add`` does, so ``250m + 1`` prints ``1250m`` and ``128Mi + 1Gi`` prints ``1152Mi``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from .describe import quantity
+from .errors import KubectlPyError, UsageError
+
+KEYWORDS = ("context", "kind", "namespace")
+FUNCTIONS = ("sum", "avg", "min", "max")
+NONE = "<none>"  # what kubectl prints for a missing value
+_NANO = Decimal("1e-9")
+
+
+class BadValue(KubectlPyError):
+    """A value that is neither a number nor a quantity: the item is named, nothing is silently zero."""
+
+    reason = "badValue"
+
+
+def split_keys(text: str) -> list:
+    """``context,{.spec.nodeName}`` -> ``["context", "{.spec.nodeName}"]``: commas split only outside
+    ``{...}`` (a template may hold commas: ``{.metadata.labels['a,b']}``, ``{range ...}``)."""
+    keys, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            keys.append(text[start:i])
+            start = i + 1
+    keys.append(text[start:])
+    keys = [key.strip() for key in keys]
+    if not all(keys):
+        raise UsageError(f'invalid --group-by "{text}": an empty key')
+    return keys
+
+
+def _template(text: str):
+    from .printers.custom_columns import relaxed
+    from . import jsonpath
+
+    # '.spec.nodeName' means '{.spec.nodeName}', as for --sort-by; text with braces is the user's template as is
+    source = text if "{" in text else relaxed(text)
+    try:
+        return jsonpath.compile(source)
+    except jsonpath.JSONPathError as exc:
+        from .errors import BadTemplate
+
+        raise BadTemplate(f"error parsing jsonpath {source}, {exc}") from None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to compute: group keys (keywords or templates) and (function, template) aggregates."""
+
+    keys: tuple
+    aggregates: tuple
+    count: bool
+
+    @classmethod
+    def build(cls, group_by: list, sums=(), avgs=(), mins=(), maxs=(), count: bool = False) -> "Plan":
+        keys = [key for text in group_by for key in split_keys(text)]
+        keys = tuple(key if key in KEYWORDS else _template(key).source for key in keys)
+        aggregates = tuple((function, _template(text).source)
+                           for function, texts in zip(FUNCTIONS, (sums, avgs, mins, maxs)) for text in texts or ())
+        # grouping alone counts; with aggregates, --count adds the count
+        return cls(keys, aggregates, count or not aggregates)
+
+    def headers(self) -> list:
+        """Column titles: the keywords upper-case as kubectl's, a template without its braces, the
+        function's name around a template: ``CONTEXT  .spec.nodeName  COUNT  SUM(.spec.containers[*]...)``."""
+        titles = [key.upper() if key in KEYWORDS else _bare(key) for key in self.keys]
+        if self.count:
+            titles.append("COUNT")
+        titles += [f"{function.upper()}({_bare(template)})" for function, template in self.aggregates]
+        return titles
+
+
+def _bare(template: str) -> str:
+    return template[1:-1] if template.startswith("{") and template.endswith("}") else template
+
+
+@dataclass
+class _Accumulator:
+    """One aggregate of one group: the total and count (for sum and avg), the extremes (min, max)."""
+
+    total: Decimal = Decimal(0)
+    n: int = 0
+    low: tuple | None = None  # (value, format)
+    high: tuple | None = None
+    fmt: str | None = None  # a quantity's format; None while only numbers were added
+    quantities: bool = False
+
+    def add(self, value: Decimal, fmt: str | None) -> None:
+        if fmt is not None:
+            self.quantities = True
+            if self.fmt is None or self.total == 0:
+                self.fmt = fmt  # Quantity.Add: a zero total takes the format of what is added
+        self.total += value
+        self.n += 1
+        if self.low is None or value < self.low[0]:
+            self.low = (value, fmt)
+        if self.high is None or value > self.high[0]:
+            self.high = (value, fmt)
+
+    def merge(self, other: "_Accumulator") -> None:
+        if other.n == 0:
+            return
+        if other.fmt is not None and (self.fmt is None or self.total == 0):
+            self.fmt = other.fmt
+        self.quantities = self.quantities or other.quantities
+        self.total += other.total
+        self.n += other.n
+        if self.low is None or other.low[0] < self.low[0]:
+            self.low = other.low
+        if self.high is None or other.high[0] > self.high[0]:
+            self.high = other.high
+
+    def result(self, function: str):
+        """(value, format or None), or None when no value was seen."""
+        if self.n == 0:
+            return None
+        if function == "sum":
+            return self.total, self.fmt
+        if function == "avg":
+            mean = self.total / self.n
+            if self.quantities:  # a quantity holds nano units at most, rounded up as Go rounds
+                mean = mean.quantize(_NANO, rounding=ROUND_CEILING if mean >= 0 else ROUND_FLOOR)
+            return mean, self.fmt
+        value, fmt = self.low if function == "min" else self.high
+        return value, (fmt or self.fmt) if self.quantities else None
+
+
+@dataclass
+class _Group:
+    count: int = 0
+    accumulators: list = field(default_factory=list)
+
+
+def as_decimal(value):
+    """(Decimal, quantity format or None for a plain number), or None when there is no value;
+    raises ValueError for anything that is neither a number nor a quantity."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int):
+        return Decimal(value), None
+    if isinstance(value, float):
+        return Decimal(repr(value)), None
+    if isinstance(value, dict) and "value" in value:  # a describe document's {value, base}
+        value = value["value"]
+        if value is None:
+            return None
+    if isinstance(value, str):
+        try:
+            return quantity.parse(value)
+        except quantity.QuantityError:
+            raise ValueError from None
+    raise ValueError
+
+
+class Groups:
+    """The groups of one context (or, merged, of all of them), in the order first seen."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.groups: dict = {}
+        self._templates = [None if key in KEYWORDS else _template(key) for key in plan.keys]
+        self._aggregates = [(function, _template(template)) for function, template in plan.aggregates]
+
+    def add(self, items: list, context: str, kind: str) -> None:
+        """Fold one page of items (objects or describe documents) of one kind from one context."""
+        for item in items:
+            key = tuple(self._key(i, item, context, kind) for i in range(len(self._templates)))
+            group = self.groups.get(key)
+            if group is None:
+                group = self.groups[key] = _Group(0, [_Accumulator() for _ in self._aggregates])
+            group.count += 1
+            for (function, template), accumulator in zip(self._aggregates, group.accumulators):
+                for value in _values(template, item, function, kind):
+                    try:
+                        parsed = as_decimal(value)
+                    except ValueError:
+                        raise BadValue(f"{_item_name(item, kind)}: cannot {function} {template.source}: "
+                                       f"{_shown(value, kind)} is neither a number nor a quantity") from None
+                    if parsed is not None:
+                        accumulator.add(*parsed)
+
+    def _key(self, index: int, item: dict, context: str, kind: str) -> str:
+        template = self._templates[index]
+        if template is None:
+            keyword = self.plan.keys[index]
+            if keyword == "context":
+                return context
+            if keyword == "kind":
+                return kind
+            return _namespace(item)
+        try:
+            return template.render(item)
+        except Exception as exc:  # JSONPathError: e.g. a range over a string
+            raise BadValue(f"{_item_name(item, kind)}: cannot group by {template.source}: {exc}") from None
+
+    def merge(self, other: "Groups") -> None:
+        for key, group in other.groups.items():
+            mine = self.groups.get(key)
+            if mine is None:
+                self.groups[key] = group
+                continue
+            mine.count += group.count
+            for accumulator, theirs in zip(mine.accumulators, group.accumulators):
+                accumulator.merge(theirs)
+
+    # -- output ----------------------------------------------------------------------------------------
+
+    def ordered(self) -> list:
+        """(key, group) sorted by the keys' text, missing values last; contexts keep the selection's order
+        (the order they were merged in)."""
+        rank: dict = {}
+        for key in self.groups:
+            for name, text in zip(self.plan.keys, key):
+                if name == "context":
+                    rank.setdefault(text, len(rank))
+
+        def sort_key(pair):
+            return tuple((rank[text], "") if name == "context" else (text == "", text)
+                         for name, text in zip(self.plan.keys, pair[0]))
+        return sorted(self.groups.items(), key=sort_key)
+
+    def rows(self) -> list:
+        """Table rows, sorted by key (see :meth:`ordered`): missing keys and values print ``<none>``,
+        quantities as kubectl prints them (``1250m``, ``3Gi``)."""
+        out = []
+        for key, group in self.ordered():
+            row = [text or NONE for text in key]
+            if self.plan.count:
+                row.append(str(group.count))
+            for (function, _), accumulator in zip(self.plan.aggregates, group.accumulators):
+                row.append(_text(accumulator.result(function)))
+            out.append(row)
+        return out
+
+    def records(self) -> list:
+        """json/yaml items: ``group`` holds the keys' values in --group-by order (null when missing),
+        ``context``, ``kind`` and ``namespace`` are repeated by name when grouped by, ``count`` and
+        ``aggregates`` ({function, template, value}) follow."""
+        out = []
+        for key, group in self.ordered():
+            record = {"group": [text or None for text in key]}
+            for name, text in zip(self.plan.keys, key):
+                if name in KEYWORDS:
+                    record[name] = text or None
+            if self.plan.count:
+                record["count"] = group.count
+            record["aggregates"] = [
+                {"function": function, "template": template, "value": _data(accumulator.result(function))}
+                for (function, template), accumulator in zip(self.plan.aggregates, group.accumulators)]
+            out.append(record)
+        return out
+
+    def document(self, contexts: list) -> dict:
+        return {"apiVersion": "kubectl-py/v1", "kind": "GroupList", "groupBy": list(self.plan.keys),
+                "items": self.records(), "contexts": contexts}
+
+
+def _values(template, item, function, kind) -> list:
+    try:
+        results = template.find_results(item)
+    except Exception as exc:  # JSONPathError
+        raise BadValue(f"{_item_name(item, kind)}: cannot {function} {template.source}: {exc}") from None
+    return [value for piece in results for value in piece]
+
+
+def _namespace(item: dict) -> str:
+    meta = item.get("metadata")
+    if isinstance(meta, dict):
+        return meta.get("namespace") or ""
+    return item.get("namespace") or ""  # a describe document
+
+
+def _item_name(item: dict, kind: str) -> str:
+    meta = item.get("metadata") if isinstance(item.get("metadata"), dict) else item
+    name, namespace = meta.get("name") or "", meta.get("namespace") or ""
+    return f"{kind.lower()} {namespace}/{name}" if namespace else f"{kind.lower()} {name}"
+
+
+def _shown(value, kind: str) -> str:
+    """The offending value, cut short; never a Secret's (its data may be a token or a key)."""
+    import json
+
+    if kind == "Secret":
+        return "the value (not shown: Secret data)"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _text(result) -> str:
+    if result is None:
+        return NONE
+    value, fmt = result
+    if fmt is not None:
+        return quantity.format_value(value, fmt)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.quantize(Decimal("1e-6")).normalize(), "f")
+
+
+def _data(result):
+    """A number as a number, a quantity as describe documents carry one: ``{value, base}``."""
+    if result is None:
+        return None
+    value, fmt = result
+    if fmt is not None:
+        return {"value": quantity.format_value(value, fmt), "base": quantity.to_number(value)}
+    return quantity.to_number(value)
