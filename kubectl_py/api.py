@@ -18,8 +18,8 @@ from .kube.fanout import ContextResult, run_per_context
 from .kube.kubeconfig import Overrides
 from .kube.offline import Dump, load_dump
 
-__all__ = ["clusters", "load_files", "list_objects", "get_object", "render", "run_per_context", "Cluster", "Dump",
-           "ContextResult", "Overrides", "KubectlPyError"]
+__all__ = ["clusters", "load_files", "list_objects", "get_object", "diff", "render", "run_per_context", "Cluster",
+           "Dump", "ContextResult", "Overrides", "KubectlPyError"]
 
 
 def clusters(contexts: list | None = None, all_contexts: bool = False, kubeconfig_path: str | None = None,
@@ -54,9 +54,12 @@ def _connector(config, name, overrides):
     return lambda: kubeconfig.connection_for(config, name, overrides)
 
 
-def load_files(paths: list, namespace: str = "default") -> Dump:
-    """An offline source from ``kubectl get -o json|yaml`` files or a ``cluster-info dump`` folder."""
-    return load_dump(paths, namespace)
+def load_files(paths: list, namespace: str = "default", name: str = "") -> Dump:
+    """An offline source from ``kubectl get -o json|yaml`` files or a ``cluster-info dump`` folder;
+    ``name`` stands in for a context name where results name their source."""
+    dump = load_dump(paths, namespace)
+    dump.name = name
+    return dump
 
 
 def list_objects(sources: list, type_name: str, namespace: str | None = None, all_namespaces: bool = False,
@@ -76,6 +79,19 @@ def list_objects(sources: list, type_name: str, namespace: str | None = None, al
 def get_object(source, type_name: str, name: str, namespace: str | None = None) -> dict:
     info = source.resolve(type_name)
     return source.get(info, name, (namespace or source.namespace) if info.namespaced else None)
+
+
+def diff(sources: list, type_names: list, names: list | None = None, namespace: str | None = None,
+         all_namespaces: bool = False, label_selector: str | None = None, ignore: list | None = None,
+         include_status: bool = False, describe: bool = False, parallel: int | None = None):
+    """Compare the same objects in several sources (contexts or dumps), field by field, as
+    ``kubectl py-diff`` does: a :class:`kubectl_py.diff.DiffResult` whose ``document()`` is the DiffList
+    and ``exit_code()`` kubectl diff's (0 same, 1 different or missing, 2 a source failed)."""
+    from .diff_reader import compare_sources
+
+    return compare_sources(sources, type_names, names=names, namespace=namespace, all_namespaces=all_namespaces,
+                           label_selector=label_selector, ignore=ignore, include_status=include_status,
+                           describe=describe, parallel=parallel)
 
 
 def render(template: str, obj, allow_missing_keys: bool = True) -> str:

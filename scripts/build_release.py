@@ -12,14 +12,15 @@ The archive (one for every plugin and platform: krew manifests of all plugins po
 
     LICENSE
     py-describe/kubectl-py.pyz      executable zipapps (shiv), one per plugin; all runtime dependencies inside,
-    py-nodeports/kubectl-py.pyz     pure Python only, so they run on linux and darwin, any CPU, python3 >= 3.10
+    py-diff/kubectl-py.pyz          pure Python only, so they run on linux and darwin, any CPU, python3 >= 3.10
+    py-nodeports/kubectl-py.pyz
     py-query/kubectl-py.pyz
 
 Each zipapp is a shiv (https://github.com/linkedin/shiv) app: on its first run it unpacks its site-packages
 once into ~/.cache/kubectl-py/shiv/kubectl-py.pyz_<content hash>/ (SHIV_ROOT overrides the folder) and from
-then on imports from there, as fast as a pip install. The three zipapps hold the same site-packages and only
+then on imports from there, as fast as a pip install. The zipapps hold the same site-packages and only
 differ in their entry point; shiv names the unpacked folder after the file name and the content hash, so giving
-them one file name makes the three plugins share a single unpacked copy. A preamble (PREAMBLE below) refuses
+them one file name makes the plugins share a single unpacked copy. A preamble (PREAMBLE below) refuses
 a python3 older than MIN_PYTHON with a clear message and, at exit, compiles to bytecode the modules the run
 imported, once per Python version. shiv's own --compile-pyc compiles all of site-packages (~1700 modules, 5-8 s
 here) and only for the Python of the first run: another python3 would then recompile from source on every run
@@ -62,7 +63,7 @@ CACHE = Path(os.environ.get("KUBECTL_PY_CACHE") or Path.home() / ".cache" / "kub
 REPO = "https://github.com/kubectl-py/kubectl-py"
 URI = REPO + "/releases/download/v{version}/kubectl-py-v{version}.tar.gz"
 ARCHIVE_NAME = "kubectl-py-v{version}.tar.gz"
-ZIPAPP_NAME = "kubectl-py.pyz"  # one name for the three zipapps: they share one unpacked copy (see above)
+ZIPAPP_NAME = "kubectl-py.pyz"  # one name for all the zipapps: they share one unpacked copy (see above)
 SHIV_ROOT = "~/.cache/kubectl-py/shiv"
 SHEBANG = "/usr/bin/env python3"
 # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry: every file in the archive gets it
@@ -102,6 +103,17 @@ Runs one query over several resource kinds, namespaces and kubeconfig
 contexts at once and prints the result with the usual output formats
 (table, name, JSON, YAML, JSONPath, custom columns), on the objects or on
 their describe data, or counts them per context, kind or namespace.
+""",
+    },
+    "py-diff": {
+        "entry_point": "kubectl_py.cli.launch:diff",
+        "short": "Compare the same objects across contexts and dumps",
+        "description": """\
+Compares the same objects in several kubeconfig contexts (and in dumps of
+'kubectl get -o json'), field by field: lists of named things matched by
+name, server-set fields left out, Secret values never shown. Prints a table
+per object or a JSON/YAML document; exits 1 when anything differs, as
+'kubectl diff' does.
 """,
     },
 }

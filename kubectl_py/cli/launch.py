@@ -27,3 +27,7 @@ def describe() -> None:
 
 def query() -> None:
     _launch("query")
+
+
+def diff() -> None:
+    _launch("diff")

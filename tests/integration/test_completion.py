@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PLUGINS = ("py-nodeports", "py-describe", "py-query")
+PLUGINS = ("py-nodeports", "py-describe", "py-query", "py-diff")
 SYSTEM_PATH = ["/usr/local/bin", "/usr/bin", "/bin"]
 
 
@@ -34,7 +34,7 @@ def test_pyproject_declares_a_completion_helper_per_plugin():
     scripts = project_scripts()
     for plugin in PLUGINS:
         name = plugin.replace("-", "_")
-        assert scripts[f"kubectl-{name}"] == f"kubectl_py.cli.{plugin[3:]}:main"
+        assert scripts[f"kubectl-{name}"] == f"kubectl_py.cli.launch:{plugin[3:]}"
         assert scripts[f"kubectl_complete-{name}"] == f"kubectl_py.cli.complete:{plugin[3:]}"
 
 
@@ -172,7 +172,8 @@ def test_output_formats(cluster, env):
     assert complete(cluster, env, "py-describe", "-o", "") == (["text", "json", "yaml", "jsonpath", "jsonpath-file"], 4)
     assert complete(cluster, env, "py-query", "-o", "j") == (["json", "jsonpath", "jsonpath-file", "jsonpath-ng"], 4)
     assert complete(cluster, env, "py-nodeports", "--output", "") == \
-        (["wide", "json", "yaml", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file"], 4)
+        (["wide", "json", "yaml", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file", "csv", "tsv",
+          "markdown"], 4)
 
 
 def test_path_flags_let_the_shell_complete_files(cluster, env):

@@ -182,6 +182,14 @@ def test_py_query_jsonpath_ng_through_kubectl(krew, cluster):
     assert proc.stdout == from_checkout(cluster, "py-query", args).stdout
 
 
+def test_py_diff_through_kubectl(krew, cluster):
+    args = ["ns", "default", "kube-system", "--context", "kpy-a,kpy-b", "-o", "json"]
+    proc = ok(kubectl(cluster, krew.env, "py-diff", *args))  # exit 0: the same in both clusters
+    doc = untimed(json.loads(proc.stdout))
+    assert [(i["name"], i["status"]) for i in doc["items"]] == [("default", "same"), ("kube-system", "same")]
+    assert doc == untimed(json.loads(from_checkout(cluster, "py-diff", args).stdout))
+
+
 def test_the_three_plugins_share_one_unpacked_copy(krew, cluster):
     for plugin in PLUGINS:
         ok(kubectl(cluster, krew.env, plugin, "--help"))

@@ -1,0 +1,161 @@
+"""``kubectl py-diff``: the same objects in several contexts (and dumps), field by field.
+
+Exit codes as ``kubectl diff``: 0 everything the same, 1 something differs or is missing, 2 an error
+(a side that could not be read: the others are still compared and printed; bad flags too).
+"""
+
+from typing import Annotated, List, Optional
+
+import typer
+
+from ..errors import UsageError
+from ..printers import SPREADSHEET_FORMATS, allowed_help, parse_output
+from . import common
+from .flags import AllNamespacesOpt, NoHeadersOpt, SelectorOpt, output_option
+from .options import ConnectionOptions, connection_flags
+from .runner import main_for
+
+FORMATS = ("wide", "json", "yaml", "jsonpath", "jsonpath-file") + SPREADSHEET_FORMATS
+ERROR_EXIT = 2
+
+
+@connection_flags
+def diff(
+    resources: Annotated[str, typer.Argument(
+        help="Resource types: one, a comma list (deploy,cm), a category (all) or a custom resource.",
+        show_default=False)],
+    names: Annotated[Optional[List[str]], typer.Argument(help="Object names (optional).", show_default=False)] = None,
+    output: Annotated[Optional[str], output_option(allowed_help(FORMATS) + "; default: a table per object, "
+                                                   "values shortened (wide: in full)")] = None,
+    no_headers: NoHeadersOpt = False,
+    all_namespaces: AllNamespacesOpt = False,
+    selector: SelectorOpt = None,
+    include_status: Annotated[bool, typer.Option(
+        "--include-status", help="Compare .status too (but not its timestamps and observedGeneration).")] = False,
+    ignore: Annotated[Optional[List[str]], typer.Option(
+        "--ignore", help="A path not to compare, with everything under it, e.g. '.metadata.labels', "
+        "'.spec.template.spec.containers[*].image', \".metadata.annotations['example.com/x']\". Repeatable; "
+        "added to the default noise list (see the README).")] = None,
+    describe: Annotated[bool, typer.Option(
+        "--describe", help="Compare py-describe documents (describe-only data: endpoints, allocated "
+        "resources, ...) instead of the objects.")] = False,
+    *,
+    connection: ConnectionOptions,
+):
+    """Compare the same objects across contexts, field by field: matched by kind, namespace and name,
+    lists of named things by their key, server-set noise left out, Secret values never shown.
+
+    -f FILE|DIR adds a side named after its path: one file alone is compared with the current context (or
+    the --context ones); two or more are compared with each other unless a context is named.
+    Exit status: 0 all the same, 1 differences or missing objects, 2 an error.
+    """
+    from .. import api
+    from ..query import split_resources
+
+    fmt = parse_output(output, FORMATS)
+    types = split_resources(resources)
+    if not types:
+        raise UsageError("you must specify the type of resource to compare")
+    if names and len(types) > 1:
+        raise UsageError("names can only be given with a single resource type")
+    sources = open_sides(connection)
+    result = api.diff(sources, list(types), names=list(names or ()), namespace=connection.overrides.namespace,
+                      all_namespaces=all_namespaces, label_selector=selector, ignore=list(ignore or ()),
+                      include_status=include_status, describe=describe, parallel=connection.parallel)
+    common.report_failures(result.results)
+    for context, message in result.warnings:
+        prefix = "error" if result.unknown_everywhere else "warning"
+        typer.echo(f'{prefix}: {message} (context "{context}")', err=True)
+    if result.unknown_everywhere:
+        return result.exit_code()
+    if fmt.structured or fmt.name == "jsonpath":
+        common.print_document(fmt, result.document())
+    elif fmt.name in SPREADSHEET_FORMATS:
+        _print_spreadsheet(result.items, fmt.name, no_headers)
+    else:
+        _print_text(result.items, wide=fmt.name == "wide", no_headers=no_headers)
+    return result.exit_code()
+
+
+def open_sides(connection: ConnectionOptions) -> list:
+    """The contexts selected (the current one by default) plus one side per ``-f`` path. Two or more
+    paths without a context flag are compared with each other only."""
+    from .. import api
+
+    overrides = connection.overrides
+    dumps = [api.load_files([path], overrides.namespace or "default", name=path) for path in connection.filenames]
+    named = connection.contexts or connection.all_contexts or connection.exclude_contexts
+    clusters = []
+    if named or len(dumps) < 2:
+        clusters = api.clusters(contexts=list(connection.contexts), all_contexts=connection.all_contexts,
+                                exclude_contexts=list(connection.exclude_contexts), overrides=overrides,
+                                chunk_size=connection.chunk_size)
+    sides = clusters + dumps
+    if len(sides) < 2:
+        raise UsageError("py-diff compares at least two sides: name several contexts (--context a,b or a glob, "
+                         "--all-contexts) or add a dump with -f")
+    seen = set()
+    for side in sides:
+        if side.name in seen:
+            raise UsageError(f'"{side.name}" is given twice')
+        seen.add(side.name)
+    return sides
+
+
+def _print_text(items: list, wide: bool, no_headers: bool) -> None:
+    """Per object that is not the same: a title line, then PATH | one column per side."""
+    from .. import diff as logic
+
+    out = []
+    for item in items:
+        if item["status"] == logic.SAME:
+            continue
+        title = logic.object_title(item)
+        if item["missingIn"]:
+            title += ": missing in " + ", ".join(item["missingIn"])
+        out.append(title)
+        differences = item["differences"]
+        if differences:
+            sides = list(differences[0]["values"])
+            width = None if wide else logic.cell_width(len(sides))
+            rows = [[d["path"]] + _cells(d["values"], sides, item, width) for d in differences]
+            from ..printers.table import format_table
+
+            out.append(format_table(["PATH"] + sides, rows, no_headers, "", upper=False).rstrip("\n"))
+            out.append("")
+    if out and out[-1]:
+        out.append("")
+    counts = {s: sum(1 for i in items if i["status"] == s) for s in (logic.SAME, logic.DIFFERENT, logic.MISSING)}
+    out.append(f"{len(items)} object{'' if len(items) == 1 else 's'} compared: {counts[logic.SAME]} same, "
+               f"{counts[logic.DIFFERENT]} different, {counts[logic.MISSING]} missing somewhere")
+    typer.echo("\n".join(out))
+
+
+def _cells(values: dict, sides: list, item: dict, width) -> list:
+    """One row's values; sides where the object does not exist say so."""
+    from .. import diff as logic
+
+    cells = logic.shorten_row([values.get(side) for side in sides], width)
+    return ["<missing>" if side in item["missingIn"] else cell for side, cell in zip(sides, cells)]
+
+
+def _print_spreadsheet(items: list, style: str, no_headers: bool) -> None:
+    """csv, tsv, markdown: one row per difference (and per missing object), values in full."""
+    sides = []
+    for item in items:
+        for difference in item["differences"]:
+            sides.extend(s for s in difference["values"] if s not in sides)
+        sides.extend(s for s in item["missingIn"] if s not in sides)
+    rows = []
+    for item in items:
+        identity = [item["kind"], item["namespace"] or "", item["name"], item["status"]]
+        if item["missingIn"]:
+            rows.append(identity + [""] + ["<missing>" if s in item["missingIn"] else "" for s in sides])
+        for difference in item["differences"]:
+            values = difference["values"]
+            rows.append(identity + [difference["path"]] + _cells(values, sides, item, None))
+    common.print_table(["KIND", "NAMESPACE", "NAME", "STATUS", "PATH"] + sides, rows, no_headers, style=style,
+                       upper=False)
+
+
+main = main_for(diff, "py-diff", error_code=ERROR_EXIT)

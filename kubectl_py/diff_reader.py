@@ -1,0 +1,113 @@
+"""py-diff's reading side: every source read concurrently, each object flattened as its page arrives (so
+memory holds flat maps, not pages), then matched across sources and compared by :mod:`kubectl_py.diff`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import diff as logic
+from . import query as engine
+from .errors import NotFound, NotInDump
+from .kube.offline import NOT_IN_INPUT
+
+
+@dataclass
+class SideAnswer:
+    """What one source holds: per type (group, kind) the flat map of each object, by object key."""
+
+    types: dict = field(default_factory=dict)  # (group, kind) -> {object key: flat}
+    unknown: list = field(default_factory=list)  # messages: a type this source does not serve
+
+
+@dataclass
+class DiffResult:
+    items: list  # DiffList items
+    results: list  # ContextResult per source, in order (value: SideAnswer)
+    warnings: list  # (source name, message): types a source does not serve
+    unknown_everywhere: bool  # no source that answered serves any of the types
+
+    @property
+    def failed(self) -> list:
+        return [r for r in self.results if not r.ok]
+
+    def document(self) -> dict:
+        return logic.diff_list(self.items, [r.status() for r in self.results])
+
+    def exit_code(self) -> int:
+        return logic.exit_code(self.items, bool(self.failed) or self.unknown_everywhere)
+
+
+def compare_sources(sources: list, type_names: list, names=None, namespace=None, all_namespaces=False,
+                    label_selector=None, ignore=None, include_status=False, describe=False,
+                    parallel=None) -> DiffResult:
+    from .kube.fanout import run_per_context
+
+    spec = engine.QuerySpec(resources=tuple(type_names), names=tuple(names or ()), namespace=namespace,
+                            all_namespaces=all_namespaces, label_selector=label_selector)
+    rules = logic.ignore_for(ignore or (), include_status, describe)  # bad --ignore paths fail before any read
+    secret_key = logic.new_secret_key()
+    results = run_per_context(sources, lambda s: _read_side(s, spec, rules, secret_key, describe), parallel)
+    return _match(results)
+
+
+def _read_side(source, spec, rules, secret_key, describe) -> SideAnswer:
+    answer = SideAnswer()
+    infos, answer.unknown = engine.resolve_types(source, spec)
+    settings = None
+    if describe:
+        from .describe.base import Settings
+
+        settings = Settings(show_events=False, chunk_size=getattr(source, "chunk_size", 500))
+    for info in infos:
+        if hasattr(source, "holds") and not source.holds(info):  # a dump without this type says nothing of it
+            answer.unknown.append(str(NotInDump(f"{NOT_IN_INPUT}{info.qualified}")))
+            continue
+        flats = {}
+        for page in _pages(source, info, spec, flats):
+            if describe:
+                from .describe import describe_objects
+
+                page = describe_objects(source, info, page, settings)
+            for obj in page:
+                flats[logic.object_key(obj, describe)] = logic.flatten(obj, rules, secret_key)
+        answer.types[(info.group, info.kind)] = flats
+    return answer
+
+
+def _pages(source, info, spec, flats: dict):
+    """Pages of objects; a named object that is absent is put in ``flats`` as None (missing here)."""
+    namespace = engine.namespace_for(source, info, spec)
+    if not spec.names:
+        yield from source.list_pages(info, namespace, spec.label_selector, None)
+        return
+    found = []
+    for name in spec.names:
+        try:
+            found.append(source.get(info, name, namespace))
+        except NotFound:
+            flats[(info.group, info.kind, namespace or "", name)] = None
+    yield found
+
+
+def _match(results: list) -> DiffResult:
+    answered = [r for r in results if r.ok]
+    warnings = [(r.context, message) for r in answered for message in r.value.unknown]
+    type_order = []
+    for result in answered:
+        for group_kind in result.value.types:
+            if group_kind not in type_order:
+                type_order.append(group_kind)
+    items = []
+    for group_kind in type_order:
+        knowing = [r for r in answered if group_kind in r.value.types]
+        if len(knowing) < 2:
+            continue  # nothing to compare with: the warnings of the other sources say why
+        keys = {}
+        for result in knowing:
+            for key in result.value.types[group_kind]:
+                keys.setdefault(key, None)
+        for key in sorted(keys, key=lambda k: (k[2], k[3])):
+            sides = {r.context: r.value.types[group_kind].get(key) for r in knowing}  # None: missing there
+            items.append(logic.compare_object(key, sides))
+    unknown_everywhere = bool(answered) and not type_order
+    return DiffResult(items, results, warnings, unknown_everywhere)
