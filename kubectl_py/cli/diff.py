@@ -11,7 +11,7 @@ import typer
 from ..errors import UsageError
 from ..printers import SPREADSHEET_FORMATS, allowed_help, parse_output
 from . import common
-from .flags import AllNamespacesOpt, NoHeadersOpt, SelectorOpt, output_option
+from .flags import AllNamespacesOpt, NamesArg, NoHeadersOpt, ResourcesArg, SelectorOpt, output_option
 from .options import ConnectionOptions, connection_flags
 from .runner import main_for
 
@@ -21,10 +21,8 @@ ERROR_EXIT = 2
 
 @connection_flags
 def diff(
-    resources: Annotated[str, typer.Argument(
-        help="Resource types: one, a comma list (deploy,cm), a category (all) or a custom resource.",
-        show_default=False)],
-    names: Annotated[Optional[List[str]], typer.Argument(help="Object names (optional).", show_default=False)] = None,
+    resources: ResourcesArg,
+    names: NamesArg = None,
     output: Annotated[Optional[str], output_option(allowed_help(FORMATS) + "; default: a table per object, "
                                                    "values shortened (wide: in full)")] = None,
     no_headers: NoHeadersOpt = False,

@@ -68,6 +68,12 @@ RequestTimeoutOpt = Annotated[str, typer.Option(
     "(per context). Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value "
     "of zero means don't timeout requests.", rich_help_panel=_CONN)]
 
+# --- arguments of the plugins that take resource types (py-query, py-diff) ---------------------------
+ResourcesArg = Annotated[str, typer.Argument(
+    help="Resource types: one, a comma list (pods,svc,deploy), a category (all) or a custom resource.",
+    show_default=False)]
+NamesArg = Annotated[Optional[List[str]], typer.Argument(help="Object names (optional).", show_default=False)]
+
 # --- selection -------------------------------------------------------------------------------------
 NamespaceOpt = Annotated[Optional[str], typer.Option(
     "--namespace", "-n", help="If present, the namespace scope for this CLI request",

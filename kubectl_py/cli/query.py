@@ -10,8 +10,8 @@ from ..printers import SPREADSHEET_FORMATS, allowed_help, name as name_printer, 
 from ..printers.custom_columns import parse_spec, rows_for
 from ..printers.table import format_table
 from . import common
-from .flags import (AllNamespacesOpt, FieldSelectorOpt, NoHeadersOpt, OutputWatchEventsOpt, SelectorOpt, ShowEventsOpt,
-                    WatchOnlyOpt, WatchOpt, output_option)
+from .flags import (AllNamespacesOpt, FieldSelectorOpt, NamesArg, NoHeadersOpt, OutputWatchEventsOpt, ResourcesArg,
+                    SelectorOpt, ShowEventsOpt, WatchOnlyOpt, WatchOpt, output_option)
 from .options import ConnectionOptions, connection_flags, parse_bool
 from .runner import main_for
 
@@ -22,10 +22,8 @@ COUNT_BY = ("context", "kind", "namespace")
 
 @connection_flags
 def query(
-    resources: Annotated[str, typer.Argument(
-        help="Resource types: one, a comma list (pods,svc,deploy), a category (all) or a custom resource.",
-        show_default=False)],
-    names: Annotated[Optional[List[str]], typer.Argument(help="Object names (optional).", show_default=False)] = None,
+    resources: ResourcesArg,
+    names: NamesArg = None,
     output: Annotated[Optional[str], output_option(allowed_help(FORMATS))] = None,
     no_headers: NoHeadersOpt = False,
     all_namespaces: AllNamespacesOpt = False,
