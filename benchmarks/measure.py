@@ -94,9 +94,9 @@ def _gnu_time() -> bool:
 USE_GNU_TIME = _gnu_time()
 
 
-def run_once(argv: list, env: dict | None = None, stdin=None) -> tuple:
+def run_once(argv: list, env: dict | None = None, stdin=None, expect: int = 0) -> tuple:
     """(wall seconds, peak RSS in MB, exit code, CPU seconds) of one run; stdout is discarded, stderr kept (a file,
-    so a chatty command cannot block on a full pipe) and shown when the command fails.
+    so a chatty command cannot block on a full pipe) and shown when the exit code is not `expect`.
 
     The peak RSS is read by GNU time, which forks the command from its own tiny process: wait4() from this
     Python process would report at least this process's own size, since the child's memory before exec counts.
@@ -112,7 +112,7 @@ def run_once(argv: list, env: dict | None = None, stdin=None) -> tuple:
         if USE_GNU_TIME:
             lines = rss.read().split()
             peak_kb = int(lines[-1]) if lines and lines[-1].isdigit() else 0
-        if proc.returncode != 0:
+        if proc.returncode != expect:
             err.seek(0)
             text = err.read().decode(errors="replace")
             sys.stderr.write(f"  ! {' '.join(argv)[:160]} exited {proc.returncode}: {text.strip()[:400]}\n")
@@ -120,12 +120,14 @@ def run_once(argv: list, env: dict | None = None, stdin=None) -> tuple:
 
 
 def measure(label: str, argv: list, repeat: int = 5, env: dict | None = None, warmup: int = 1,
-            note: str = "") -> Result:
+            note: str = "", expect: int = 0) -> Result:
+    """`expect`: the exit code of a run that went as it should (a command that must report a failure)."""
     for _ in range(warmup):
-        run_once(argv, env)
-    runs = [run_once(argv, env) for _ in range(repeat)]
+        run_once(argv, env, expect=expect)
+    runs = [run_once(argv, env, expect=expect) for _ in range(repeat)]
     result = Result(label, statistics.median(r[0] for r in runs), max(r[1] for r in runs), repeat,
-                    all(r[2] == 0 for r in runs), note, [r[0] for r in runs], statistics.median(r[3] for r in runs))
+                    all(r[2] == expect for r in runs), note, [r[0] for r in runs],
+                    statistics.median(r[3] for r in runs))
     sys.stderr.write(f"  {label}: {result.seconds:.3f} s, {result.peak_mb:.0f} MB, cpu {result.cpu:.3f} s "
                      f"(runs {', '.join(f'{t:.3f}' for t in result.times)}; load {load()})\n")
     return result

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Run every benchmark and write the combined tables to stdout and to benchmarks/RESULTS.md.
 
-    python3 benchmarks/run_all.py [--repeat N] [--only nodeports,query,describe] [--no-install]
+    python3 benchmarks/run_all.py [--repeat N] [--only nodeports,query,describe,remote,diff,groupby] [--no-install]
 
 Starts (or reuses) the benchmark clusters (scale_cluster.py), reinstalls the checkout non-editable into
-~/.cache/kubectl-py/venv-bench, then runs bench_nodeports.py, bench_query.py and bench_describe.py. An output
-check that fails (ours and kubectl disagree) stops the run: no figures for a failing command.
+~/.cache/kubectl-py/venv-bench, then runs bench_nodeports.py, bench_query.py, bench_describe.py,
+bench_remote.py (over simulated remote links; at most 3 runs per command), bench_diff.py and bench_groupby.py. An output check that fails (ours and
+kubectl disagree) stops the run, or in bench_remote that row: no figures for a failing command.
 """
 from __future__ import annotations
 
@@ -15,12 +16,16 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_describe  # noqa: E402
+import bench_diff  # noqa: E402
+import bench_groupby  # noqa: E402
 import bench_nodeports  # noqa: E402
 import bench_query  # noqa: E402
+import bench_remote  # noqa: E402
 import measure as ms  # noqa: E402
 import scale_cluster  # noqa: E402
 
-BENCHES = {"nodeports": bench_nodeports, "query": bench_query, "describe": bench_describe}
+BENCHES = {"nodeports": bench_nodeports, "query": bench_query, "describe": bench_describe, "remote": bench_remote,
+           "diff": bench_diff, "groupby": bench_groupby}
 RESULTS = os.path.join(ms.HERE, "RESULTS.md")
 
 
@@ -47,7 +52,8 @@ def main() -> int:
         "the larger of kubectl's dispatch and the plugin, which share the process). The plugins are a non-editable install (`pip install .` into "
         "`~/.cache/kubectl-py/venv-bench`, bytecode compiled), run through kubectl's plugin dispatch unless a "
         "row says otherwise; the clusters are the project's test control plane (real kube-apiserver v1.37.2 on "
-        "loopback, kwok nodes), started by `benchmarks/scale_cluster.py`. Before each table the outputs of ours "
+        "loopback, kwok nodes), started by `benchmarks/scale_cluster.py`; the `remote` tables reach them through "
+        "simulated links (`tests/cluster/link.py`). Before each table the outputs of ours "
         "and kubectl's commands were compared (noted under each table). Re-run: `python3 benchmarks/run_all.py`.\n\n")
     sections = []
     for name in names:

@@ -7,7 +7,9 @@
 
 Setups, each a tests/cluster/controlplane.py control plane in its own state dir under ~/.cache/kubectl-py/run/:
 
-- small  (bench-small): one cluster seeded like the test cluster (seed.py profile a): start-up figures.
+- small  (bench-small): two clusters seeded like the test clusters (seed.py profiles a and b; contexts
+         bench-small-a, bench-small-b): start-up figures, the remote fleet. bench-small-a also holds namespace
+         `remote` for bench_remote.py: 3,000 ConfigMaps and a Deployment + Service `web` with 20 pods.
 - big    (bench): one cluster with 10,000 pods and 2,000 services (seed.py --scale, in two namespaces:
          `scale` 8,000 pods / 1,600 services and `scale-2k` 2,000 pods / 400 services) on 10 nodes of 1,000
          pods each; every service is then made a NodePort (every 4th with externalTrafficPolicy Local).
@@ -16,7 +18,7 @@ Setups, each a tests/cluster/controlplane.py control plane in its own state dir 
 
 A setup is reused when every process in its state dirs still runs and its layout marker (ConfigMap
 kube-public/kpy-bench-layout) matches; a half-dead one is stopped and started again. Memory: big ~2 GiB,
-three ~2.5 GiB together, small ~0.6 GiB.
+three ~2.5 GiB together, small ~1 GiB.
 
 The benchmark scripts call `ensure()` and get `Setup`s back.
 """
@@ -42,12 +44,16 @@ LAYOUT_REVISION = "1"
 
 @dataclass
 class Seed:
-    """One seed.py --scale run (or `profile` for seed.py's profile seed)."""
+    """One seeding step in cluster `cluster` of its plane: seed.py's `profile`; or, with `configmaps` or
+    `replicas`, the remote-benchmark namespace (_seed_remote); else one seed.py --scale run."""
     namespace: str = "scale"
     pods: int = 0
     services: int = 0
     nodes: int = 10
     profile: str = ""
+    cluster: str = "a"
+    configmaps: int = 0
+    replicas: int = 0
 
 
 @dataclass
@@ -56,6 +62,7 @@ class Plane:
     name: str                  # state dir name under RUN_DIR; also the context prefix
     seeds: List[Seed]
     nodeport_namespaces: List[str] = field(default_factory=list)   # services made NodePort after seeding
+    clusters: int = 1          # API servers in this control plane (contexts <name>-a, <name>-b)
 
     @property
     def state_dir(self) -> str:
@@ -69,6 +76,11 @@ class Plane:
     def kubeconfig(self) -> str:
         return os.path.join(self.state_dir, "kubeconfig")
 
+    @property
+    def cluster_contexts(self) -> List[str]:
+        """The admin context of each cluster of the plane."""
+        return [f"{self.name}-{c}" for c in controlplane.CLUSTER_NAMES[:self.clusters]]
+
 
 @dataclass
 class Setup:
@@ -77,6 +89,7 @@ class Setup:
     planes: List[Plane]
     node: str = ""             # a node carrying ~1,000 pods (big)
     namespace_2k: str = ""     # a namespace with 2,000 pods (big)
+    namespace_remote: str = ""  # 3,000 ConfigMaps and Deployment/Service `web` with 20 pods (small)
 
     @property
     def kubeconfig(self) -> str:
@@ -93,8 +106,11 @@ class Setup:
 
 
 SETUPS: Dict[str, Setup] = {
-    "small": Setup("small", "one cluster seeded like the test cluster (profile a)",
-                   [Plane("bench-small", [Seed(profile="a")])]),
+    "small": Setup("small", "two clusters seeded like the test clusters (profiles a and b); in the first, "
+                            "namespace remote: 3,000 ConfigMaps, Deployment and Service web with 20 pods",
+                   [Plane("bench-small", [Seed(profile="a"), Seed(profile="b", cluster="b"),
+                                          Seed("remote", configmaps=3000, replicas=20)], clusters=2)],
+                   namespace_remote="remote"),
     "big": Setup("big", "one cluster: 10,000 pods on 10 nodes, 2,000 NodePort services",
                  [Plane("bench", [Seed("scale", 8000, 1600, 10), Seed("scale-2k", 2000, 400, 10)],
                         nodeport_namespaces=["scale", "scale-2k"])],
@@ -106,7 +122,7 @@ SETUPS: Dict[str, Setup] = {
 
 def _layout(plane: Plane) -> str:
     return json.dumps({"revision": LAYOUT_REVISION, "seeds": [s.__dict__ for s in plane.seeds],
-                       "nodeport": plane.nodeport_namespaces}, sort_keys=True)
+                       "nodeport": plane.nodeport_namespaces, "clusters": plane.clusters}, sort_keys=True)
 
 
 def _alive(plane: Plane) -> bool:
@@ -164,6 +180,34 @@ def _seed_scale(client: kubeapi.Client, s: Seed, attempts: int = 3) -> None:
             time.sleep(5)
 
 
+def _configmap(namespace: str, i: int) -> dict:
+    """~1 KB of typical application configuration."""
+    import manifests as m
+    properties = "\n".join(f"app.setting.{k:02d}=value-{i}-{k}" for k in range(30))
+    return m.obj("v1", "ConfigMap", m.meta(f"app-config-{i:05d}", namespace, {"app": f"app-{i % 50:02d}"}),
+                 data={"mode": "staging" if i % 3 == 0 else "production", "LOG_LEVEL": "info",
+                       "application.properties": properties})
+
+
+def _seed_remote(client: kubeapi.Client, s: Seed) -> None:
+    """Namespace `s.namespace` with `s.configmaps` ConfigMaps and a Deployment + Service `web` of `s.replicas`
+    pods; returns once the pods are ready and the Service's endpoints filled. Idempotent."""
+    import manifests as m
+    import seed as seeder
+    import seed_scale
+    ns = s.namespace
+    client.create("/api/v1/namespaces", m.namespace(ns))
+    seeder.wait_settled(f"default ServiceAccount in {ns}", [seeder.default_service_accounts(client, [ns])], 60)
+    seed_scale._create_all(client, f"/api/v1/namespaces/{ns}/configmaps",
+                           [_configmap(ns, i) for i in range(s.configmaps)])
+    template = m.pod_template({"app": "web"}, [m.container("web", "nginx:1.27.4", ports=[("http", 8080)],
+                                                           res=m.resources("10m", "32Mi", "50m", "64Mi"))])
+    client.create(f"/apis/apps/v1/namespaces/{ns}/deployments", m.deployment(ns, "web", s.replicas, template))
+    client.create(f"/api/v1/namespaces/{ns}/services", m.service(ns, "web", {"app": "web"}, [m.port(80, "http")]))
+    seeder.wait_settled(f"{ns}: web rolled out", [seeder.workloads_done(client, ns),
+                                                  seeder.endpoints_filled(client, ns)], 300)
+
+
 def ensure_plane(plane: Plane) -> None:
     if not _alive(plane):
         if os.path.exists(plane.state_dir):
@@ -173,7 +217,7 @@ def ensure_plane(plane: Plane) -> None:
             except (controlplane.ClusterError, ValueError):
                 controlplane._remove(plane.state_dir)
         _log(f"{plane.name}: starting")
-        controlplane.ControlPlane.start(1, plane.state_dir, context_prefix=plane.name)
+        controlplane.ControlPlane.start(plane.clusters, plane.state_dir, context_prefix=plane.name)
     client = kubeapi.Client.from_kubeconfig(plane.kubeconfig, plane.context)
     if _seeded(client, plane):
         return
@@ -181,10 +225,13 @@ def ensure_plane(plane: Plane) -> None:
     t0 = time.monotonic()
     for s in plane.seeds:
         _log(f"{plane.name}: seeding {s}")
+        context = f"{plane.name}-{s.cluster}"
         if s.profile:
-            seeder.seed(plane.kubeconfig, plane.context, s.profile)
+            seeder.seed(plane.kubeconfig, context, s.profile)
+        elif s.configmaps or s.replicas:
+            _seed_remote(kubeapi.Client.from_kubeconfig(plane.kubeconfig, context), s)
         else:
-            _seed_scale(client, s)
+            _seed_scale(kubeapi.Client.from_kubeconfig(plane.kubeconfig, context), s)
     for ns in plane.nodeport_namespaces:
         _log(f"{plane.name}: {_make_nodeports(client, ns)} services in {ns} made NodePort")
     marker = {"apiVersion": "v1", "kind": "ConfigMap",
@@ -224,6 +271,9 @@ def describe(setups: Dict[str, Setup]) -> str:
                      f"  contexts: {','.join(s.contexts)}")
         if s.node:
             lines.append(f"  node with ~1,000 pods: {s.node}; namespace with 2,000 pods: {s.namespace_2k}")
+        if s.namespace_remote:
+            lines.append(f"  contexts of each cluster: {','.join(c for p in s.planes for c in p.cluster_contexts)}; "
+                         f"namespace with 3,000 ConfigMaps and Deployment/Service web: {s.namespace_remote}")
     lines.append(f"stop: python3 {os.path.relpath(__file__)} --down")
     return "\n".join(lines)
 
