@@ -8,7 +8,7 @@ from the metrics API.
 from __future__ import annotations
 
 from .base import Describer, text_renderer
-from .workloads import _common, _events_of, _meta, _with_events, quantity
+from .workloads import _common, _meta, events_of, gather_with_events, quantity
 
 V2 = "autoscaling/v2"
 _SOURCE_KEYS = {
@@ -32,7 +32,7 @@ def _gather(objects: list, joins) -> list:
         v2 = joins.get("horizontalpodautoscalers.v2.autoscaling", meta.get("name", ""), meta.get("namespace"),
                        what="horizontalpodautoscalers.v2.autoscaling")
         extra.append({"v2": v2} if v2 and v2.get("apiVersion") == V2 else {})
-    return _with_events(objects, joins, "HorizontalPodAutoscaler", extra)
+    return gather_with_events(objects, joins, "HorizontalPodAutoscaler", extra)
 
 
 def _value(raw: dict | None) -> dict | None:
@@ -128,7 +128,7 @@ def build(obj: dict, gathered: dict) -> dict:
         }
         for c in status.get("conditions") or []
     ] if "metrics" in doc else []
-    doc.update(_events_of(gathered))
+    doc.update(events_of(gathered))
     return doc
 
 

@@ -49,8 +49,8 @@ def _as_label_selector(rc: dict) -> dict:
 
 
 def gather_replicationcontrollers(objects: list, joins) -> list:
-    pods = workloads._gather_controller_pods([_as_label_selector(o) for o in objects], joins)
-    return workloads._with_events(objects, joins, "ReplicationController", pods)
+    pods = workloads.gather_controller_pods([_as_label_selector(o) for o in objects], joins)
+    return workloads.gather_with_events(objects, joins, "ReplicationController", pods)
 
 
 def build_replicationcontroller(obj: dict, gathered: dict) -> dict:
@@ -60,13 +60,13 @@ def build_replicationcontroller(obj: dict, gathered: dict) -> dict:
         "selector": label_selector_string({"matchLabels": spec.get("selector") or {}}),
         **metadata_fields(obj),
         "replicas": {"current": status.get("replicas", 0), "desired": spec.get("replicas", 1)},
-        **workloads._pods_fields(gathered),
+        **workloads.pods_fields(gathered),
         "podTemplate": podspec.build_template(spec.get("template")),
         "conditions": [{"type": c.get("type", ""), "status": c.get("status", ""), "reason": c.get("reason", ""),
                         "message": c.get("message", ""), "lastTransitionTime": c.get("lastTransitionTime")}
                        for c in status.get("conditions") or []],
     }
-    doc.update(workloads._events_of(gathered))
+    doc.update(workloads.events_of(gathered))
     return doc
 
 

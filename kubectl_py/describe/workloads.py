@@ -71,7 +71,7 @@ def _conditions(obj: dict) -> list:
     return out
 
 
-def _events_of(gathered: dict) -> dict:
+def events_of(gathered: dict) -> dict:
     """The ``events`` entry of a document, only when events were gathered (``--show-events``)."""
     if "events" not in gathered:
         return {}
@@ -84,7 +84,7 @@ def _gather_events(objects: list, joins, kind: str) -> list:
     return _events.gather(objects, joins, kind=kind)
 
 
-def _with_events(objects: list, joins, kind: str, extra: list | None = None) -> list:
+def gather_with_events(objects: list, joins, kind: str, extra: list | None = None) -> list:
     evs = _gather_events(objects, joins, kind)
     out = []
     for i, _ in enumerate(objects):
@@ -97,7 +97,7 @@ def _with_events(objects: list, joins, kind: str, extra: list | None = None) -> 
 
 # -- pods counted for a controller (spec 5.1) --------------------------------------------------------
 
-def _gather_controller_pods(objects: list, joins) -> list:
+def gather_controller_pods(objects: list, joins) -> list:
     """For each controller: the pods it controls (a list), or the error text when they could not be listed."""
     out = []
     for obj in objects:
@@ -128,7 +128,7 @@ def pods_status(pods: list | None) -> dict | None:
     return counts
 
 
-def _pods_fields(gathered: dict) -> dict:
+def pods_fields(gathered: dict) -> dict:
     status = pods_status(gathered.get("pods"))
     out = {"podsStatus": status}
     error = gathered.get("podsError", "unknown error")
@@ -153,7 +153,7 @@ def _gather_deployments(objects: list, joins) -> list:
                            what="replicasets.apps")
         owned = None if items is None else [rs for rs in items if _is_controlled_by(rs, obj)]
         extra.append({"replicaSets": owned})
-    return _with_events(objects, joins, "Deployment", extra)
+    return gather_with_events(objects, joins, "Deployment", extra)
 
 
 def _prune(value):
@@ -236,14 +236,14 @@ def build_deployment(obj: dict, gathered: dict) -> dict:
         new, old = split_replica_sets(obj, owned)
         doc["oldReplicaSets"] = [_rs_summary(rs) for rs in old]
         doc["newReplicaSet"] = None if new is None else _rs_summary(new)
-    doc.update(_events_of(gathered))
+    doc.update(events_of(gathered))
     return doc
 
 
 # -- ReplicaSet ------------------------------------------------------------------------------------
 
 def _gather_replicasets(objects: list, joins) -> list:
-    return _with_events(objects, joins, "ReplicaSet", _gather_controller_pods(objects, joins))
+    return gather_with_events(objects, joins, "ReplicaSet", gather_controller_pods(objects, joins))
 
 
 def build_replicaset(obj: dict, gathered: dict) -> dict:
@@ -253,18 +253,18 @@ def build_replicaset(obj: dict, gathered: dict) -> dict:
         **_common(obj),
         "controlledBy": _controlled_by(obj),
         "replicas": {"current": status.get("replicas", 0), "desired": spec.get("replicas", 1)},
-        **_pods_fields(gathered),
+        **pods_fields(gathered),
         "podTemplate": podspec.build_template(spec.get("template")),
         "conditions": _conditions(obj),
     }
-    doc.update(_events_of(gathered))
+    doc.update(events_of(gathered))
     return doc
 
 
 # -- StatefulSet -----------------------------------------------------------------------------------
 
 def _gather_statefulsets(objects: list, joins) -> list:
-    return _with_events(objects, joins, "StatefulSet", _gather_controller_pods(objects, joins))
+    return gather_with_events(objects, joins, "StatefulSet", gather_controller_pods(objects, joins))
 
 
 def _storage_class(pvc: dict) -> str:
@@ -307,18 +307,18 @@ def build_statefulset(obj: dict, gathered: dict) -> dict:
             "whenDeleted": retention.get("whenDeleted", ""),
             "whenScaled": retention.get("whenScaled", ""),
         },
-        **_pods_fields(gathered),
+        **pods_fields(gathered),
         "podTemplate": podspec.build_template(spec.get("template")),
         "volumeClaims": [_volume_claim(pvc) for pvc in spec.get("volumeClaimTemplates") or []],
     }
-    doc.update(_events_of(gathered))
+    doc.update(events_of(gathered))
     return doc
 
 
 # -- DaemonSet -------------------------------------------------------------------------------------
 
 def _gather_daemonsets(objects: list, joins) -> list:
-    return _with_events(objects, joins, "DaemonSet", _gather_controller_pods(objects, joins))
+    return gather_with_events(objects, joins, "DaemonSet", gather_controller_pods(objects, joins))
 
 
 def build_daemonset(obj: dict, gathered: dict) -> dict:
@@ -333,17 +333,17 @@ def build_daemonset(obj: dict, gathered: dict) -> dict:
         "updatedNumberScheduled": status.get("updatedNumberScheduled", 0),
         "numberAvailable": status.get("numberAvailable", 0),
         "numberMisscheduled": status.get("numberMisscheduled", 0),
-        **_pods_fields(gathered),
+        **pods_fields(gathered),
         "podTemplate": podspec.build_template(spec.get("template")),
     }
-    doc.update(_events_of(gathered))
+    doc.update(events_of(gathered))
     return doc
 
 
 # -- Job -------------------------------------------------------------------------------------------
 
 def _gather_jobs(objects: list, joins) -> list:
-    return _with_events(objects, joins, "Job")
+    return gather_with_events(objects, joins, "Job")
 
 
 def _seconds_between(start: str | None, end: str | None) -> float | None:
@@ -383,14 +383,14 @@ def build_job(obj: dict, gathered: dict) -> dict:
     }
     if selector_error is not None:
         doc["selectorError"] = selector_error
-    doc.update(_events_of(gathered))
+    doc.update(events_of(gathered))
     return doc
 
 
 # -- CronJob ---------------------------------------------------------------------------------------
 
 def _gather_cronjobs(objects: list, joins) -> list:
-    return _with_events(objects, joins, "CronJob")
+    return gather_with_events(objects, joins, "CronJob")
 
 
 def _job_template(template: dict | None) -> dict:
@@ -424,7 +424,7 @@ def build_cronjob(obj: dict, gathered: dict) -> dict:
         "lastScheduleTime": status.get("lastScheduleTime"),
         "activeJobs": [ref.get("name", "") for ref in status.get("active") or []],
     }
-    doc.update(_events_of(gathered))
+    doc.update(events_of(gathered))
     return doc
 
 
