@@ -63,8 +63,8 @@ def answering_plugin(path, answer, code=0, stderr=""):
     text = answer if isinstance(answer, str) else json.dumps(answer)
     return write_plugin(path, plugin_preamble(path), f"""\
         print({text!r})
-        if {stderr!r}:
-            print({stderr!r}, file=sys.stderr)
+        if {stderr!r}:  # one write: stderr is write-through, and our import log shares it
+            sys.stderr.write({stderr!r} + "\\n")
         sys.exit({code})
         """)
 
