@@ -18,9 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import ApiError, KubectlPyError, NotFound, UnknownResource
-from . import autoscaling, config, generic, namespaces, network, nodes, pods, storage, workloads
-from . import certificates_net, rbac, scheduling_storage
-from . import policy
+from . import (autoscaling, certificates_net, config, generic, namespaces, network, nodes, pods, policy, rbac,
+               scheduling_storage, storage, workloads)
 from .base import Describer, Joins, Settings, send_joins_ahead, stand_in
 from .redact import redact
 

@@ -99,7 +99,6 @@ class Client:
         self.conn = conn
         self.endpoint = Endpoint.of(conn)
         self.idle_timeout = conn.timeout or IDLE_TIMEOUT
-        self.requests_sent = 0
         self._wire: Wire | None = None
         self._ssl: ssl.SSLContext | None = None
         self._in_flight: deque = deque()  # sent on the current wire, answers not read yet
@@ -128,10 +127,7 @@ class Client:
     def submit(self, path: str, query: dict | None = None, accept: str = JSON) -> Pending:
         """Send a GET now and return its :class:`Pending`; the answer is read by ``result()``. Several
         submitted requests travel together on one connection (HTTP/1.1 pipelining)."""
-        url = self.endpoint.base_path + path
-        if query:
-            url += "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
-        pending = Pending(self, url, accept)
+        pending = Pending(self, self._url(path, query), accept)
         if self.conn.timeout:
             pending.deadline = time.monotonic() + self.conn.timeout
         self._resend(pending)  # a connection that cannot be had is this request's answer
@@ -191,7 +187,7 @@ class Client:
         returns. A quiet watch is healthy, so the idle limit does not apply: a read waits until that time
         plus :data:`WATCH_GRACE`, after which the server is taken as hung (Timeout). An error answer is a
         typed error (status 410: the resourceVersion expired); a connection lost mid-stream is Unreachable."""
-        url = self.endpoint.base_path + path + "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
+        url = self._url(path, query)
         deadline = time.monotonic() + float(query["timeoutSeconds"]) + WATCH_GRACE
         while True:
             wire = self._open()
@@ -250,8 +246,14 @@ class Client:
         try:
             self._wire.sock.sendall(self._request_head(pending.url, pending.accept))
         except OSError:
-            return
-        self.requests_sent += 1
+            pass
+
+    def _url(self, path: str, query: dict | None) -> str:
+        """The request target: the server's base path, ``path``, and the query without empty values."""
+        url = self.endpoint.base_path + path
+        if query:
+            url += "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
+        return url
 
     def _request_head(self, url: str, accept: str) -> bytes:
         lines = [f"GET {url} HTTP/1.1", f"Accept: {accept}"]
@@ -322,11 +324,10 @@ class Client:
 
     def _refresh_credentials(self) -> bool:
         """On a 401, re-run the context's credential plugin once (client-go's rule)."""
-        refresh = getattr(self.conn, "refresh_credentials", None)
-        if refresh is None or self._credentials_refreshed:
+        if self.conn.refresh_credentials is None or self._credentials_refreshed:
             return False
         self._credentials_refreshed = True
-        refresh()
+        self.conn.refresh_credentials()
         self._set_credentials()
         # a new client certificate needs a new TLS session: requests still in flight are sent again
         self.close()
