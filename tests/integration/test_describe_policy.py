@@ -37,7 +37,17 @@ def _template(labels: dict, **spec) -> dict:
             "spec": {"containers": [{"name": "c", "image": "registry.k8s.io/pause:3.10"}], **spec}}
 
 
+def _quota_used_pods(kubectl, namespace: str):
+    return _get(kubectl, "resourcequota", "two-pods", namespace).get("status", {}).get("used", {}).get("pods")
+
+
 def test_replication_controllers(kubectl, namespace):
+    # a quota of two pods, in force before any pod exists: "blocked" then cannot create its pod and gets a
+    # ReplicaFailure condition. (Made together with the pods, the quota controller could count them late and
+    # admit a third.)
+    _apply(kubectl, namespace, [
+        {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "two-pods"}, "spec": {"hard": {"pods": "2"}}}])
+    _wait("the quota to be counted", lambda: _quota_used_pods(kubectl, namespace) == "0")
     _apply(kubectl, namespace, [
         {"apiVersion": "v1", "kind": "ReplicationController",
          "metadata": {"name": "two", "labels": {"team": "a"}, "annotations": {"note": "kept"}},
@@ -45,11 +55,9 @@ def test_replication_controllers(kubectl, namespace):
                   "template": _template({"app": "two", "tier": "web"}, nodeSelector={"disk": "ssd"})}},
         {"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "zero"},
          "spec": {"replicas": 0, "template": _template({"app": "zero"})}},  # selector defaulted from the template
-        # a quota of two pods: "blocked" cannot create its pod and gets a ReplicaFailure condition
-        {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "two-pods"}, "spec": {"hard": {"pods": "2"}}},
     ])
     _wait("rc two to create its pods", lambda: _get(kubectl, "rc", "two", namespace).get("status", {})
-          .get("replicas") == 2)
+          .get("replicas") == 2 and _quota_used_pods(kubectl, namespace) == "2")
     _apply(kubectl, namespace, [{"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "blocked"},
                                  "spec": {"replicas": 1, "template": _template({"app": "blocked"})}}])
     _wait("rc blocked to fail", lambda: _get(kubectl, "rc", "blocked", namespace).get("status", {}).get("conditions"))
