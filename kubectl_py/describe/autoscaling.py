@@ -8,7 +8,8 @@ from the metrics API.
 from __future__ import annotations
 
 from .base import Describer, text_renderer
-from .workloads import _common, _meta, events_of, gather_with_events, quantity
+from .quantity import record as quantity
+from .sections import gather_with_events, metadata_fields, with_events
 
 V2 = "autoscaling/v2"
 _SOURCE_KEYS = {
@@ -28,7 +29,7 @@ def _gather(objects: list, joins) -> list:
         if obj.get("apiVersion") == V2:
             extra.append({})
             continue
-        meta = _meta(obj)
+        meta = obj.get("metadata") or {}
         v2 = joins.get("horizontalpodautoscalers.v2.autoscaling", meta.get("name", ""), meta.get("namespace"),
                        what="horizontalpodautoscalers.v2.autoscaling")
         extra.append({"v2": v2} if v2 and v2.get("apiVersion") == V2 else {})
@@ -93,8 +94,8 @@ def build(obj: dict, gathered: dict) -> dict:
     target = spec.get("scaleTargetRef") or {}
     doc = {
         "describedVersion": hpa.get("apiVersion", ""),
-        **_common(hpa),
-        "creationTimestamp": _meta(hpa).get("creationTimestamp"),
+        **metadata_fields(hpa),
+        "creationTimestamp": (hpa.get("metadata") or {}).get("creationTimestamp"),
         "reference": {
             "kind": target.get("kind", ""),
             "name": target.get("name", ""),
@@ -128,8 +129,7 @@ def build(obj: dict, gathered: dict) -> dict:
         }
         for c in status.get("conditions") or []
     ] if "metrics" in doc else []
-    doc.update(events_of(gathered))
-    return doc
+    return with_events(doc, gathered)
 
 
 HPA = Describer(_gather, build, text_renderer("autoscaling", "render_hpa"))

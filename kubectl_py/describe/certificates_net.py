@@ -16,8 +16,7 @@ import binascii
 
 from . import pkcs10
 from .base import Describer, text_renderer
-from .network import metadata_fields, with_events
-from .scheduling_storage import gather_events_only
+from .sections import gather_with_events, metadata_fields, with_events
 
 _STATUS_CONDITIONS = ("Approved", "Denied", "Failed")
 
@@ -64,7 +63,7 @@ def build_csr(obj: dict, gathered: dict) -> dict:
     })
     if error:
         doc["warnings"] = [error]
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 def build_servicecidr(obj: dict, gathered: dict) -> dict:
@@ -76,7 +75,7 @@ def build_servicecidr(obj: dict, gathered: dict) -> dict:
                         "message": c.get("message") or ""}
                        for c in (obj.get("status") or {}).get("conditions") or []],
     })
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 def build_ipaddress(obj: dict, gathered: dict) -> dict:
@@ -84,11 +83,11 @@ def build_ipaddress(obj: dict, gathered: dict) -> dict:
     doc = metadata_fields(obj)
     doc["parentRef"] = None if ref is None else {key: ref.get(key) or ""
                                                  for key in ("group", "resource", "namespace", "name")}
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 def _describer(build, render: str) -> Describer:
-    return Describer(gather_events_only, build, text_renderer("certificates_net", render))
+    return Describer(gather_with_events, build, text_renderer("certificates_net", render))
 
 
 CSR = _describer(build_csr, "render_csr")

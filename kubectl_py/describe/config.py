@@ -18,7 +18,7 @@ import base64
 import binascii
 
 from .base import Describer, text_renderer
-from .network import gather_events, metadata_fields, with_events
+from .sections import gather_events, gather_with_events, metadata_fields, with_events
 
 SA_TOKEN_TYPE = "kubernetes.io/service-account-token"
 SA_NAME_ANNOTATION = "kubernetes.io/service-account.name"
@@ -39,9 +39,6 @@ def _sizes(data: dict | None) -> dict:
     return {key: {"bytes": decoded_size(data[key])} for key in sorted(data or {})}
 
 
-def _gather_events_only(objects: list, joins) -> list:
-    return [{"events": evs} for evs in gather_events(objects, joins)]
-
 
 # -- ConfigMap -------------------------------------------------------------------------------------
 
@@ -53,7 +50,7 @@ def build_configmap(obj: dict, gathered: dict) -> dict:
         "binaryData": _sizes(obj.get("binaryData")),
         "immutable": obj.get("immutable"),
     })
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 # -- Secret ----------------------------------------------------------------------------------------
@@ -108,10 +105,10 @@ def build_serviceaccount(obj: dict, gathered: dict) -> dict:
         "tokens": tokens,
         "automountServiceAccountToken": obj.get("automountServiceAccountToken"),
     })
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
-CONFIGMAP = Describer(_gather_events_only, build_configmap, text_renderer("config", "render_configmap"))
+CONFIGMAP = Describer(gather_with_events, build_configmap, text_renderer("config", "render_configmap"))
 SECRET = Describer(_gather_nothing, build_secret, text_renderer("config", "render_secret"))
 SERVICEACCOUNT = Describer(gather_serviceaccounts, build_serviceaccount,
                            text_renderer("config", "render_serviceaccount"))

@@ -8,7 +8,7 @@ stay in the order the API returned them; the text renderer sorts them like kubec
 from __future__ import annotations
 
 EVENTS = "events"
-_FROM_OBJECT = object()
+FROM_OBJECT = object()  # take the kind for the event selector from each object
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 
 
@@ -63,13 +63,13 @@ def _index(joins, namespace: str):
     return joins.memo(("describe.events.index", namespace), build)
 
 
-def gather(objects: list, joins, kind=_FROM_OBJECT) -> list:
+def gather(objects: list, joins, kind=FROM_OBJECT) -> list:
     """Per object: its raw events (or None). ``kind`` defaults to each object's own kind; pass ``""`` to
     leave the kind out of the selector (as kubectl does for pods)."""
     out = []
     for obj in objects:
         meta = obj.get("metadata") or {}
-        obj_kind = obj.get("kind") if kind is _FROM_OBJECT else kind
+        obj_kind = obj.get("kind") if kind is FROM_OBJECT else kind
         out.append(search(joins, meta.get("name") or "", meta.get("namespace") or "", obj_kind, meta.get("uid")))
     return out
 

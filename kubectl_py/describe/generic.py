@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import copy
 
-from . import events
 from .base import Describer, text_renderer
+from .sections import gather_with_events, with_events
 
 SKIPPED_METADATA = ("managedFields", "name", "namespace", "labels", "annotations")
-
-
-def gather(objects: list, joins) -> list:
-    if not joins.settings.show_events:
-        return [{} for _ in objects]
-    return [{"events": found} for found in events.gather(objects, joins)]
 
 
 def build(obj: dict, gathered: dict) -> dict:
@@ -31,9 +25,7 @@ def build(obj: dict, gathered: dict) -> dict:
         "annotations": dict(meta.get("annotations") or {}),
         "content": content,
     }
-    if "events" in gathered:
-        doc["events"] = events.build(gathered["events"])
-    return doc
+    return with_events(doc, gathered)
 
 
-GENERIC = Describer(gather, build, text_renderer("generic", "render_generic"))
+GENERIC = Describer(gather_with_events, build, text_renderer("generic", "render_generic"))

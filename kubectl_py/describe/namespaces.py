@@ -8,7 +8,7 @@ fails (other than NotFound); here the field is null and a warning says why.
 from __future__ import annotations
 
 from .base import Describer, text_renderer
-from .network import join_error, metadata_fields
+from .sections import join_error, metadata_fields
 from .quantity import record as quantity
 
 LIMIT_FIELDS = (("min", "min"), ("max", "max"), ("defaultRequest", "defaultRequest"),

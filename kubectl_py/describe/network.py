@@ -14,43 +14,11 @@ more...`` text exactly while ``-o json`` users get everything.
 from __future__ import annotations
 
 from ..errors import ApiError, KubectlPyError, NotFound, UnknownResource
-from . import events as _events
 from .base import Describer, strip_server_prefix, text_renderer
+from .sections import gather_events, gather_with_events, join_error, metadata_fields, with_events
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 SLICES = "endpointslices.discovery.k8s.io"
-
-
-# -- shared with the other D3 families -------------------------------------------------------------
-
-def metadata_fields(obj: dict) -> dict:
-    md = obj.get("metadata") or {}
-    return {"labels": dict(md.get("labels") or {}), "annotations": dict(md.get("annotations") or {})}
-
-
-def gather_events(objects: list, joins) -> list:
-    """Per object: its raw events, None when they could not be read, or the marker ``False`` when
-    events are not shown (``--show-events=false``)."""
-    if not joins.settings.show_events:
-        return [False] * len(objects)
-    return _events.gather(objects, joins)
-
-
-def with_events(doc: dict, raw) -> dict:
-    """Add ``events`` (records, or null when unreadable); left out entirely when events are off."""
-    if raw is not False:
-        doc["events"] = _events.build(raw)
-    return doc
-
-
-def join_error(joins, what: str) -> str | None:
-    """The text shown in place of a join that could not be read (the warning recorded for ``what``):
-    ``not authorized`` when RBAC forbade it, like kubectl's node ``Pods:`` line, else the error; None
-    when the offline input holds no objects of its kind (the text then shows an empty join)."""
-    text = joins.error(what)
-    if text is None:
-        return None
-    return "not authorized" if "forbidden" in text.lower() else text
 
 
 # -- EndpointSlices ------------------------------------------------------------------------------
@@ -174,13 +142,10 @@ def build_service(obj: dict, gathered: dict) -> dict:
         "loadBalancerSourceRanges": list(spec.get("loadBalancerSourceRanges") or []),
         "trafficDistribution": spec.get("trafficDistribution"),
     })
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 # -- Endpoints -----------------------------------------------------------------------------------
-
-def gather_endpoints(objects: list, joins) -> list:
-    return [{"events": evs} for evs in gather_events(objects, joins)]
 
 
 def _address(addr: dict) -> dict:
@@ -206,7 +171,7 @@ def build_endpoints(obj: dict, gathered: dict) -> dict:
         })
     doc = metadata_fields(obj)
     doc["subsets"] = subsets
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 # -- Ingress -------------------------------------------------------------------------------------
@@ -352,9 +317,9 @@ def build_ingress(obj: dict, gathered: dict) -> dict:
                 for t in spec.get("tls") or []],
         "rules": rules,
     })
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 SERVICE = Describer(gather_services, build_service, text_renderer("network", "render_service"))
-ENDPOINTS = Describer(gather_endpoints, build_endpoints, text_renderer("network", "render_endpoints"))
+ENDPOINTS = Describer(gather_with_events, build_endpoints, text_renderer("network", "render_endpoints"))
 INGRESS = Describer(gather_ingresses, build_ingress, text_renderer("network", "render_ingress"))

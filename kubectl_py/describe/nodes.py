@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from . import events, quantity
 from .base import Describer, strip_server_prefix, text_renderer
+from .sections import with_events
 
 ROLE_PREFIX = "node-role.kubernetes.io/"
 ROLE_LABEL = "kubernetes.io/role"
@@ -369,9 +370,7 @@ def build(node: dict, gathered: dict) -> dict:
         doc["podsError"] = "not authorized" if _is_forbidden(message) else message
     else:
         doc["nonTerminatedPods"], doc["allocatedResources"] = node_resources(node, pods)
-    if "events" in gathered:
-        doc["events"] = events.build(gathered["events"])
-    return doc
+    return with_events(doc, gathered)
 
 
 NODE = Describer(gather, build, text_renderer("nodes", "render_node"))

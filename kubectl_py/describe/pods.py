@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import events, podspec
 from .base import Describer, text_renderer
+from .sections import with_events
 
 
 def gather(objects: list, joins) -> list:
@@ -62,9 +63,7 @@ def build(pod: dict, gathered: dict) -> dict:
         "topologySpreadConstraints": podspec.topology_spread(spec.get("topologySpreadConstraints")),
         "schedulingGroup": podspec.scheduling_group(spec),
     }
-    if "events" in gathered:
-        doc["events"] = events.build(gathered["events"])
-    return doc
+    return with_events(doc, gathered)
 
 
 POD = Describer(gather, build, text_renderer("pods", "render_pod"))

@@ -18,15 +18,12 @@ from ..kube.selectors import label_selector_string
 from . import podspec, workloads
 from .base import Describer, text_renderer
 from .namespaces import limit_range_record, quota_record
-from .network import gather_events, metadata_fields, with_events
+from .sections import gather_with_events, metadata_fields, with_events
 
 
 def _gather_nothing(objects: list, joins) -> list:
     return [{} for _ in objects]
 
-
-def _gather_events_only(objects: list, joins) -> list:
-    return [{"events": evs} for evs in gather_events(objects, joins)]
 
 
 def selector_text(selector: dict | None) -> str | None:
@@ -50,7 +47,7 @@ def _as_label_selector(rc: dict) -> dict:
 
 def gather_replicationcontrollers(objects: list, joins) -> list:
     pods = workloads.gather_controller_pods([_as_label_selector(o) for o in objects], joins)
-    return workloads.gather_with_events(objects, joins, "ReplicationController", pods)
+    return gather_with_events(objects, joins, "ReplicationController", pods)
 
 
 def build_replicationcontroller(obj: dict, gathered: dict) -> dict:
@@ -66,8 +63,7 @@ def build_replicationcontroller(obj: dict, gathered: dict) -> dict:
                         "message": c.get("message", ""), "lastTransitionTime": c.get("lastTransitionTime")}
                        for c in status.get("conditions") or []],
     }
-    doc.update(workloads.events_of(gathered))
-    return doc
+    return with_events(doc, gathered)
 
 
 # -- LimitRange and ResourceQuota (records shared with the Namespace describer) -----------------------
@@ -102,7 +98,7 @@ def build_poddisruptionbudget(obj: dict, gathered: dict) -> dict:
             "expectedPods": status.get("expectedPods", 0),
         },
     })
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 # -- NetworkPolicy ---------------------------------------------------------------------------------
@@ -163,14 +159,14 @@ def build_endpointslice(obj: dict, gathered: dict) -> dict:
                   for p in obj.get("ports") or []],
         "endpoints": [_slice_endpoint(e) for e in obj.get("endpoints") or []],
     })
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 REPLICATIONCONTROLLER = Describer(gather_replicationcontrollers, build_replicationcontroller,
                                   text_renderer("workloads", "render_replicaset"))
 LIMITRANGE = Describer(_gather_nothing, build_limitrange, text_renderer("policy", "render_limitrange"))
 RESOURCEQUOTA = Describer(_gather_nothing, build_resourcequota, text_renderer("policy", "render_resourcequota"))
-PODDISRUPTIONBUDGET = Describer(_gather_events_only, build_poddisruptionbudget,
+PODDISRUPTIONBUDGET = Describer(gather_with_events, build_poddisruptionbudget,
                                 text_renderer("policy", "render_poddisruptionbudget"))
 NETWORKPOLICY = Describer(_gather_nothing, build_networkpolicy, text_renderer("policy", "render_networkpolicy"))
-ENDPOINTSLICE = Describer(_gather_events_only, build_endpointslice, text_renderer("policy", "render_endpointslice"))
+ENDPOINTSLICE = Describer(gather_with_events, build_endpointslice, text_renderer("policy", "render_endpointslice"))

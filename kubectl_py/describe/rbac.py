@@ -10,7 +10,7 @@ and sorted by Go's ``PolicyRule.String()`` (so by verbs first). ``rules`` keeps 
 from __future__ import annotations
 
 from .base import Describer, text_renderer
-from .network import metadata_fields
+from .sections import metadata_fields
 
 _RULE_FIELDS = ("verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs")
 

@@ -8,20 +8,17 @@ null and a warning says why).
 from __future__ import annotations
 
 from .base import Describer, text_renderer
-from .network import gather_events, metadata_fields, with_events
+from .sections import gather_with_events, metadata_fields, with_events
 
 DEFAULT_CLASS_ANNOTATIONS = ("storageclass.kubernetes.io/is-default-class",
                              "storageclass.beta.kubernetes.io/is-default-class")
 
 
-def gather_events_only(objects: list, joins) -> list:
-    return [{"events": evs} for evs in gather_events(objects, joins)]
-
 
 def _with_meta(obj: dict, gathered: dict, fields: dict) -> dict:
     doc = metadata_fields(obj)
     doc.update(fields)
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 def build_priorityclass(obj: dict, gathered: dict) -> dict:
@@ -92,7 +89,7 @@ def build_ingressclass(obj: dict, gathered: dict) -> dict:
 
 
 def _describer(build, render: str) -> Describer:
-    return Describer(gather_events_only, build, text_renderer("scheduling_storage", render))
+    return Describer(gather_with_events, build, text_renderer("scheduling_storage", render))
 
 
 PRIORITYCLASS = _describer(build_priorityclass, "render_priorityclass")

@@ -11,7 +11,7 @@ Extra reads:
 from __future__ import annotations
 
 from .base import Describer, text_renderer
-from .network import gather_events, join_error, metadata_fields, with_events
+from .sections import gather_events, gather_with_events, join_error, metadata_fields, with_events
 from .quantity import record as quantity
 
 BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
@@ -31,7 +31,7 @@ def _storage_class(obj: dict, spec_value) -> str:
     return spec_value or ""
 
 
-def _common(obj: dict) -> dict:
+def _volume_metadata(obj: dict) -> dict:
     md = obj.get("metadata") or {}
     doc = metadata_fields(obj)
     doc.update({
@@ -102,7 +102,7 @@ def build_pvc(obj: dict, gathered: dict) -> dict:
     bound = bool(spec.get("volumeName"))
     source = spec.get("dataSource")
     pods = gathered.get("pods")
-    doc = _common(obj)
+    doc = _volume_metadata(obj)
     doc.update({
         "storageClass": _storage_class(obj, spec.get("storageClassName")),
         "status": status.get("phase", ""),
@@ -118,13 +118,10 @@ def build_pvc(obj: dict, gathered: dict) -> dict:
         "usedByError": gathered.get("podsError") if pods is None else None,
         "conditions": _pvc_conditions(status),
     })
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 # -- PersistentVolume ------------------------------------------------------------------------------
-
-def _gather_events_only(objects: list, joins) -> list:
-    return [{"events": evs} for evs in gather_events(objects, joins)]
 
 
 def _pv_source(spec: dict) -> dict | None:
@@ -138,7 +135,7 @@ def build_pv(obj: dict, gathered: dict) -> dict:
     spec = obj.get("spec") or {}
     status = obj.get("status") or {}
     claim = spec.get("claimRef")
-    doc = _common(obj)
+    doc = _volume_metadata(obj)
     doc.update({
         "storageClass": _storage_class(obj, spec.get("storageClassName")),
         "status": status.get("phase", ""),
@@ -151,8 +148,8 @@ def build_pv(obj: dict, gathered: dict) -> dict:
         "message": status.get("message", ""),
         "source": _pv_source(spec),
     })
-    return with_events(doc, gathered.get("events", False))
+    return with_events(doc, gathered)
 
 
 PVC = Describer(gather_pvcs, build_pvc, text_renderer("storage", "render_pvc"))
-PV = Describer(_gather_events_only, build_pv, text_renderer("storage", "render_pv"))
+PV = Describer(gather_with_events, build_pv, text_renderer("storage", "render_pv"))

@@ -11,10 +11,10 @@ Joins (kubectl ``pkg/describe/describe.go``):
 from __future__ import annotations
 
 from ..kube.selectors import label_selector_string
-from . import events as _events
 from . import podspec
 from .base import Describer, text_renderer
 from .quantity import record as quantity
+from .sections import gather_with_events, metadata_fields, with_events
 
 POD_TEMPLATE_HASH = "pod-template-hash"
 
@@ -52,11 +52,6 @@ def _meta(obj: dict) -> dict:
     return obj.get("metadata") or {}
 
 
-def _common(obj: dict) -> dict:
-    meta = _meta(obj)
-    return {"labels": meta.get("labels") or {}, "annotations": meta.get("annotations") or {}}
-
-
 def _conditions(obj: dict) -> list:
     out = []
     for c in (obj.get("status") or {}).get("conditions") or []:
@@ -68,30 +63,6 @@ def _conditions(obj: dict) -> list:
             "lastUpdateTime": c.get("lastUpdateTime"),
             "lastTransitionTime": c.get("lastTransitionTime"),
         })
-    return out
-
-
-def events_of(gathered: dict) -> dict:
-    """The ``events`` entry of a document, only when events were gathered (``--show-events``)."""
-    if "events" not in gathered:
-        return {}
-    return {"events": _events.build(gathered["events"])}
-
-
-def _gather_events(objects: list, joins, kind: str) -> list:
-    if not joins.settings.show_events:
-        return [None] * len(objects)
-    return _events.gather(objects, joins, kind=kind)
-
-
-def gather_with_events(objects: list, joins, kind: str, extra: list | None = None) -> list:
-    evs = _gather_events(objects, joins, kind)
-    out = []
-    for i, _ in enumerate(objects):
-        gathered = dict(extra[i]) if extra else {}
-        if joins.settings.show_events:
-            gathered["events"] = evs[i]
-        out.append(gathered)
     return out
 
 
@@ -210,7 +181,7 @@ def build_deployment(obj: dict, gathered: dict) -> dict:
     rolling = strategy.get("rollingUpdate")
     doc = {
         "creationTimestamp": _meta(obj).get("creationTimestamp"),
-        **_common(obj),
+        **metadata_fields(obj),
         "selector": _selector_or_error(spec.get("selector"))[0],
         "replicas": {
             "desired": spec.get("replicas", 1),
@@ -236,8 +207,7 @@ def build_deployment(obj: dict, gathered: dict) -> dict:
         new, old = split_replica_sets(obj, owned)
         doc["oldReplicaSets"] = [_rs_summary(rs) for rs in old]
         doc["newReplicaSet"] = None if new is None else _rs_summary(new)
-    doc.update(events_of(gathered))
-    return doc
+    return with_events(doc, gathered)
 
 
 # -- ReplicaSet ------------------------------------------------------------------------------------
@@ -250,15 +220,14 @@ def build_replicaset(obj: dict, gathered: dict) -> dict:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     doc = {
         "selector": _selector_or_error(spec.get("selector"))[0],
-        **_common(obj),
+        **metadata_fields(obj),
         "controlledBy": _controlled_by(obj),
         "replicas": {"current": status.get("replicas", 0), "desired": spec.get("replicas", 1)},
         **pods_fields(gathered),
         "podTemplate": podspec.build_template(spec.get("template")),
         "conditions": _conditions(obj),
     }
-    doc.update(events_of(gathered))
-    return doc
+    return with_events(doc, gathered)
 
 
 # -- StatefulSet -----------------------------------------------------------------------------------
@@ -280,7 +249,7 @@ def _volume_claim(pvc: dict) -> dict:
     return {
         "name": _meta(pvc).get("name", ""),
         "storageClass": _storage_class(pvc),
-        **_common(pvc),
+        **metadata_fields(pvc),
         "capacity": None if storage is None else quantity(storage),
         "accessModes": list(spec.get("accessModes") or []),
     }
@@ -294,7 +263,7 @@ def build_statefulset(obj: dict, gathered: dict) -> dict:
     doc = {
         "creationTimestamp": _meta(obj).get("creationTimestamp"),
         "selector": _selector_or_error(spec.get("selector"))[0],
-        **_common(obj),
+        **metadata_fields(obj),
         "serviceName": spec.get("serviceName") or None,
         "podManagementPolicy": spec.get("podManagementPolicy") or None,
         "replicas": {"desired": spec.get("replicas", 1), "total": status.get("replicas", 0)},
@@ -311,8 +280,7 @@ def build_statefulset(obj: dict, gathered: dict) -> dict:
         "podTemplate": podspec.build_template(spec.get("template")),
         "volumeClaims": [_volume_claim(pvc) for pvc in spec.get("volumeClaimTemplates") or []],
     }
-    doc.update(events_of(gathered))
-    return doc
+    return with_events(doc, gathered)
 
 
 # -- DaemonSet -------------------------------------------------------------------------------------
@@ -327,7 +295,7 @@ def build_daemonset(obj: dict, gathered: dict) -> dict:
     doc = {
         "selector": _selector_or_error(spec.get("selector"))[0],
         "nodeSelector": template_spec.get("nodeSelector") or {},
-        **_common(obj),
+        **metadata_fields(obj),
         "desiredNumberScheduled": status.get("desiredNumberScheduled", 0),
         "currentNumberScheduled": status.get("currentNumberScheduled", 0),
         "updatedNumberScheduled": status.get("updatedNumberScheduled", 0),
@@ -336,8 +304,7 @@ def build_daemonset(obj: dict, gathered: dict) -> dict:
         **pods_fields(gathered),
         "podTemplate": podspec.build_template(spec.get("template")),
     }
-    doc.update(events_of(gathered))
-    return doc
+    return with_events(doc, gathered)
 
 
 # -- Job -------------------------------------------------------------------------------------------
@@ -360,7 +327,7 @@ def build_job(obj: dict, gathered: dict) -> dict:
     selector, selector_error = _selector_or_error(spec.get("selector"))
     doc = {
         "selector": selector,
-        **_common(obj),
+        **metadata_fields(obj),
         "controlledBy": _controlled_by(obj),
         "parallelism": spec.get("parallelism"),
         "completions": spec.get("completions"),
@@ -383,8 +350,7 @@ def build_job(obj: dict, gathered: dict) -> dict:
     }
     if selector_error is not None:
         doc["selectorError"] = selector_error
-    doc.update(events_of(gathered))
-    return doc
+    return with_events(doc, gathered)
 
 
 # -- CronJob ---------------------------------------------------------------------------------------
@@ -412,7 +378,7 @@ def _job_template(template: dict | None) -> dict:
 def build_cronjob(obj: dict, gathered: dict) -> dict:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     doc = {
-        **_common(obj),
+        **metadata_fields(obj),
         "schedule": spec.get("schedule", ""),
         "concurrencyPolicy": spec.get("concurrencyPolicy", ""),
         "suspend": spec.get("suspend"),
@@ -424,8 +390,7 @@ def build_cronjob(obj: dict, gathered: dict) -> dict:
         "lastScheduleTime": status.get("lastScheduleTime"),
         "activeJobs": [ref.get("name", "") for ref in status.get("active") or []],
     }
-    doc.update(events_of(gathered))
-    return doc
+    return with_events(doc, gathered)
 
 
 # -- the describers --------------------------------------------------------------------------------
