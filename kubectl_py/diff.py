@@ -43,7 +43,16 @@ DEFAULT_IGNORED = (
     ".metadata.annotations['deprecated.daemonset.template.generation']",
     ".spec.clusterIP",
     ".spec.clusterIPs",
+    # a Job's selector and its pods' labels carry the Job's uid
+    ".spec.selector.matchLabels['controller-uid']",
+    ".spec.selector.matchLabels['batch.kubernetes.io/controller-uid']",
+    ".spec.template.metadata.labels['controller-uid']",
+    ".spec.template.metadata.labels['batch.kubernetes.io/controller-uid']",
+    ".metadata.labels['controller-uid']",
+    ".metadata.labels['batch.kubernetes.io/controller-uid']",
 )
+# Each cluster publishes its own CA in this ConfigMap in every namespace.
+CLUSTER_CA_CONFIGMAP = "kube-root-ca.crt"
 STATUS = ".status"
 # With --include-status: status is compared, but not the clock.
 STATUS_CLOCK = (
@@ -203,6 +212,7 @@ def flatten(obj: dict, ignore: Ignore, secret_key: bytes | None = None) -> dict:
     out = {}
     if _is_secret_like(obj.get("kind")):
         obj = _hide_secret_data(obj, secret_key)
+    obj = _without_server_assigned(obj)
     _walk(obj, "", [ignore.root], ignore, out, None)
     return out
 
@@ -281,6 +291,45 @@ def _hide_secret_data(obj: dict, secret_key: bytes | None) -> dict:
     copy = {k: v for k, v in obj.items() if k != "stringData"}
     copy["data"] = hidden
     return copy
+
+
+def _without_server_assigned(obj: dict) -> dict:
+    """The object without values each cluster assigns on its own: a Service's node ports that the server
+    allocated (no field manager set them: ``managedFields`` records what requests set), and the data of
+    the cluster-CA ConfigMap. Describe documents (no ``metadata``) pass unchanged."""
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        return obj
+    if obj.get("kind") == "ConfigMap" and meta.get("name") == CLUSTER_CA_CONFIGMAP:
+        return {k: v for k, v in obj.items() if k != "data"}
+    spec = obj.get("spec")
+    if obj.get("kind") != "Service" or obj.get("apiVersion") != "v1" or not isinstance(spec, dict):
+        return obj
+    owned_ports, owned_health_port = _node_ports_set_by_users(meta)
+    spec = dict(spec)
+    if not owned_health_port:
+        spec.pop("healthCheckNodePort", None)
+    if isinstance(spec.get("ports"), list):
+        spec["ports"] = [{k: v for k, v in port.items() if k != "nodePort"}
+                         if isinstance(port, dict) and (port.get("port"), port.get("protocol")) not in owned_ports
+                         else port for port in spec["ports"]]
+    return {**obj, "spec": spec}
+
+
+def _node_ports_set_by_users(meta: dict) -> tuple:
+    """((port, protocol) pairs whose nodePort a field manager set, whether one set healthCheckNodePort)."""
+    owned, health = set(), False
+    for entry in meta.get("managedFields") or []:
+        spec = ((entry or {}).get("fieldsV1") or {}).get("f:spec") or {}
+        health = health or "f:healthCheckNodePort" in spec
+        for key, fields in (spec.get("f:ports") or {}).items():
+            if key.startswith("k:") and isinstance(fields, dict) and "f:nodePort" in fields:
+                try:
+                    port = json.loads(key[2:])
+                except ValueError:
+                    continue
+                owned.add((port.get("port"), port.get("protocol")))
+    return owned, health
 
 
 # -- comparing ----------------------------------------------------------------------------------------

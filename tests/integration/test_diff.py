@@ -3,6 +3,7 @@ and the differences the plugin finds checked against what this test changed (nev
 
 import base64
 import json
+import zlib
 
 import pytest
 
@@ -102,13 +103,50 @@ def test_drift_between_two_clusters(cluster, kubectl, drift):
     assert creds["status"] == "different"
     size = len(SECRETS["kpy-a"])
     assert paths(creds) == {".data.password": {"kpy-a": f"<hidden: {size} bytes>", "kpy-b": f"<hidden: {size} bytes>"}}
-    # each cluster's own CA, as the oracle reads it: a real difference
+    # each cluster publishes its own CA (as the oracle reads it): server noise, not drift
     cas = {c: kubectl(["get", "cm", "kube-root-ca.crt", "-n", drift, "-o", "jsonpath={.data.ca\\.crt}"],
                       context=c).stdout for c in ("kpy-a", "kpy-b")}
-    assert cas["kpy-a"] != cas["kpy-b"]
-    assert paths(items[("ConfigMap", "kube-root-ca.crt")]) == {".data['ca.crt']": cas}
+    assert cas["kpy-a"] != cas["kpy-b"] and all(cas.values())
+    assert items[("ConfigMap", "kube-root-ca.crt")]["status"] == "same"
     assert len(items) == 6
-    assert doc["summary"] == {"same": 2, "different": 3, "missing": 1}
+    assert doc["summary"] == {"same": 3, "different": 2, "missing": 1}
+
+
+def test_allocated_node_ports_and_job_uids_are_noise_set_node_ports_are_not(cluster, kubectl, drift):
+    """NodePort Services: a port the server allocated differs in every cluster and is no difference; a
+    nodePort written in the manifest (recorded in managedFields) is compared. Jobs: their uid labels."""
+    chosen = {"kpy-a": 30000 + zlib.crc32(drift.encode()) % 2000}
+    chosen["kpy-b"] = chosen["kpy-a"] + 1
+    for context in ("kpy-a", "kpy-b"):
+        objects = [
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "edge"},
+             "spec": {"type": "NodePort", "selector": {"app": "cart"},
+                      "ports": [{"name": "http", "port": 80}, {"name": "admin", "port": 81, "nodePort": chosen[context]}]}},
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "public"},
+             "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local", "selector": {"app": "cart"},
+                      "ports": [{"port": 443}]}},
+            {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "migrate"},
+             "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [
+                 {"name": "m", "image": "registry.example/shop/migrate:1"}]}}}},
+        ]
+        applied = kubectl(["apply", "-n", drift, "-f", "-"], context=context,
+                          input=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
+        assert applied.returncode == 0, applied.stderr
+    # the oracle: what each cluster holds differently, read with kubectl
+    held = {c: {name: json.loads(kubectl(["get", kind, name, "-n", drift, "-o", "json"], context=c).stdout)
+                for kind, name in (("svc", "edge"), ("svc", "public"), ("job", "migrate"))}
+            for c in ("kpy-a", "kpy-b")}
+    allocated = {c: held[c]["edge"]["spec"]["ports"][0]["nodePort"] for c in held}
+    health = {c: held[c]["public"]["spec"]["healthCheckNodePort"] for c in held}
+    uids = {c: held[c]["migrate"]["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"] for c in held}
+    assert allocated["kpy-a"] != allocated["kpy-b"] or health["kpy-a"] != health["kpy-b"]
+    assert uids["kpy-a"] != uids["kpy-b"]
+    run = diff(cluster, "svc,job", "-n", drift, "--context", "kpy-a,kpy-b", "-o", "json")
+    items = by_name(run.json())
+    assert paths(items[("Service", "edge")]) == {".spec.ports[name=admin].nodePort": chosen}
+    assert items[("Service", "public")]["status"] == "same"
+    assert items[("Job", "migrate")]["status"] == "same"
+    assert run.code == 1, run.err
 
 
 def test_same_objects_exit_0(cluster, drift):

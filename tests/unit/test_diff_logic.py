@@ -76,6 +76,42 @@ def test_default_noise_identity_and_empty_values_left_out():
                          ".metadata.ownerReferences[uid=123].kind": "X", ".spec.type": "ClusterIP"}
 
 
+def test_node_ports_compared_only_when_a_field_manager_set_them():
+    def service(node_ports, owned_ports=(), health_owned=False):
+        ports_fields = {'k:{"port":%d,"protocol":"TCP"}' % port: {"f:nodePort": {}} for port in owned_ports}
+        spec_fields = {"f:ports": ports_fields, **({"f:healthCheckNodePort": {}} if health_owned else {})}
+        return {"apiVersion": "v1", "kind": "Service", "metadata": {
+            "name": "s", "managedFields": [{"manager": "kubectl", "fieldsV1": {"f:spec": spec_fields}}]},
+            "spec": {"healthCheckNodePort": 31999, "ports": [
+                {"name": name, "port": port, "protocol": "TCP", "nodePort": node_port}
+                for name, port, node_port in node_ports]}}
+
+    ports = [("http", 80, 30080), ("admin", 81, 30081)]
+    assert flat(service(ports)) == {
+        ".spec.ports[name=http].name": "http", ".spec.ports[name=http].port": 80, ".spec.ports[name=http].protocol": "TCP",
+        ".spec.ports[name=admin].name": "admin", ".spec.ports[name=admin].port": 81,
+        ".spec.ports[name=admin].protocol": "TCP"}
+    owned = flat(service(ports, owned_ports=(81,), health_owned=True))
+    assert owned[".spec.ports[name=admin].nodePort"] == 30081 and owned[".spec.healthCheckNodePort"] == 31999
+    assert ".spec.ports[name=http].nodePort" not in owned
+    # describe documents (no metadata) are left as they are
+    doc = {"kind": "Service", "name": "s", "ports": [{"name": "http", "nodePort": 30080}]}
+    assert flat(doc, describe=True)[".ports[name=http].nodePort"] == 30080
+
+
+def test_cluster_ca_configmap_and_job_uid_labels_are_noise():
+    ca = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kube-root-ca.crt", "namespace": "n"},
+          "data": {"ca.crt": "-----BEGIN CERTIFICATE-----"}}
+    assert flat(ca) == {}
+    other = dict(ca, metadata={"name": "ca", "namespace": "n"})
+    assert flat(other) == {".data['ca.crt']": "-----BEGIN CERTIFICATE-----"}
+    uid = {"controller-uid": "u1", "batch.kubernetes.io/controller-uid": "u1", "job-name": "j"}
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j", "labels": dict(uid)},
+           "spec": {"selector": {"matchLabels": dict(uid)}, "template": {"metadata": {"labels": dict(uid)}}}}
+    assert flat(job) == {".metadata.labels.job-name": "j", ".spec.selector.matchLabels.job-name": "j",
+                         ".spec.template.metadata.labels.job-name": "j"}
+
+
 def test_ignore_paths_parse_quoted_escaped_and_wildcards():
     assert diff.parse_path("metadata.annotations['a.b/c']") == (".metadata", ".annotations", "['a.b/c']")
     assert diff.parse_path(r"{.metadata.annotations.a\.b/c}") == (".metadata", ".annotations", "['a.b/c']")
