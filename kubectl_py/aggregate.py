@@ -182,6 +182,7 @@ class Groups:
         self.groups: dict = {}
         self._templates = [None if key in KEYWORDS else _template(key) for key in plan.keys]
         self._aggregates = [(function, _template(template)) for function, template in plan.aggregates]
+        self.found: set = set()  # the templates (key or aggregate) that yielded something in some item
 
     def add(self, items: list, context: str, kind: str) -> None:
         """Fold one page of items (objects or describe documents) of one kind from one context."""
@@ -192,7 +193,10 @@ class Groups:
                 group = self.groups[key] = _Group(0, [_Accumulator() for _ in self._aggregates])
             group.count += 1
             for (function, template), accumulator in zip(self._aggregates, group.accumulators):
-                for value in _values(template, item, function, kind):
+                values = _values(template, item, function, kind)
+                if values:
+                    self.found.add(template.source)
+                for value in values:
                     try:
                         parsed = as_decimal(value)
                     except ValueError:
@@ -211,11 +215,15 @@ class Groups:
                 return kind
             return _namespace(item)
         try:
-            return template.render(item)
+            text = template.render(item)
         except Exception as exc:  # JSONPathError: e.g. a range over a string
             raise BadValue(f"{_item_name(item, kind)}: cannot group by {template.source}: {exc}") from None
+        if text:
+            self.found.add(template.source)
+        return text
 
     def merge(self, other: "Groups") -> None:
+        self.found |= other.found
         for key, group in other.groups.items():
             mine = self.groups.get(key)
             if mine is None:
@@ -224,6 +232,19 @@ class Groups:
             mine.count += group.count
             for accumulator, theirs in zip(mine.accumulators, group.accumulators):
                 accumulator.merge(theirs)
+
+    def unmatched(self) -> list:
+        """Warnings for templates that found nothing in any item (``--group-by node`` for
+        ``{.spec.nodeName}``, a misspelt field): every item then sits in the ``<none>`` group, or every
+        aggregate is ``<none>``, which is easy to take for an answer."""
+        if not self.groups:
+            return []
+        out = [f'warning: --group-by "{key}" found nothing in any item: every one is in the <none> group'
+               for key, template in zip(self.plan.keys, self._templates)
+               if template is not None and template.source not in self.found]
+        out += [f'warning: --{function} "{template.source}" found no value in any item'
+                for function, template in self._aggregates if template.source not in self.found]
+        return out
 
     # -- output ----------------------------------------------------------------------------------------
 

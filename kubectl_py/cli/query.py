@@ -206,6 +206,9 @@ class _Run:
         for result in results:
             if result.ok:  # a failed context (unreachable, or a bad value) adds nothing and is reported
                 merged.merge(per_context[result.context])
+        if all(result.ok for result in results):  # else the failure is the news, and not every item was read
+            for warning in merged.unmatched():
+                typer.echo(warning, err=True)
         if self.fmt.tabular:
             rows = merged.rows()
             if rows:

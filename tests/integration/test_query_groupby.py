@@ -126,6 +126,13 @@ def test_missing_values_group_under_none(cluster, kubectl, fleet_namespace):
     rows = [line.split() for line in run.lines()[1:]]
     # no pod has the annotation: every sum is <none>, not 0; groups merge across contexts, <none> last
     assert rows == [[fleet_namespace, team, "<none>"] for team in sorted(expected, key=lambda t: (t == "<none>", t))]
+    # said on stderr, so a column of <none> is not taken for an answer; the label key found something: no word
+    assert run.err == 'warning: --sum "{.metadata.annotations.size}" found no value in any item\n'
+    # a bare word that is no keyword reads as a field (as --sort-by's): one that no pod has is named
+    by_word = query(cluster, "pods", "-n", fleet_namespace, "--context", ",".join(CONTEXTS), "--group-by", "node",
+                    "--count")
+    assert [line.split() for line in by_word.lines()] == [[".node", "COUNT"], ["<none>", str(sum(expected.values()))]]
+    assert by_word.err == 'warning: --group-by "{.node}" found nothing in any item: every one is in the <none> group\n'
     counted = query(cluster, "pods", "-n", fleet_namespace, "--context", ",".join(CONTEXTS),
                     "--group-by", "{.metadata.labels.team}", "-o", "json").json()
     assert {(i["group"][0] or "<none>"): i["count"] for i in counted["items"]} == expected
