@@ -58,13 +58,14 @@ def describe(
             typer.echo("\n\n".join(f"Context:  {doc['context']}\n{render_one(doc)}" for doc in docs), nl=False)
         elif docs:
             typer.echo(render_text(docs, prefix_matched=prefix_matched), nl=False)
-        for line in text_warnings(docs, multi):  # json/yaml keep them in each document
-            typer.echo(line, err=True)
     elif len(docs) == 1 and not multi:
         common.print_document(fmt, docs[0])
     elif docs or fmt.structured:
         common.print_document(fmt, {"apiVersion": "v1", "kind": "List", "items": docs,
                                     "contexts": common.status_records(results)})
+    if not fmt.structured:  # json/yaml keep them in each document; text and jsonpath say them here
+        for line in text_warnings(docs, multi):
+            typer.echo(line, err=True)
     code = common.report_failures(results)
     for result in results:
         for error in (result.value[1] if result.ok else []):

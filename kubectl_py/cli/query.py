@@ -109,6 +109,7 @@ class _Run:
         self.no_headers, self.describe, self.show_events = no_headers, describe, show_events
         self.sort_by = _relaxed(sort_by) if sort_by else None
         self.multi = common.multi(sources)
+        self.describe_warnings: dict = {}  # context -> {line: None}: what --describe could not read
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -120,8 +121,14 @@ class _Run:
         return run_per_context(self.sources, lambda source: engine.read_items(source, spec, transform_for(source)),
                                self.parallel)
 
-    def _finish(self, results, printed_any: bool) -> int:
+    def _finish(self, results, printed_any: bool, documents_shown: bool = False) -> int:
+        """Report failures and warnings on stderr; ``documents_shown``: the output held whole describe
+        documents (json/yaml), whose ``warnings`` say what could not be read."""
         code = common.report_failures(results)
+        if not documents_shown:
+            for source in self.sources:
+                for line in self.describe_warnings.get(source.name, ()):
+                    typer.echo(line + (f' (context "{source.name}")' if self.multi else ""), err=True)
         answered = [r for r in results if r.ok]
         # a type unknown in some contexts is a warning; unknown in every context that answered, an error
         unknown_everywhere = answered and not any(r.value.sections for r in answered)
@@ -142,13 +149,16 @@ class _Run:
         return code
 
     def _describe_page(self, source):
-        from ..describe import describe_objects
+        from ..describe import describe_objects, text_warnings
         from ..describe.base import Settings
 
         settings = Settings(show_events=self.show_events, chunk_size=getattr(source, "chunk_size", 500))
+        warnings = self.describe_warnings.setdefault(source.name, {})
 
         def transform(info, items):
-            return describe_objects(source, info, items, settings)
+            docs = describe_objects(source, info, items, settings)
+            warnings.update(dict.fromkeys(text_warnings(docs)))
+            return docs
 
         return transform
 
@@ -206,9 +216,6 @@ class _Run:
         for result in results:
             if result.ok:  # a failed context (unreachable, or a bad value) adds nothing and is reported
                 merged.merge(per_context[result.context])
-        if all(result.ok for result in results):  # else the failure is the news, and not every item was read
-            for warning in merged.unmatched():
-                typer.echo(warning, err=True)
         if self.fmt.tabular:
             rows = merged.rows()
             if rows:
@@ -219,7 +226,11 @@ class _Run:
                 typer.echo(_jsonpath_ng(self.fmt.argument, document), nl=False)
             else:
                 common.print_document(self.fmt, document)
-        return self._finish(results, bool(merged.groups))
+        code = self._finish(results, bool(merged.groups))
+        if all(result.ok for result in results):  # else the failure is the news, and not every item was read
+            for warning in merged.unmatched():
+                typer.echo(warning, err=True)
+        return code
 
     def table(self) -> int:
         """kubectl get's table, as the server renders it, one table per type, across contexts."""
@@ -318,7 +329,7 @@ class _Run:
             common.print_document(fmt, {k: v for k, v in items[0].items() if k != engine.CONTEXT_KEY})
         else:
             common.print_document(fmt, _as_list(items, results))
-        return self._finish(results, bool(items))
+        return self._finish(results, bool(items), documents_shown=fmt.structured)
 
     def _streamed_template(self, split) -> int:
         """``{range .items[*]}BODY{end}``: BODY is rendered as each page arrives, so memory holds text,

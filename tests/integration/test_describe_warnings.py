@@ -86,6 +86,31 @@ def test_get_only_user_text_is_kubectls_and_stderr_names_each_forbidden_join(clu
         assert [f"warning: {w}" for w in doc["warnings"]] == warnings
 
 
+def test_jsonpath_output_says_them_too_json_keeps_them_in_the_document(cluster, kubectl):
+    """-o jsonpath picks fields (a null allocatedResources, say) and drops the document's warnings: stderr
+    names them, as for text; -o json/yaml carry them in the document and leave stderr quiet. The same for
+    py-query --describe, and for its group-by sums over describe documents."""
+    _, node, _ = next(item for item in _seeded(kubectl) if item[0] == "node")
+    forbidden = _forbidden(kubectl, GET_ONLY, "node", None)
+    assert ("pods", None) in forbidden
+    picked = kubectl_plugin(cluster, "py-describe", "node", node, "--context", GET_ONLY,
+                            "-o", "jsonpath={.allocatedResources}")
+    assert (picked.code, picked.out) == (0, "null")
+    warnings = _warnings(picked.err)
+    assert len(warnings) == len(forbidden) and any("pods" in w and "forbidden" in w.lower() for w in warnings)
+    for output in ("json", "yaml"):
+        whole = kubectl_plugin(cluster, "py-describe", "node", node, "--context", GET_ONLY, "-o", output)
+        assert (whole.code, whole.err) == (0, "")
+    queried = kubectl_plugin(cluster, "py-query", "node", node, "--context", GET_ONLY, "--describe",
+                             "-o", "jsonpath={.allocatedResources}")
+    assert (queried.code, queried.out, _warnings(queried.err)) == (0, "null", warnings)
+    assert kubectl_plugin(cluster, "py-query", "node", node, "--context", GET_ONLY, "--describe", "-o", "json").err == ""
+    summed = kubectl_plugin(cluster, "py-query", "node", node, "--context", GET_ONLY, "--describe",
+                            "--group-by", "context", "--sum", "{.allocatedResources.requests.cpu}")
+    assert summed.code == 0, summed.err
+    assert _warnings(summed.err)[:len(warnings)] == warnings  # then: the sum found no value
+
+
 def test_full_access_prints_no_warning(cluster, kubectl):
     for kind, name, namespace in _seeded(kubectl):
         assert not _forbidden(kubectl, "kpy-a", kind, namespace)
