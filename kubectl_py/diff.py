@@ -206,10 +206,22 @@ def ignore_for(extra=(), include_status: bool = False, describe: bool = False) -
 
 # -- flattening ---------------------------------------------------------------------------------------
 
+class Manifest(dict):
+    """The flat map of an object that was never read from a server (a file of manifests: no uid, no
+    resourceVersion). It says nothing of what it does not set: the server's defaults (``imagePullPolicy``,
+    ``strategy``, ...) are no difference, as ``kubectl apply`` owns only the fields it sets."""
+
+
+def is_manifest(obj: dict) -> bool:
+    meta = obj.get("metadata")
+    return isinstance(meta, dict) and not meta.get("uid") and not meta.get("resourceVersion")
+
+
 def flatten(obj: dict, ignore: Ignore, secret_key: bytes | None = None) -> dict:
     """{path: leaf value} of one object, in its field order; ignored paths and empty maps/lists left out.
-    Secret-like objects have their data values replaced by :class:`Hidden` (``secret_key`` required)."""
-    out = {}
+    Secret-like objects have their data values replaced by :class:`Hidden` (``secret_key`` required).
+    A manifest's map is a :class:`Manifest`."""
+    out = Manifest() if is_manifest(obj) else {}
     if _is_secret_like(obj.get("kind")):
         obj = _hide_secret_data(obj, secret_key)
     obj = _without_server_assigned(obj)
@@ -356,7 +368,8 @@ def compare_object(key: tuple, sides: dict) -> dict:
     differences = []
     if len(present) > 1:
         for path in paths:
-            values = [flat.get(path) for flat in present.values()]
+            values = [flat.get(path) for flat in present.values()
+                      if path in flat or not isinstance(flat, Manifest)]
             if any(v != values[0] for v in values[1:]):
                 differences.append({"path": path, "values": {side: _document_value(sides[side].get(path))
                                                               if sides[side] is not None else None

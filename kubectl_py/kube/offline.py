@@ -49,11 +49,14 @@ class Dump:
              field_selector: str | None = None) -> list:
         if not self.holds(info):
             raise NotInDump(f"{NOT_IN_INPUT}{info.qualified}")
-        items = [
-            o for o in self.objects
-            if o.get("kind") == info.kind and _group(o) == info.group
-            and (not namespace or not info.namespaced or (o.get("metadata") or {}).get("namespace") == namespace)
-        ]
+        items = [o for o in self.objects if o.get("kind") == info.kind and _group(o) == info.group]
+        if info.namespaced:
+            for obj in items:  # a manifest may leave it out: kubectl apply -f puts the object in -n's namespace
+                meta = obj.get("metadata")
+                if isinstance(meta, dict) and not meta.get("namespace"):
+                    meta["namespace"] = self.namespace
+            if namespace:
+                items = [o for o in items if (o.get("metadata") or {}).get("namespace") == namespace]
         return selectors.filter_items(items, label_selector, field_selector)
 
     def list_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,

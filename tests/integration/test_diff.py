@@ -239,6 +239,22 @@ def test_three_sides_two_clusters_and_an_edited_dump(cluster, kubectl, drift, tm
     assert found == expected
 
 
+def test_a_manifest_says_nothing_of_what_it_does_not_set(cluster, kubectl, drift, tmp_path):
+    """The very manifests kubectl applied (no namespace, no server defaults) against the live objects: the
+    defaults the server filled in (imagePullPolicy, strategy, protocol, ...) are no difference; what the
+    manifest sets is compared; a manifest without a namespace is in -n's, as kubectl apply -f puts it."""
+    manifest = tmp_path / "cart.json"
+    manifest.write_text(json.dumps(deployment("kpy-a")))
+    live = json.loads(kubectl(["get", "deploy", "cart", "-n", drift, "-o", "json"], context="kpy-a").stdout)
+    container = live["spec"]["template"]["spec"]["containers"][0]
+    assert "imagePullPolicy" in container and "strategy" in live["spec"]  # defaults the manifest lacks
+    same = diff(cluster, "deploy", "cart", "-n", drift, "--context", "kpy-a", "-f", str(manifest))
+    assert (same.code, same.out.strip()) == (0, "1 object compared: 1 same, 0 different, 0 missing somewhere"), same.err
+    other = diff(cluster, "deploy", "cart", "-n", drift, "--context", "kpy-b", "-f", str(manifest), "-o", "json")
+    assert other.code == 1, other.err
+    assert paths(other.json()["items"][0]) == {p: {"kpy-b": b, str(manifest): a} for p, (a, b) in CART_DRIFT.items()}
+
+
 def test_two_dumps_alone(cluster, kubectl, drift, tmp_path):
     a = dump(kubectl, "kpy-a", drift, tmp_path / "a.json")
     b = dump(kubectl, "kpy-b", drift, tmp_path / "b.json")

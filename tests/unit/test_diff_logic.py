@@ -112,6 +112,23 @@ def test_cluster_ca_configmap_and_job_uid_labels_are_noise():
                          ".spec.template.metadata.labels.job-name": "j"}
 
 
+def test_a_manifest_side_is_compared_on_what_it_sets():
+    live = {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c", "namespace": "n", "uid": "u1", "resourceVersion": "7"},
+            "data": {"a": "1", "b": "2"}}
+    manifest = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "n"}, "data": {"a": "1"}}
+    other = dict(live, data={"a": "1", "b": "3"})
+    sides = {"live": flat(live), "file": flat(manifest)}
+    assert isinstance(sides["file"], diff.Manifest) and not isinstance(sides["live"], diff.Manifest)
+    assert diff.compare_object(("", "ConfigMap", "n", "c"), sides)["status"] == "same"
+    changed = dict(manifest, data={"a": "9"})
+    item = diff.compare_object(("", "ConfigMap", "n", "c"), {"live": flat(live), "file": flat(changed)})
+    assert item["differences"] == [{"path": ".data.a", "values": {"live": "1", "file": "9"}}]
+    # live sides still differ among themselves where the manifest is silent
+    item = diff.compare_object(("", "ConfigMap", "n", "c"), {"live": flat(live), "other": flat(other), "file": flat(manifest)})
+    assert item["differences"] == [{"path": ".data.b", "values": {"live": "2", "other": "3", "file": None}}]
+
+
 def test_ignore_paths_parse_quoted_escaped_and_wildcards():
     assert diff.parse_path("metadata.annotations['a.b/c']") == (".metadata", ".annotations", "['a.b/c']")
     assert diff.parse_path(r"{.metadata.annotations.a\.b/c}") == (".metadata", ".annotations", "['a.b/c']")
