@@ -17,6 +17,7 @@ class SideAnswer:
 
     types: dict = field(default_factory=dict)  # (group, kind) -> {object key: flat}
     unknown: list = field(default_factory=list)  # messages: a type this source does not serve
+    unread: dict = field(default_factory=dict)  # --describe: the joins that could not be read ({warning line: None})
 
 
 @dataclass
@@ -24,6 +25,7 @@ class DiffResult:
     items: list  # DiffList items
     results: list  # ContextResult per source, in order (value: SideAnswer)
     warnings: list  # (source name, message): types a source does not serve
+    unread: list  # (source name, stderr line): with --describe, joins that could not be read there
     unknown_everywhere: bool  # no source that answered serves any of the types
 
     @property
@@ -65,9 +67,10 @@ def _read_side(source, spec, rules, secret_key, describe) -> SideAnswer:
         flats = {}
         for page in _pages(source, info, spec, flats):
             if describe:
-                from .describe import describe_objects
+                from .describe import describe_objects, text_warnings
 
                 page = describe_objects(source, info, page, settings)
+                answer.unread.update(dict.fromkeys(text_warnings(page)))
             for obj in page:
                 flats[logic.object_key(obj, describe)] = logic.flatten(obj, rules, secret_key)
         answer.types[(info.group, info.kind)] = flats
@@ -92,6 +95,7 @@ def _pages(source, info, spec, flats: dict):
 def _match(results: list) -> DiffResult:
     answered = [r for r in results if r.ok]
     warnings = [(r.context, message) for r in answered for message in r.value.unknown]
+    unread = [(r.context, line) for r in answered for line in r.value.unread]
     type_order = []
     for result in answered:
         for group_kind in result.value.types:
@@ -110,4 +114,4 @@ def _match(results: list) -> DiffResult:
             sides = {r.context: r.value.types[group_kind].get(key) for r in knowing}  # None: missing there
             items.append(logic.compare_object(key, sides))
     unknown_everywhere = bool(answered) and not type_order
-    return DiffResult(items, results, warnings, unknown_everywhere)
+    return DiffResult(items, results, warnings, unread, unknown_everywhere)

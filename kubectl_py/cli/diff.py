@@ -64,6 +64,8 @@ def diff(
     for context, message in result.warnings:
         prefix = "error" if result.unknown_everywhere else "warning"
         typer.echo(f'{prefix}: {message} (context "{context}")', err=True)
+    for context, line in result.unread:  # a value shown as a difference may only be unreadable there
+        typer.echo(f'{line} (context "{context}")', err=True)
     if result.unknown_everywhere:
         return result.exit_code()
     if fmt.structured or fmt.name == "jsonpath":

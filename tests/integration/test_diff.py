@@ -277,6 +277,20 @@ def test_describe_documents(cluster, drift):
     assert not any(p.startswith((".uid", ".creationTimestamp", ".events")) for p in found)
 
 
+def test_describe_names_the_joins_it_could_not_read(cluster, kubectl, drift):
+    """The same Deployment read by a user who may only get it and by one who may read everything: what
+    differs is only what the first could not read, and stderr says so, naming the context."""
+    can = kubectl(["auth", "can-i", "list", "replicasets.apps", "-n", drift], context="kpy-a-get-only")
+    assert can.stdout.strip() == "no"
+    run = diff(cluster, "deploy", "cart", "-n", drift, "--context", "kpy-a-get-only,kpy-a", "--describe", "-o", "json")
+    assert run.code == 1, run.err
+    found = paths(run.json()["items"][0])
+    assert found and all(p.startswith((".newReplicaSet", ".oldReplicaSets")) for p in found), found
+    warnings = [line for line in run.err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and "replicasets" in warnings[0] and "forbidden" in warnings[0].lower()
+    assert warnings[0].endswith('(context "kpy-a-get-only")')
+
+
 def test_usage_errors_exit_2(cluster):
     one = diff(cluster, "deploy", "--context", "kpy-a")
     assert one.code == 2 and "at least two sides" in one.err and len(one.err.splitlines()) == 1
