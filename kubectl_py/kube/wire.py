@@ -98,16 +98,28 @@ def _load_client_cert(ctx: ssl.SSLContext, conn: Connection) -> None:
         os.unlink(path)
 
 
-def open_wire(conn: Connection, context: ssl.SSLContext | None = None) -> Wire:
+def dial_target(conn: Connection):
+    """(host, port) that :func:`open_wire` dials for ``conn`` when it goes straight to the server; None
+    through a proxy."""
+    end = Endpoint.of(conn)
+    return None if _proxy(conn, end) else (end.host, end.port)
+
+
+def open_wire(conn: Connection, context: ssl.SSLContext | None = None,
+              dialling: socket.socket | None = None) -> Wire:
     """A connected (and for https, TLS-established) Wire; a shorter ``--request-timeout`` bounds each
-    step too. Failures are Timeout or Unreachable in kubectl's words."""
+    step too. Failures are Timeout or Unreachable in kubectl's words. ``dialling``: a non-blocking socket
+    whose handshake with the server (not a proxy) was started earlier; it is used once connected, and
+    when it failed the server is dialled again as usual."""
     end = Endpoint.of(conn)
     target = _proxy(conn, end) or (end.host, end.port)
     request_limit = conn.timeout or float("inf")
     idle = conn.timeout or IDLE_TIMEOUT
     phase = "dial"
     try:
-        sock = socket.create_connection(target, timeout=min(CONNECT_TIMEOUT, request_limit))
+        sock = _connected(dialling, min(CONNECT_TIMEOUT, request_limit)) if dialling is not None else None
+        if sock is None:
+            sock = socket.create_connection(target, timeout=min(CONNECT_TIMEOUT, request_limit))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if target != (end.host, end.port):
             phase = "proxy"
@@ -130,6 +142,25 @@ def open_wire(conn: Connection, context: ssl.SSLContext | None = None) -> Wire:
     except (OSError, ssl.SSLError) as exc:
         raise Unreachable(unreachable_message(exc, end)) from None
     return Wire(sock)
+
+
+def _connected(sock: socket.socket, limit: float):
+    """``sock`` once its handshake is done (blocking again); None when it failed (the caller dials
+    afresh, which words the error); socket.timeout when it did not finish within ``limit``."""
+    import select
+
+    try:
+        _, writable, _ = select.select([], [sock], [], None if limit == float("inf") else limit)
+        failed = bool(writable) and sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    except (OSError, ValueError):
+        writable, failed = True, True
+    if not writable or failed:
+        sock.close()
+        if not writable:
+            raise socket.timeout()
+        return None
+    sock.setblocking(True)
+    return sock
 
 
 def unreachable_message(exc: BaseException, end: Endpoint) -> str:

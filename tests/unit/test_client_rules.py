@@ -60,3 +60,33 @@ def test_continue_token_from_the_raw_head():
 ])
 def test_early_connection_only_for_the_plain_case(argv, plan):
     assert preconnect._plan(argv) == plan
+
+
+def test_the_dial_memory_is_keyed_by_the_files_and_the_context(tmp_path, monkeypatch):
+    monkeypatch.setenv("KUBECTL_PY_CACHE_DIR", str(tmp_path / "cache"))
+    config = tmp_path / "config"
+    config.write_text("apiVersion: v1\n")
+    key = preconnect._files_key(str(config), None)
+    assert preconnect._remembered(key) is None
+    preconnect._remember(key, ("api.example", 6443))
+    assert preconnect._remembered(key) == ("api.example", 6443)
+    assert preconnect._files_key(str(config), "other") != key
+    config.write_text("apiVersion: v1\nkind: Config\n")  # an edit: another size (and mtime)
+    assert preconnect._remembered(preconnect._files_key(str(config), None)) is None
+    preconnect._remember(key, None)  # now through a proxy: forgotten
+    assert preconnect._remembered(key) is None
+
+
+def test_an_early_dial_is_used_when_connected_and_dropped_when_refused():
+    import socket
+
+    from kubectl_py.kube import wire
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    early = preconnect._start_dial(("127.0.0.1", port))
+    assert early is not None and wire._connected(early, 5.0) is early and early.getblocking()
+    early.close()
+    listener.close()
+    refused = preconnect._start_dial(("127.0.0.1", port))
+    assert refused is None or wire._connected(refused, 5.0) is None  # the caller then dials and words the error
