@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import ApiError, UnknownResource
+from .cache import cache_dir
 
 CACHE_TTL_SECONDS = 6 * 3600
 _AGGREGATED = (
@@ -58,10 +59,6 @@ class ResourceInfo:
             base += f"/namespaces/{namespace}"
         base += f"/{self.resource}"
         return base + (f"/{name}" if name else "")
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("KUBECTL_PY_CACHE_DIR") or Path.home() / ".cache" / "kubectl-py")
 
 
 @dataclass
@@ -199,7 +196,7 @@ def _fetch_legacy(client, core: dict) -> list:
 
 def _cache_path(server: str) -> Path:
     digest = hashlib.sha256(server.encode()).hexdigest()[:16]
-    return cache_dir() / "discovery" / f"{digest}.json"
+    return Path(cache_dir(), "discovery", f"{digest}.json")
 
 
 def _read_cache(path: Path) -> Discovery | None:

@@ -138,20 +138,30 @@ def _files_key(kubeconfig_path, context) -> str:
     return "|".join(parts)
 
 
-def _dial_file():
-    from .discovery import cache_dir
+def _dial_file() -> str:
+    import os
 
-    return cache_dir() / _DIAL_FILE
+    from .cache import cache_dir
+
+    return os.path.join(cache_dir(), _DIAL_FILE)
 
 
-def _remembered(files: str):
+def _read_dial_file() -> dict:
     import json
 
     try:
-        host, port = json.loads(_dial_file().read_text())[files]
-        return host, int(port)
-    except Exception:  # noqa: BLE001 - no cache, another format, an entry missing: dial after reading
-        return None
+        with open(_dial_file(), encoding="utf-8") as fh:
+            entries = json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def _remembered(files: str):
+    entry = _read_dial_file().get(files)
+    if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], int):
+        return entry[0], entry[1]
+    return None
 
 
 def _remember(files: str, target) -> None:
@@ -159,21 +169,16 @@ def _remember(files: str, target) -> None:
     import json
     import os
 
-    path = _dial_file()
-    try:
-        entries = json.loads(path.read_text())
-        if not isinstance(entries, dict):
-            entries = {}
-    except Exception:  # noqa: BLE001
-        entries = {}
+    entries = _read_dial_file()
     entries.pop(files, None)
     if target is not None:
         entries[files] = list(target)
-    entries = dict(list(entries.items())[-_DIAL_ENTRIES:])
+    path = _dial_file()
+    temporary = f"{path}.{os.getpid()}"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(entries))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(temporary, "w", encoding="utf-8") as fh:
+            json.dump(dict(list(entries.items())[-_DIAL_ENTRIES:]), fh)
         os.replace(temporary, path)
     except OSError:
         pass

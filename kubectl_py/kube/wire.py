@@ -151,13 +151,13 @@ def _connected(sock: socket.socket, limit: float):
 
     try:
         _, writable, _ = select.select([], [sock], [], None if limit == float("inf") else limit)
-        failed = bool(writable) and sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-    except (OSError, ValueError):
-        writable, failed = True, True
-    if not writable or failed:
+    except (OSError, ValueError):  # a descriptor select cannot watch: dial afresh
+        writable = None
+    if writable == []:
         sock.close()
-        if not writable:
-            raise socket.timeout()
+        raise socket.timeout()
+    if writable is None or sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR):
+        sock.close()
         return None
     sock.setblocking(True)
     return sock
