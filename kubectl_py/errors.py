@@ -73,6 +73,14 @@ class Unreachable(KubectlPyError):
     prefix = ""
 
 
+class BadAnswer(KubectlPyError):
+    """The server's answer broke HTTP or was not what the API sends: a malformed status line or chunk,
+    corrupt gzip, a body that is not JSON (a proxy's HTML page), an answer over the memory bounds."""
+
+    reason = "badAnswer"
+    prefix = "error: "
+
+
 class Timeout(KubectlPyError):
     reason = "timeout"
     prefix = ""

@@ -8,9 +8,10 @@ models). What it does beyond a plain GET, because clusters are reached over real
   decompressed as the bytes arrive; ``--disable-compression`` turns it off.
 - **pipelining**: :meth:`Client.submit` sends a request at once and reads its answer when asked, so
   independent GETs (a describe's joins, the next page of a list) share one round trip on one connection.
-- **bounded waits**: 30 s to connect, 10 s for the TLS handshake (kubectl's), and 15 s without a byte
-  while an answer is awaited or read, so a hung server is reported within seconds, not minutes;
-  ``--request-timeout`` bounds each request as a whole (and replaces the idle limit).
+- **bounded waits and memory**: 30 s to connect, 10 s for the TLS handshake (kubectl's); an answer's head
+  must be complete within 15 s and its body must keep delivering (:mod:`.answer`), so a hung or trickling
+  server is reported within seconds, not minutes; ``--request-timeout`` bounds each request as a whole
+  (and replaces the 15 s). Answers are capped in size after decompression.
 - **watches**: :meth:`Client.watch` streams a watch's events on a connection of its own; it ends when the
   server ends it (``timeoutSeconds``), and the idle limit does not apply to it (a quiet watch is healthy).
 - **retries as client-go's**: 429 and 5xx answers that carry ``Retry-After`` are retried after that wait;
@@ -23,17 +24,17 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import ssl
 import sys
 import time
-import zlib
 from collections import deque
 from urllib.parse import urlencode
 
 from ..errors import (
     ApiError,
+    BadAnswer,
     BadRequest,
+    ConfigError,
     Forbidden,
     NotFound,
     Timeout,
@@ -42,7 +43,8 @@ from ..errors import (
 )
 from . import preconnect
 from .kubeconfig import Connection
-from .wire import IDLE_TIMEOUT, READ_SIZE, REQUEST_CANCELED, Endpoint, Wire, open_wire, tls_context, unreachable_message
+from .answer import MAX_ANSWER_BYTES, AnswerReader, Lost, Stalled, snippet
+from .wire import IDLE_TIMEOUT, REQUEST_CANCELED, Endpoint, Wire, open_wire, tls_context, unreachable_message
 
 USER_AGENT = "kubectl-py"
 JSON = "application/json"
@@ -50,22 +52,6 @@ JSON = "application/json"
 MAX_RETRIES = 5            # answers with Retry-After (429, 5xx), as client-go
 MAX_RETRY_WAIT = 10.0      # seconds, one wait
 WATCH_GRACE = 30.0         # seconds a server may take past a watch's timeoutSeconds before it is taken as hung
-
-
-class _Lost(Exception):
-    """The connection ended before the whole answer arrived (``started``: some of it had)."""
-
-    def __init__(self, started: bool, cause: BaseException | None = None):
-        super().__init__(str(cause or "connection closed"))
-        self.started, self.cause = started, cause
-
-
-class _Stalled(Exception):
-    """No byte within the idle limit, or the request's deadline passed (``phase`` says where)."""
-
-    def __init__(self, phase: str):
-        super().__init__(phase)
-        self.phase = phase
 
 
 class Pending:
@@ -88,8 +74,8 @@ class Pending:
             raise self.error
         return self.body
 
-    def json(self):
-        return json.loads(self.result())
+    def json(self) -> dict:
+        return _object(self.result(), self.client.endpoint)
 
 
 class Client:
@@ -114,13 +100,15 @@ class Client:
         conn = self.conn
         self._headers.pop("Authorization", None)
         if conn.token:
-            self._headers["Authorization"] = "Bearer " + conn.token
+            self._headers["Authorization"] = "Bearer " + _header_value(conn.token, "token", conn)
         elif conn.basic_auth:
-            self._headers["Authorization"] = "Basic " + conn.basic_auth
+            self._headers["Authorization"] = "Basic " + _header_value(conn.basic_auth, "basic auth", conn)
         if conn.impersonate:
-            self._headers["Impersonate-User"] = conn.impersonate
+            self._headers["Impersonate-User"] = _header_value(conn.impersonate, "user to impersonate", conn)
         if conn.impersonate_uid:
-            self._headers["Impersonate-Uid"] = conn.impersonate_uid
+            self._headers["Impersonate-Uid"] = _header_value(conn.impersonate_uid, "uid to impersonate", conn)
+        for group in conn.impersonate_groups:
+            _header_value(group, "group to impersonate", conn)
 
     # -- requests ---------------------------------------------------------------------------------
 
@@ -137,8 +125,8 @@ class Client:
         """GET path and return the body; raise a typed error for anything but 2xx."""
         return self.submit(path, query, accept).result()
 
-    def get_json(self, path: str, query: dict | None = None, accept: str = JSON):
-        return json.loads(self.request(path, query, accept))
+    def get_json(self, path: str, query: dict | None = None, accept: str = JSON) -> dict:
+        return _object(self.request(path, query, accept), self.endpoint)
 
     def list_pages(self, path: str, query: dict | None = None, chunk_size: int = 500, accept: str = JSON):
         """The pages of a list (dicts with items and metadata), following ``continue`` tokens: the first
@@ -159,6 +147,7 @@ class Client:
 
     def _pages(self, path: str, query: dict, accept: str, pending: Pending):
         last_key = skip_through = None
+        tokens = set()  # a server that hands out a token twice would make the list go round forever
         while pending is not None:
             try:
                 body = pending.result()
@@ -166,14 +155,22 @@ class Client:
                 if exc.status != 410 or skip_through is not None or last_key is None:
                     raise
                 skip_through = last_key
+                tokens.clear()
                 _warn(f"the list of {_what(path)} expired while paging (410 Gone); read it again from the "
                       "start", self.conn.context)
                 pending = self.submit(path, query, accept)
                 continue
             early = _continue_token(body)
+            if early in tokens:
+                early = None
             pending = self.submit(path, dict(query, **{"continue": early}), accept) if early else None
-            page = json.loads(body)
-            token = (page.get("metadata") or {}).get("continue")
+            page = _object(body, self.endpoint)
+            token = (page.get("metadata") or {}).get("continue") if isinstance(page.get("metadata"), dict) else None
+            if token in tokens:
+                raise BadAnswer(f"the server sent the same continue token twice while listing {_what(path)}: "
+                                f"the list would never end ({self.endpoint.display})")
+            if token:
+                tokens.add(token)
             if token != early:  # never with a real server; the early request's answer is left unread
                 pending = self.submit(path, dict(query, **{"continue": token}), accept) if token else None
             if skip_through is not None:
@@ -193,32 +190,26 @@ class Client:
             wire = self._open()
             try:
                 wire.sock.sendall(self._request_head(url, accept))
-                line, pieces = _stream_readers(wire, lambda phase: _arm_until(wire, deadline))
-
-                def read(size: int) -> bytes:
-                    return b"".join(pieces(size))
-
-                status, headers = _read_head(line)
-                chunked = headers.get("transfer-encoding", "").lower() == "chunked"
+                answer = AnswerReader(wire, None, deadline)
+                status, headers = answer.head()
                 if not 200 <= status < 300:
-                    body = b"".join(read(n) for n in _chunk_sizes(line)) if chunked else \
-                        read(int(headers.get("content-length") or 0))
+                    body = answer.body(status, headers)
                     if status == 401 and self._refresh_credentials():
                         continue
                     raise self._status_error(status, body)
-                decoder = zlib.decompressobj(31) if headers.get("content-encoding") == "gzip" else None
                 rest = b""
-                for size in _chunk_sizes(line) if chunked else ():
-                    data = read(size)
-                    *events, rest = (rest + (decoder.decompress(data) if decoder else data)).split(b"\n")
+                for data in answer.pieces(status, headers):
+                    *events, rest = (rest + data).split(b"\n")
+                    if len(rest) > MAX_ANSWER_BYTES:
+                        raise BadAnswer(f"a watch event from the server exceeds {MAX_ANSWER_BYTES >> 20} MB")
                     for event in events:
                         if event.strip():
-                            yield json.loads(event)
+                            yield _object(event, self.endpoint)
                 return
-            except _Stalled:
+            except Stalled:
                 raise Timeout(f"Unable to connect to the server: the watch was not ended by the server "
                               f"{query['timeoutSeconds']}s after it began ({self.endpoint.display})") from None
-            except _Lost as exc:
+            except Lost as exc:
                 raise Unreachable(self._lost_message(exc)) from None
             finally:
                 wire.close()
@@ -231,17 +222,17 @@ class Client:
 
     # -- the exchange -----------------------------------------------------------------------------
 
-    def _open(self) -> Wire:
+    def _open(self, deadline: float | None = None) -> Wire:
         if self._ssl is None and self.endpoint.scheme == "https":
             self._ssl = tls_context(self.conn)  # once per client: loading the CA and certificate costs
-        return open_wire(self.conn, self._ssl)
+        return open_wire(self.conn, self._ssl, deadline=deadline)
 
     def _send(self, pending: Pending) -> None:
         """Write the request on the current connection (opened on demand). A write that fails is found
         out when its answer is read, and the request is sent again then."""
         pending.attempts += 1
         if self._wire is None:
-            self._wire = preconnect.take(self.conn) or self._open()
+            self._wire = preconnect.take(self.conn) or self._open(pending.deadline)
         self._in_flight.append(pending)
         try:
             self._wire.sock.sendall(self._request_head(pending.url, pending.accept))
@@ -277,17 +268,24 @@ class Client:
             pending = self._in_flight.popleft()
             try:
                 status, headers, body = self._read_answer(pending)
-            except (_Lost, _Stalled) as exc:
+            except (Lost, Stalled) as exc:
                 self._connection_failed(pending, exc)
                 continue
+            except BadAnswer as exc:  # final for this request; where the next answer starts is unknown
+                pending.error, pending.done = exc, True
+                self._send_again_elsewhere()
+                continue
             if headers.get("connection", "").lower() == "close" or self._wire is None:
-                # the server will not answer what was sent after this one: send it again elsewhere
-                unanswered = list(self._in_flight)
-                self.close()
-                for waiting in unanswered:
-                    waiting.attempts -= 1
-                    self._resend(waiting)
+                self._send_again_elsewhere()  # the server will not answer what was sent after this one
             self._settle(pending, status, headers, body)
+
+    def _send_again_elsewhere(self) -> None:
+        """Close the connection and send what is still unanswered on it again, on a fresh one."""
+        unanswered = list(self._in_flight)
+        self.close()
+        for waiting in unanswered:
+            waiting.attempts -= 1
+            self._resend(waiting)
 
     def _connection_failed(self, pending: Pending, exc: Exception) -> None:
         """The connection failed while ``pending``'s answer was awaited. A hung server fails every
@@ -295,10 +293,10 @@ class Client:
         unanswered = [pending] + list(self._in_flight)
         self.close()
         for waiting in unanswered:
-            if isinstance(exc, _Stalled):
+            if isinstance(exc, Stalled):
                 waiting.error, waiting.done = self._stall_error(exc.phase), True
             elif waiting.attempts >= 2:
-                lost = exc if waiting is pending else _Lost(False)
+                lost = exc if waiting is pending else Lost(False)
                 waiting.error, waiting.done = Unreachable(self._lost_message(lost)), True
             else:
                 self._resend(waiting)
@@ -336,43 +334,12 @@ class Client:
 
     def _read_answer(self, pending: Pending) -> tuple:
         """(status, headers, body) of the next answer on the wire; gzip is undone as chunks arrive."""
-        reader = self._wire.reader
-        sock = self._wire.sock
-        line, pieces = _stream_readers(self._wire, lambda phase: self._arm(sock, pending, phase))
-        status, headers = _read_head(line)
-        decoder = zlib.decompressobj(31) if headers.get("content-encoding") == "gzip" else None
-        chunks = []
-
-        def take(size: int) -> None:
-            for data in pieces(size):
-                chunks.append(decoder.decompress(data) if decoder else data)
-
-        if headers.get("transfer-encoding", "").lower() == "chunked":
-            for size in _chunk_sizes(line):
-                take(size)
-        elif "content-length" in headers:
-            take(int(headers["content-length"]))
-        elif status not in (204, 304):  # the body runs to the end of the connection
-            while True:
-                self._arm(sock, pending, "body")
-                data = reader.read1(READ_SIZE)
-                if not data:
-                    break
-                chunks.append(decoder.decompress(data) if decoder else data)
+        answer = AnswerReader(self._wire, self.idle_timeout, pending.deadline)
+        status, headers = answer.head()
+        body = answer.body(status, headers)
+        if answer.to_eof:  # the body ran to the end of the connection
             self.close()
-        if decoder is not None:
-            chunks.append(decoder.flush())
-        return status, headers, b"".join(chunks)
-
-    def _arm(self, sock, pending: Pending, phase: str) -> None:
-        """The next read may wait the idle limit, or until the request's deadline when that is sooner."""
-        limit = self.idle_timeout
-        if pending.deadline is not None:
-            left = pending.deadline - time.monotonic()
-            if left <= 0:
-                raise _Stalled("deadline-" + phase)
-            limit = min(limit, left)
-        sock.settimeout(limit)
+        return status, headers, body
 
     # -- errors -----------------------------------------------------------------------------------
 
@@ -385,7 +352,7 @@ class Client:
                            f"(no data for {self.idle_timeout:g}s)")
         return Timeout("Unable to connect to the server: net/http: timeout awaiting response headers")
 
-    def _lost_message(self, exc: "_Lost") -> str:
+    def _lost_message(self, exc: Lost) -> str:
         if exc.started:  # part of the answer had arrived
             return "Unable to connect to the server: unexpected EOF"
         if exc.cause is None:
@@ -411,76 +378,28 @@ class Client:
         return cls(f"Error from server ({_status_reason(status)}): {message}", status)
 
 
-def _stream_readers(wire: Wire, arm):
-    """(line(phase), pieces(size)) reading the answer that comes next on ``wire``: one line, or ``size``
-    bytes as they arrive. ``arm(phase)`` sets how long the next read may wait (or raises _Stalled)."""
-    started = False
-
-    def line(phase: str) -> bytes:
-        nonlocal started
-        arm(phase)
-        try:
-            raw = wire.reader.readline(65537)
-        except socket.timeout:
-            raise _Stalled(phase) from None
-        except OSError as exc:
-            raise _Lost(started, exc) from None
-        if not raw:
-            raise _Lost(started)
-        started = True
-        return raw
-
-    def pieces(size: int):
-        while size > 0:
-            arm("body")
-            try:
-                data = wire.reader.read1(min(size, READ_SIZE))
-            except socket.timeout:
-                raise _Stalled("body") from None
-            except OSError as exc:
-                raise _Lost(True, exc) from None
-            if not data:
-                raise _Lost(True)
-            size -= len(data)
-            yield data
-
-    return line, pieces
+def _header_value(value: str, what: str, conn: Connection) -> str:
+    """``value`` when it can travel in a header: a line break in a token would end the header and start
+    another (header injection), and Go's client refuses such values too. The value is never shown."""
+    if not isinstance(value, str) or any(ord(c) < 0x20 and c != "\t" or ord(c) == 0x7F for c in value):
+        raise ConfigError(f'context "{conn.context}": the {what} holds a control character (a line break?); '
+                          "it is not sent")
+    return value
 
 
-def _arm_until(wire: Wire, deadline: float) -> None:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise _Stalled("body")
-    wire.sock.settimeout(left)
-
-
-def _read_head(line) -> tuple:
-    """(status, headers) of an answer; ``line(phase)`` reads one line of it."""
-    status_line = line("headers")
-    parts = status_line.split(None, 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
-        raise _Lost(True, ValueError(f"malformed status line {status_line[:40]!r}"))
-    headers = {}
-    while True:
-        raw = line("headers")
-        if raw in (b"\r\n", b"\n"):
-            break
-        name, _, value = raw.decode("latin-1").partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return int(parts[1]), headers
-
-
-def _chunk_sizes(line):
-    """The size of each chunk of a chunked body; the caller reads that many bytes before asking for the
-    next. Ends after the last (empty) chunk and its trailers."""
-    while True:
-        size = int(line("body").split(b";", 1)[0].strip() or b"0", 16)
-        if size == 0:
-            while line("body") not in (b"\r\n", b"\n"):  # trailers
-                pass
-            return
-        yield size
-        line("body")  # the CRLF after each chunk
+def _object(body: bytes, endpoint: Endpoint) -> dict:
+    """An answer's JSON object; BadAnswer for anything else (a proxy's HTML page, a truncated or too deeply
+    nested document, a bare list)."""
+    try:
+        doc = json.loads(body)
+    except RecursionError:
+        raise BadAnswer(f"the server's answer is nested too deeply to read ({endpoint.display})") from None
+    except ValueError:  # also invalid UTF-8
+        raise BadAnswer(f'the server\'s answer is not JSON: it begins "{snippet(body.lstrip())}" '
+                        f"({endpoint.display})") from None
+    if not isinstance(doc, dict):
+        raise BadAnswer(f"the server's answer is not a Kubernetes object ({endpoint.display})")
+    return doc
 
 
 def _retry_after(status: int, headers: dict) -> float | None:
@@ -507,8 +426,11 @@ def _what(path: str) -> str:
 
 
 def _item_key(item: dict) -> tuple:
+    """(namespace, name) of a list item or table row; a malformed one (the caller rejects it) sorts first."""
+    if not isinstance(item, dict):
+        return "", ""
     meta = item.get("metadata") or (item.get("object") or {}).get("metadata") or {}  # items or table rows
-    return meta.get("namespace") or "", meta.get("name") or ""
+    return (meta.get("namespace") or "", meta.get("name") or "") if isinstance(meta, dict) else ("", "")
 
 
 def _page_items(page: dict) -> tuple:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from ..errors import Forbidden, NotFound
+from ..errors import BadAnswer, Forbidden, NotFound
 from .client import Client
 from .discovery import Discovery, ResourceInfo, discover, resolve
 from .kubeconfig import Connection
@@ -143,6 +143,9 @@ class Cluster:
 def _items_of(pages, info: ResourceInfo, namespace: str | None):
     for page in _hinted(pages, info, namespace):
         items = page.get("items") or []
+        if not isinstance(items, list) or not all(
+                isinstance(item, dict) and isinstance(item.get("metadata", {}), dict) for item in items):
+            raise BadAnswer(f"the server's list of {info.qualified} does not hold Kubernetes objects")
         for item in items:
             item.setdefault("apiVersion", info.api_version)
             item.setdefault("kind", info.kind)

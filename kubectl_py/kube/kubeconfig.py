@@ -32,6 +32,24 @@ _PATH_FIELDS = {
     "users": ("client-certificate", "client-key", "tokenFile"),
 }
 
+# The value types of each entry's fields, as client-go's structs declare them: kubectl refuses a file where
+# one has another type, and so do we. A boolean must be a YAML boolean: the quoted string "false" is
+# truthy in Python and would have switched TLS verification off.
+_FIELD_TYPES = {
+    "clusters": {
+        bool: ("insecure-skip-tls-verify", "disable-compression"),
+        str: ("server", "certificate-authority", "certificate-authority-data", "tls-server-name", "proxy-url"),
+    },
+    "users": {
+        str: ("client-certificate", "client-key", "client-certificate-data", "client-key-data", "token",
+              "tokenFile", "username", "password", "as", "as-uid"),
+        list: ("as-groups",),
+        dict: ("exec", "auth-provider", "as-user-extra"),
+    },
+    "contexts": {str: ("cluster", "user", "namespace")},
+}
+_TYPE_NAMES = {bool: "true or false", str: "a string", list: "a list", dict: "a mapping"}
+
 
 @dataclass
 class KubeConfig:
@@ -137,6 +155,8 @@ def _read_yaml(path: Path) -> dict:
             data = yaml.load(fh, Loader=loader)
     except OSError as exc:
         raise ConfigError(f"error loading config file \"{path}\": {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f'error loading config file "{path}": not UTF-8 text') from None
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
         raise ConfigError(f'error loading config file "{path}": {first}') from None
@@ -171,14 +191,71 @@ def merge(documents: list) -> KubeConfig:
         base = Path(path).resolve().parent
         for kind, key in (("clusters", "cluster"), ("users", "user"), ("contexts", "context")):
             target = getattr(config, kind)
-            for item in doc.get(kind) or []:
-                if not isinstance(item, dict) or not item.get("name"):
+            items = doc.get(kind) or []
+            if not isinstance(items, list):
+                raise ConfigError(f'error loading config file "{path}": {kind} must be a list')
+            for item in items:
+                if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
                     raise ConfigError(f'error loading config file "{path}": {kind} entry without a name')
+                entry = _checked(item.get(key) or {}, kind, key, item["name"], path)
                 if item["name"] not in target:
-                    target[item["name"]] = _resolve_paths(kind, item.get(key) or {}, base)
-        if not config.current_context and doc.get("current-context"):
-            config.current_context = doc["current-context"]
+                    target[item["name"]] = _resolve_paths(kind, entry, base)
+        current = doc.get("current-context")
+        if current is not None and not isinstance(current, str):
+            raise ConfigError(f'error loading config file "{path}": current-context must be a string')
+        if not config.current_context and current:
+            config.current_context = current
     return config
+
+
+def _checked(entry, kind: str, key: str, name: str, path) -> dict:
+    """``entry`` when each of its fields has client-go's type, else a ConfigError naming the file, the
+    entry and the field."""
+    where = f'error loading config file "{path}": {key} "{name}"'
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where} must be a mapping, not {_shape(entry)}")
+    for expected, fields in _FIELD_TYPES[kind].items():
+        for field_name in fields:
+            value = entry.get(field_name)
+            if value is not None and not isinstance(value, expected):
+                raise ConfigError(f"{where}: {field_name} must be {_TYPE_NAMES[expected]}, not {_shape(value)}")
+    return entry
+
+
+_BOOLEAN_WORDS = {"true", "false", "yes", "no", "on", "off", "y", "n", "0", "1", "t", "f"}
+
+
+def _shape(value) -> str:
+    """How a wrong value reads in an error: its type; a quoted boolean word as itself (no other string is
+    shown: it could be a credential)."""
+    if isinstance(value, str):
+        return f'the string "{value}"' if value.lower() in _BOOLEAN_WORDS else "a string"
+    return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
+        type(value), type(value).__name__)
+
+
+def _checked_server(server: str, cluster_name: str) -> str:
+    """``server`` as a URL with a scheme; a ConfigError for one that cannot be dialled (kubectl's
+    ``invalid configuration``)."""
+    from urllib.parse import urlsplit
+
+    if "://" not in server:
+        server = "https://" + server
+    problem = None
+    try:
+        url = urlsplit(server)
+        url.port  # raises for a port out of range or not a number
+        if url.scheme not in ("http", "https"):
+            problem = f'unsupported scheme "{url.scheme}" (http or https)'
+        elif not url.hostname:
+            problem = "no host"
+    except ValueError as exc:
+        problem = str(exc).replace("Port", "port")
+    if problem or not server.isprintable():
+        problem = problem or "a control character"
+        where = f'cluster "{cluster_name}"' if cluster_name else "--server"
+        raise ConfigError(f"invalid configuration: {where} has an invalid server URL: {problem}")
+    return server.rstrip("/")
 
 
 def load(explicit: str | None = None) -> KubeConfig:
@@ -304,17 +381,15 @@ def connection_for(config: KubeConfig, context: str, overrides: Overrides = Over
         raise ConfigError(
             f"invalid configuration: no server found for {where} (cluster \"{cluster_name}\")"
         )
-    if "://" not in server:
-        server = "https://" + server
     conn = Connection(
         context=context,
-        server=server.rstrip("/"),
+        server=_checked_server(server, cluster_name),
         namespace=overrides.namespace or ctx.get("namespace") or "default",
-        insecure=bool(cluster.get("insecure-skip-tls-verify", False)),
+        insecure=cluster.get("insecure-skip-tls-verify") is True,
         tls_server_name=cluster.get("tls-server-name"),
         proxy_url=cluster.get("proxy-url"),
         timeout=overrides.request_timeout,
-        disable_compression=bool(cluster.get("disable-compression", False)),
+        disable_compression=cluster.get("disable-compression") is True,
     )
     if cluster.get("certificate-authority-data"):
         conn.ca_data = _b64(cluster["certificate-authority-data"], "certificate-authority-data", context)
@@ -425,8 +500,7 @@ def _apply_overrides(conn: Connection, o: Overrides) -> None:
 
 def server_only_connection(overrides: Overrides) -> Connection:
     """A connection made from flags alone (``--server`` with no kubeconfig)."""
-    server = overrides.server if "://" in overrides.server else "https://" + overrides.server
-    conn = Connection(context="", server=server.rstrip("/"),
+    conn = Connection(context="", server=_checked_server(overrides.server, ""),
                       namespace=overrides.namespace or "default", timeout=overrides.request_timeout)
     _apply_overrides(conn, overrides)
     return conn

@@ -95,11 +95,24 @@ def load_dump(paths: list, namespace: str = "default") -> Dump:
         else:
             raise UsageError(f'the path "{path}" does not exist')
         for file in files:
-            objects.extend(_parse(file.read_text(encoding="utf-8"), str(file)))
+            try:
+                text = file.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise UsageError(f"error parsing {file}: not UTF-8 text") from None
+            except OSError as exc:
+                raise UsageError(f"error reading {file}: {exc.strerror}") from None
+            objects.extend(_parse(text, str(file)))
     return Dump(objects, name="", namespace=namespace)
 
 
 def _parse(text: str, where: str) -> list:
+    try:
+        return _parse_documents(text, where)
+    except RecursionError:
+        raise UsageError(f"error parsing {where}: nested too deeply") from None
+
+
+def _parse_documents(text: str, where: str) -> list:
     text = text.strip()
     if not text:
         return []
@@ -129,6 +142,10 @@ def _flatten(doc, where: str) -> list:
         return [o for d in doc for o in _flatten(d, where)]
     if not isinstance(doc, dict):
         raise UsageError(f"error parsing {where}: expected Kubernetes objects")
+    for field, expected in (("kind", str), ("apiVersion", str), ("metadata", dict)):
+        if doc.get(field) is not None and not isinstance(doc[field], expected):
+            raise UsageError(f"error parsing {where}: an object's {field} is not "
+                             f"{'a string' if expected is str else 'a mapping'}")
     kind = doc.get("kind") or ""
     if "items" in doc and (kind.endswith("List") or not kind):
         # typed lists (PodList, from cluster-info dump) may leave out each item's kind

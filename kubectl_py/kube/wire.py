@@ -8,6 +8,7 @@ import os
 import socket
 import ssl
 import tempfile
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -106,33 +107,44 @@ def dial_target(conn: Connection):
 
 
 def open_wire(conn: Connection, context: ssl.SSLContext | None = None,
-              dialling: socket.socket | None = None) -> Wire:
-    """A connected (and for https, TLS-established) Wire; a shorter ``--request-timeout`` bounds each
-    step too. Failures are Timeout or Unreachable in kubectl's words. ``dialling``: a non-blocking socket
-    whose handshake with the server (not a proxy) was started earlier; it is used once connected, and
-    when it failed the server is dialled again as usual."""
+              dialling: socket.socket | None = None, deadline: float | None = None) -> Wire:
+    """A connected (and for https, TLS-established) Wire; ``deadline`` (a ``time.monotonic()``, the
+    request's ``--request-timeout``) bounds the steps together. Failures are Timeout or Unreachable in
+    kubectl's words. ``dialling``: a non-blocking socket whose handshake with the server (not a proxy) was
+    started earlier; it is used once connected, and when it failed the server is dialled again as usual."""
     end = Endpoint.of(conn)
     target = _proxy(conn, end) or (end.host, end.port)
-    request_limit = conn.timeout or float("inf")
     idle = conn.timeout or IDLE_TIMEOUT
+    if deadline is None and conn.timeout:
+        deadline = time.monotonic() + conn.timeout
+
+    def within(limit: float) -> float:
+        """``limit``, or what is left of the request's time when that is less (socket.timeout when none is)."""
+        if deadline is None:
+            return limit
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise socket.timeout()
+        return min(limit, left)
+
     phase = "dial"
     try:
-        sock = _connected(dialling, min(CONNECT_TIMEOUT, request_limit)) if dialling is not None else None
+        sock = _connected(dialling, within(CONNECT_TIMEOUT)) if dialling is not None else None
         if sock is None:
-            sock = socket.create_connection(target, timeout=min(CONNECT_TIMEOUT, request_limit))
+            sock = socket.create_connection(target, timeout=within(CONNECT_TIMEOUT))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if target != (end.host, end.port):
             phase = "proxy"
-            sock.settimeout(idle)
+            sock.settimeout(within(idle))
             _tunnel(sock, end.host, end.port)
         if end.scheme == "https":
             phase = "handshake"
-            sock.settimeout(min(HANDSHAKE_TIMEOUT, request_limit))
+            sock.settimeout(within(HANDSHAKE_TIMEOUT))
             context = context or tls_context(conn)
             sock = context.wrap_socket(sock, server_hostname=conn.tls_server_name or end.host)
         sock.settimeout(idle)
     except socket.timeout:
-        if request_limit < (HANDSHAKE_TIMEOUT if phase == "handshake" else CONNECT_TIMEOUT):
+        if deadline is not None and time.monotonic() >= deadline - 0.05:
             raise Timeout(REQUEST_CANCELED.format("awaiting headers)")) from None
         if phase == "handshake":
             raise Timeout("Unable to connect to the server: net/http: TLS handshake timeout") from None

@@ -10,14 +10,18 @@ Each tool is a context manager listening on 127.0.0.1 only, with `.port` and `.u
     HttpFaultProxy(target_url, ca_cert, ca_key,    TLS-terminating HTTP/1.1 proxy to the apiserver, answering
                    client_cert, client_key, rules) some requests itself by `rules`; `.requests` logs them all
 
-Rules are callables `rule(request) -> Reply | HANG | None` (None: forward to the apiserver); the first rule
-that answers wins. `Fault(reply, match, times)` is the declarative kind; `too_many_requests`,
-`fail_continue`, `expire_continue` and `hang` build the usual ones with the apiserver's own answers.
+Rules are callables `rule(request) -> Reply | Raw | HANG | None` (None: forward to the apiserver); the first
+rule that answers wins. `Fault(reply, match, times)` is the declarative kind; `too_many_requests`,
+`fail_continue`, `expire_continue` and `hang` build the usual ones with the apiserver's own answers. `Raw`
+answers are bytes written as given: `trickle`, `trickled_headers`, `trickled_body`, `endless_headers`,
+`gzip_bomb` and `raw_answer` build the hostile ones (what no apiserver sends, but a broken proxy may).
 
 `kubeconfig_with(kubeconfig, out, {"hung": tool.url, ...})` writes a copy of the test kubeconfig with one more
 context per tool: context kpy-a's user and CA with the tool's address, so TLS verification stays on.
 """
+import functools
 import http.client
+import itertools
 import json
 import os
 import select
@@ -29,8 +33,9 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import zlib
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kubeapi  # noqa: E402
@@ -257,8 +262,17 @@ class Reply:
     headers: Dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Raw:
+    """Bytes the proxy writes instead of an answer, exactly as given: a broken or hostile server. `pieces()`
+    (a fresh iterable for each answer, endless ones too) are written one after another, `pause` seconds apart
+    (a trickle), until they run out, the client goes away or the tool stops; then the connection is closed."""
+    pieces: Callable[[], Iterable[bytes]]
+    pause: float = 0.0
+
+
 HANG = "hang"   # a rule's answer: read the request, never answer it
-Rule = Callable[[Request], Union[Reply, str, None]]
+Rule = Callable[[Request], Union[Reply, Raw, str, None]]
 
 
 class Fault:
@@ -339,6 +353,54 @@ def hang(match: Callable[[Request], bool] = lambda r: True) -> Fault:
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
                "te", "trailer", "transfer-encoding", "upgrade", "host"}
 _MAX_HEAD = 64 * 1024
+
+
+# -- hostile answers (Raw): what no real apiserver sends, but a broken proxy or an attacker may ----------
+def raw_answer(head: bytes, body: bytes = b"") -> Raw:
+    return Raw(lambda: [head, body])
+
+
+def trickle(data: bytes, pause: float = 0.5, repeat: bool = False) -> Raw:
+    """`data` a byte at a time, `pause` seconds apart (forever when `repeat`)."""
+    def pieces():
+        while True:
+            yield from (data[i:i + 1] for i in range(len(data)))
+            if not repeat:
+                return
+    return Raw(pieces, pause)
+
+
+def trickled_headers() -> Raw:
+    """A status line, then header bytes one at a time, never ending."""
+    return Raw(lambda: itertools.chain([b"HTTP/1.1 200 OK\r\n"], itertools.repeat(b"X")), 0.2)
+
+
+def trickled_body() -> Raw:
+    """A complete head, then a JSON body a byte at a time, forever."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    return Raw(lambda: itertools.chain([head], itertools.repeat(b"1\r\n \r\n")), 0.2)
+
+
+def endless_headers() -> Raw:
+    """Headers of 1 KB each, as fast as the client reads them, without end."""
+    line = b"X-Filler: " + b"a" * 1000 + b"\r\n"
+    return Raw(lambda: itertools.chain([b"HTTP/1.1 200 OK\r\n"], itertools.repeat(line)))
+
+
+@functools.lru_cache(maxsize=4)
+def _bomb(megabytes: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b" " * (1024 * 1024)
+    body = packer.compress(b'{"kind":"PodList","apiVersion":"v1","metadata":{},"items":[],"x":"')
+    return body + b"".join(packer.compress(block) for _ in range(megabytes)) + packer.compress(b'"}') + packer.flush()
+
+
+def gzip_bomb(megabytes: int = 1024) -> Raw:
+    """A valid gzip JSON-ish answer that inflates to `megabytes` MB (about 1/1000 of that on the wire)."""
+    body = _bomb(megabytes)
+    head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body))
+    return raw_answer(head, body)
 
 
 class _Reader:
@@ -449,6 +511,10 @@ class HttpFaultProxy(_Tool):
             request.status, request.injected = HANG, True
             self._wait_until_stopped()
             return False
+        if isinstance(answer, Raw):
+            request.status, request.injected = "raw", True
+            self._write_raw(tls, answer)
+            return False
         if isinstance(answer, Reply):
             request.injected = True
             request.status = answer.status
@@ -457,6 +523,17 @@ class HttpFaultProxy(_Tool):
                         + answer.body)
             return keep_alive
         return self._forward(tls, request, headers, body, upstream) and keep_alive
+
+    def _write_raw(self, tls, answer: Raw) -> None:
+        try:
+            for piece in answer.pieces():
+                if self._stopping.is_set():
+                    return
+                tls.sendall(piece)
+                if answer.pause:
+                    self._stopping.wait(answer.pause)
+        except OSError:   # the client went away: that is how an endless answer ends
+            pass
 
     def _forward(self, tls, request: Request, headers, body: bytes, upstream) -> bool:
         response = None

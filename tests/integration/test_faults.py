@@ -43,14 +43,6 @@ def oracle_lines(kubectl, *args):
     return proc.stdout.splitlines()
 
 
-@pytest.fixture
-def seeded(kubectl):
-    """The seeded namespaces of kpy-a: whole-cluster (-A) answers are compared there only, as other tests
-    (of other sessions too) create and delete objects elsewhere at any moment."""
-    return {line.split("/", 1)[1] for line in oracle_lines(kubectl, "get", "ns", "-l", "kpy.io/seeded=true",
-                                                           "-o", "name")}
-
-
 PAIRS = '{range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'
 CONTEXT_PAIRS = '{range .items[*]}{.context} {.metadata.namespace}/{.metadata.name}{"\\n"}{end}'
 
