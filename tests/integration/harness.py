@@ -3,6 +3,7 @@ kubectl (the oracle's version), the installed console scripts on PATH and the te
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -46,3 +47,15 @@ def oracle_json(kubectl, *args, context=None):
     proc = kubectl([*args, "-o", "json"], context=context)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
+
+
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def popen_interruptible(argv, **kwargs) -> subprocess.Popen:
+    """subprocess.Popen for a child a test ends with SIGINT (as Ctrl-C): the child starts with SIGINT's default
+    disposition. A shell starts background jobs (`pytest ... &`) with SIGINT ignored, children inherit that
+    across exec, and a Python started with SIGINT ignored keeps ignoring it (as it should: the plugin is
+    not changed for tests), so the test's Ctrl-C would never land."""
+    return subprocess.Popen(argv, preexec_fn=_sigint_default, **kwargs)

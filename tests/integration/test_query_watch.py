@@ -4,6 +4,7 @@ meets in the long run: expiries (410) and a context that goes down and comes bac
 
 The plugin runs as users run it (`kubectl py-query ...` through kubectl's plugin dispatch); its stdout is
 read line by line with deadlines; changes are made with the oracle kubectl; it is ended with SIGINT.
+Deadlines bound waits generously and assert no latency: benchmarks/bench_watch.py measures how fast lines come.
 """
 import json
 import os
@@ -17,22 +18,22 @@ import uuid
 
 import pytest
 
-from harness import plugin_env
+from harness import plugin_env, popen_interruptible
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "cluster"))
 import controlplane  # noqa: E402
 import kubeapi  # noqa: E402
 import procs  # noqa: E402
 
-LATENCY = 1.0   # seconds from a change (as kubectl returns) to its line
+ARRIVAL = 30   # seconds a change's line may take to arrive: a bound on waiting, not a latency target
 
 
 class Stream:
     """A running process whose stdout and stderr are read line by line, each line with its arrival time."""
 
     def __init__(self, argv, env):
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        self.lines, self.err = queue.Queue(), []
+        self.proc = popen_interruptible(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.lines, self.err = queue.Queue(), []   # err: (time, line) of stderr, in order
         self.seen = []   # (time, line) of stdout, in order
         threading.Thread(target=self._pump, args=(self.proc.stdout, self.lines), daemon=True).start()
         self._errs = queue.Queue()
@@ -70,8 +71,13 @@ class Stream:
             except queue.Empty:
                 break
             if item is not None:
-                self.err.append(item[1])
-        return "\n".join(self.err)
+                self.err.append(item)
+        return "\n".join(line for _, line in self.err)
+
+    def stderr_arrival(self, text: str) -> float:
+        """Arrival time of the first stderr line containing `text` (which must have come)."""
+        self.stderr()
+        return next(at for at, line in self.err if text in line)
 
     def wait_stderr(self, text: str, timeout: float) -> str:
         deadline = time.monotonic() + timeout
@@ -122,10 +128,10 @@ def both(namespace, kubectl):
     kubectl(["delete", "namespace", namespace, "--wait=false"], context="kpy-b")
 
 
-def timed(kubectl, args, context):
+def change(kubectl, args, context):
+    """A change made with the oracle kubectl, which must succeed."""
     proc = kubectl(args, context=context)
     assert proc.returncode == 0, proc.stderr
-    return time.monotonic()
 
 
 def ended_cleanly(stream):
@@ -140,10 +146,10 @@ def oracle_configmap(kubectl, context, namespace, name):
     return json.loads(proc.stdout)
 
 
-def test_changes_in_two_contexts_arrive_within_a_second(watching, both, kubectl):
+def test_changes_in_two_contexts_arrive_each_once(watching, both, kubectl):
     ns = both
     for context in ("kpy-a", "kpy-b"):
-        timed(kubectl, ["create", "configmap", "first", "-n", ns, "--from-literal=k=v"], context)
+        change(kubectl, ["create", "configmap", "first", "-n", ns, "--from-literal=k=v"], context)
     w = watching("configmap", "-n", ns, "-w", "--output-watch-events", "--context", "kpy-a,kpy-b")
     at, header = w.next(30)
     assert header.split() == ["CONTEXT", "EVENT", "NAME", "DATA", "AGE"]
@@ -154,9 +160,8 @@ def test_changes_in_two_contexts_arrive_within_a_second(watching, both, kubectl)
     assert initial == {"kpy-a", "kpy-b"}
 
     def expect(context, event, name, args):
-        done = timed(kubectl, args, context)
-        at, line = w.until(lambda line: line.split()[:3] == [context, event, name], 10)
-        assert at - done < LATENCY, f"{context} {event} {name}: {at - done:.2f} s"
+        change(kubectl, args, context)
+        _, line = w.until(lambda line: line.split()[:3] == [context, event, name], ARRIVAL)
         return line.split()
 
     for context in ("kpy-a", "kpy-b"):
@@ -174,18 +179,18 @@ def test_changes_in_two_contexts_arrive_within_a_second(watching, both, kubectl)
 def test_table_lines_are_kubectl_get_w_lines(watching, namespace, kubectl, cluster):
     """One context: the same lines as the built kubectl's `get -w --output-watch-events` (ages aside)."""
     ns = namespace
-    timed(kubectl, ["create", "configmap", "a", "-n", ns, "--from-literal=x=y"], "kpy-a")
+    change(kubectl, ["create", "configmap", "a", "-n", ns, "--from-literal=x=y"], "kpy-a")
     ours = watching("configmap", "-n", ns, "-w", "--output-watch-events")
     theirs = Stream([cluster.kubectl, "get", "configmap", "-n", ns, "-w", "--output-watch-events"], cluster.env)
     try:
         for stream in (ours, theirs):
             stream.until(lambda line: line.split()[1:2] == ["a"], 30)
-        timed(kubectl, ["create", "configmap", "a-much-longer-name-than-before", "-n", ns, "--from-literal=x=y"],
-              "kpy-a")
-        timed(kubectl, ["label", "configmap", "a", "-n", ns, "team=web"], "kpy-a")
-        timed(kubectl, ["delete", "configmap", "a", "-n", ns], "kpy-a")
+        change(kubectl, ["create", "configmap", "a-much-longer-name-than-before", "-n", ns, "--from-literal=x=y"],
+               "kpy-a")
+        change(kubectl, ["label", "configmap", "a", "-n", ns, "team=web"], "kpy-a")
+        change(kubectl, ["delete", "configmap", "a", "-n", ns], "kpy-a")
         for stream in (ours, theirs):
-            stream.until(lambda line: line.startswith("DELETED") and line.split()[1] == "a", 10)
+            stream.until(lambda line: line.startswith("DELETED") and line.split()[1] == "a", ARRIVAL)
         ended_cleanly(ours)
     finally:
         theirs.kill()
@@ -198,7 +203,7 @@ def test_table_lines_are_kubectl_get_w_lines(watching, namespace, kubectl, clust
 def test_json_documents_one_per_change(watching, namespace, kubectl):
     ns = namespace
     w = watching("configmap", "-n", ns, "-w", "-o", "json", "--output-watch-events")
-    timed(kubectl, ["create", "configmap", "doc", "-n", ns, "--from-literal=a=1"], "kpy-a")
+    change(kubectl, ["create", "configmap", "doc", "-n", ns, "--from-literal=a=1"], "kpy-a")
     docs, text = [], ""
     decoder = json.JSONDecoder()
     while not any(d["type"] == "ADDED" and d["object"]["metadata"]["name"] == "doc" for d in docs):
@@ -213,19 +218,19 @@ def test_json_documents_one_per_change(watching, namespace, kubectl):
     added = docs[-1]["object"]
     assert added.pop("context") == "kpy-a"
     assert added == oracle
-    timed(kubectl, ["delete", "configmap", "doc", "-n", ns], "kpy-a")
-    w.until(lambda line: line == '    "type": "DELETED"', 10)
+    change(kubectl, ["delete", "configmap", "doc", "-n", ns], "kpy-a")
+    w.until(lambda line: line == '    "type": "DELETED"', ARRIVAL)
     ended_cleanly(w)
 
 
 def test_watch_only_prints_changes_not_the_list(watching, namespace, kubectl):
     ns = namespace
-    timed(kubectl, ["create", "configmap", "old", "-n", ns, "--from-literal=a=1"], "kpy-a")
+    change(kubectl, ["create", "configmap", "old", "-n", ns, "--from-literal=a=1"], "kpy-a")
     w = watching("configmap", "-n", ns, "--watch-only", "-o", "name", "--context", "kpy-a,kpy-b")
     time.sleep(3)   # the list is read (and not printed) meanwhile
-    timed(kubectl, ["label", "configmap", "old", "-n", ns, "seen=yes"], "kpy-a")
-    timed(kubectl, ["create", "configmap", "new", "-n", ns, "--from-literal=a=1"], "kpy-a")
-    w.until(lambda line: line == "kpy-a\tconfigmap/new", 10)
+    change(kubectl, ["label", "configmap", "old", "-n", ns, "seen=yes"], "kpy-a")
+    change(kubectl, ["create", "configmap", "new", "-n", ns, "--from-literal=a=1"], "kpy-a")
+    w.until(lambda line: line == "kpy-a\tconfigmap/new", ARRIVAL)
     ended_cleanly(w)
     assert [line for _, line in w.seen] == ["kpy-a\tconfigmap/old", "kpy-a\tconfigmap/new"]
 
@@ -275,7 +280,7 @@ def test_expired_watches_lose_and_repeat_nothing(lone, watching):
     for i in range(4):
         lone_kubectl(lone, "create", "configmap", f"c{i}", "-n", ns, "--from-literal=a=1")
         made.append(f"configmap/c{i}")
-        w.until(lambda line: line == f"configmap/c{i}", 20)
+        w.until(lambda line: line == f"configmap/c{i}", ARRIVAL)
         # other writes move etcd's revision on until the watch's version is compacted away and it expires
         expired = w.stderr().count(expiry)
         deadline = time.monotonic() + 30
@@ -323,8 +328,8 @@ def test_changes_missed_by_an_expired_watch_come_as_synthetic_events(lone, watch
         noise_until_compacted(lone)
     finally:
         w.proc.send_signal(signal.SIGCONT)
-    w.wait_stderr('expired (410 Gone); listed again from a fresh resourceVersion (context "j2w-a")', 20)
-    w.until(lambda line: line.split()[:2] == ["ADDED", "new"], 10)
+    w.wait_stderr('expired (410 Gone); listed again from a fresh resourceVersion (context "j2w-a")', ARRIVAL)
+    w.until(lambda line: line.split()[:2] == ["ADDED", "new"], ARRIVAL)
     time.sleep(2)
     ended_cleanly(w)
     after = [line.split()[:3] for _, line in w.seen if line.split()[1] in ("keep", "change", "remove", "new")]
@@ -353,7 +358,7 @@ def test_a_context_that_goes_down_and_comes_back(lone, watching):
     client.close()
     lone_kubectl(lone, "create", "configmap", "after", "-n", ns, "--from-literal=a=1")
     w.until(lambda line: line.split()[1:2] == ["after"], 30)
-    w.wait_stderr('warning: watching configmaps again (context "j2w-a")', 10)
+    w.wait_stderr('warning: watching configmaps again (context "j2w-a")', ARRIVAL)
     ended_cleanly(w)
     rows = [line.split()[:2] for _, line in w.seen[1:] if "kube-root-ca.crt" not in line]
     assert rows == [["ADDED", "before"], ["ADDED", "after"]], w.stderr()
@@ -362,23 +367,24 @@ def test_a_context_that_goes_down_and_comes_back(lone, watching):
 
 def test_a_hung_context_holds_back_neither_the_list_nor_the_changes_of_others(watching, namespace, kubectl, cluster,
                                                                                tmp_path):
-    """A server that accepts connections and never answers, beside kpy-a: kpy-a's list is printed and its
-    changes arrive as fast as ever, and its watch survives a quiet time longer than the HTTP layer's 15 s
-    idle limit (watches have their own rule)."""
+    """A server that accepts connections and never answers, beside kpy-a: kpy-a's list is printed before the
+    hung context is given up on (the HTTP layer's 15 s idle limit), its changes still arrive, and its watch
+    survives a quiet time longer than that idle limit (watches have their own rule)."""
     import faults
 
     ns = namespace
-    timed(kubectl, ["create", "configmap", "here", "-n", ns, "--from-literal=a=1"], "kpy-a")
+    change(kubectl, ["create", "configmap", "here", "-n", ns, "--from-literal=a=1"], "kpy-a")
     with faults.HungServer() as hung:
         path = faults.kubeconfig_with(cluster.kubeconfig, str(tmp_path / "kubeconfig"), {"hung": hung.url})
         started = time.monotonic()
         w = watching("configmap", "-n", ns, "-w", "--context", "kpy-a,hung", kubeconfig=path)
-        w.until(lambda line: line.split()[:2] == ["kpy-a", "here"], 30)
-        assert time.monotonic() - started < 9, "the first table waited for the hung context"
-        w.wait_stderr('(context "hung"); listing and watching again when it answers', 30)
+        listed, _ = w.until(lambda line: line.split()[:2] == ["kpy-a", "here"], 30)
+        given_up = '(context "hung"); listing and watching again when it answers'
+        w.wait_stderr(given_up, 30)
+        # an order, not a latency: kpy-a's table did not wait for the hung context to be given up on
+        assert listed < w.stderr_arrival(given_up), "the first table waited for the hung context"
         time.sleep(max(0.0, started + 17 - time.monotonic()))   # quiet for longer than the 15 s idle limit
-        done = timed(kubectl, ["create", "configmap", "later", "-n", ns, "--from-literal=a=1"], "kpy-a")
-        at, _ = w.until(lambda line: line.split()[:2] == ["kpy-a", "later"], 10)
-        assert at - done < LATENCY
+        change(kubectl, ["create", "configmap", "later", "-n", ns, "--from-literal=a=1"], "kpy-a")
+        w.until(lambda line: line.split()[:2] == ["kpy-a", "later"], ARRIVAL)
         ended_cleanly(w)
     assert 'context "kpy-a"' not in w.stderr()
