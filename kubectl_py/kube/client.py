@@ -109,6 +109,8 @@ class Client:
             self._headers["Impersonate-Uid"] = _header_value(conn.impersonate_uid, "uid to impersonate", conn)
         for group in conn.impersonate_groups:
             _header_value(group, "group to impersonate", conn)
+        for key, value in conn.impersonate_extra:
+            _header_value(key + value, "user-extra to impersonate", conn)
 
     # -- requests ---------------------------------------------------------------------------------
 
@@ -250,6 +252,7 @@ class Client:
         lines = [f"GET {url} HTTP/1.1", f"Accept: {accept}"]
         lines += [f"{name}: {value}" for name, value in self._headers.items()]
         lines += [f"Impersonate-Group: {group}" for group in self.conn.impersonate_groups]
+        lines += [f"Impersonate-Extra-{_header_key(key)}: {value}" for key, value in self.conn.impersonate_extra]
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def _resend(self, pending: Pending) -> None:
@@ -385,6 +388,14 @@ def _header_value(value: str, what: str, conn: Connection) -> str:
         raise ConfigError(f'context "{conn.context}": the {what} holds a control character (a line break?); '
                           "it is not sent")
     return value
+
+
+# client-go's headerKeyEscape: the bytes of an HTTP token (RFC 7230) stay, everything else and '%' is %XX
+_HEADER_KEY_BYTES = frozenset(b"!#$&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _header_key(key: str) -> str:
+    return "".join(chr(b) if b in _HEADER_KEY_BYTES else f"%{b:02X}" for b in key.encode())
 
 
 def _object(body: bytes, endpoint: Endpoint) -> dict:

@@ -116,6 +116,7 @@ class Connection:
     impersonate: str | None = None
     impersonate_groups: tuple = ()
     impersonate_uid: str | None = None
+    impersonate_extra: tuple = ()  # (key, value) pairs of the user's `as-user-extra`
     timeout: float | None = None
     disable_compression: bool = False  # no Accept-Encoding: gzip (cluster `disable-compression`, or the flag)
 
@@ -386,7 +387,8 @@ def connection_for(config: KubeConfig, context: str, overrides: Overrides = Over
         server=_checked_server(server, cluster_name),
         namespace=overrides.namespace or ctx.get("namespace") or "default",
         insecure=cluster.get("insecure-skip-tls-verify") is True,
-        tls_server_name=cluster.get("tls-server-name"),
+        # client-go: --server clears the kubeconfig's tls-server-name (it named the other address's certificate)
+        tls_server_name=None if overrides.server else cluster.get("tls-server-name"),
         proxy_url=cluster.get("proxy-url"),
         timeout=overrides.request_timeout,
         disable_compression=cluster.get("disable-compression") is True,
@@ -406,6 +408,7 @@ def connection_for(config: KubeConfig, context: str, overrides: Overrides = Over
         _static_credentials(user, conn)
 
     _apply_overrides(conn, overrides)
+    _check_authentication(conn, user, user_name, overrides)
     # client-go runs the plugin only when no token, basic auth or client certificate is set otherwise
     # (a --token flag, or one beside the exec entry); it is told about the cluster after the flags
     if exec_config is not None and not (conn.token or conn.basic_auth or conn.cert_data or conn.cert_file):
@@ -417,8 +420,9 @@ def connection_for(config: KubeConfig, context: str, overrides: Overrides = Over
 
 
 def _static_credentials(user: dict, conn: Connection) -> None:
-    """Certificates, keys and tokens written in the kubeconfig (the official loader's order: a token wins
-    over a token file, and basic auth is used only when there is no token)."""
+    """Certificates, keys and tokens written in the kubeconfig. A token file wins over an inline token
+    (client-go's transport reads the file when both are given); basic auth beside a token is refused
+    later (:func:`_check_authentication`)."""
     if user.get("client-certificate-data"):
         conn.cert_data = _b64(user["client-certificate-data"], "client-certificate-data", conn.context)
     elif user.get("client-certificate"):
@@ -427,18 +431,35 @@ def _static_credentials(user: dict, conn: Connection) -> None:
         conn.key_data = _b64(user["client-key-data"], "client-key-data", conn.context)
     elif user.get("client-key"):
         conn.key_file = user["client-key"]
-    if user.get("token"):
-        conn.token = user["token"]
-    elif user.get("tokenFile"):
+    if user.get("tokenFile"):
         conn.token = _read_token_file(user["tokenFile"], conn.context)
-    elif user.get("username") and user.get("password"):
-        conn.basic_auth = base64.b64encode(f"{user['username']}:{user['password']}".encode()).decode()
+    elif user.get("token"):
+        conn.token = user["token"]
+    if user.get("username") or user.get("password"):
+        credentials = f"{user.get('username') or ''}:{user.get('password') or ''}"
+        conn.basic_auth = base64.b64encode(credentials.encode()).decode()
     if user.get("as"):
         conn.impersonate = user["as"]
     if user.get("as-groups"):
         conn.impersonate_groups = tuple(user["as-groups"])
     if user.get("as-uid"):
         conn.impersonate_uid = user["as-uid"]
+    for key, values in (user.get("as-user-extra") or {}).items():
+        for value in values if isinstance(values, list) else [values]:
+            conn.impersonate_extra += ((str(key), str(value)),)
+
+
+def _check_authentication(conn: Connection, user: dict, user_name: str, overrides: Overrides) -> None:
+    """client-go's validation of the merged user (kubeconfig and flags): one way to authenticate, and
+    impersonation details only with a user to impersonate. kubectl refuses both with these words."""
+    if conn.basic_auth and (overrides.token or user.get("token")):
+        raise ConfigError(f"more than one authentication method found for {user_name}; "
+                          "found [token basicAuth], only one is allowed")
+    if conn.basic_auth and conn.token:  # from a token file: client-go's transport refuses it
+        raise ConfigError("username/password or bearer token may be set, but not both")
+    if (conn.impersonate_groups or conn.impersonate_uid or conn.impersonate_extra) and not conn.impersonate:
+        raise ConfigError(f"requesting uid, groups or user-extra for {user_name} without "
+                          "impersonating a user")
 
 
 def _auth_provider_credentials(config: KubeConfig, context: str, user_name: str, conn: Connection) -> None:
@@ -477,8 +498,8 @@ def _apply_overrides(conn: Connection, o: Overrides) -> None:
         conn.cert_file, conn.cert_data = o.client_certificate, None
     if o.client_key:
         conn.key_file, conn.key_data = o.client_key, None
-    if o.token:
-        conn.token, conn.basic_auth = o.token, None
+    if o.token:  # deliberately unlike kubectl, whose kubeconfig token file would still win over --token
+        conn.token = o.token
     if o.insecure_skip_tls_verify is not None:
         conn.insecure = o.insecure_skip_tls_verify
         if conn.insecure and not o.certificate_authority:

@@ -244,6 +244,7 @@ class Request:
     time: float                       # time.time() at arrival
     status: Union[int, str, None] = None
     injected: bool = False            # answered by a rule, not by the apiserver
+    raw_headers: List[Tuple[str, str]] = field(default_factory=list)   # as sent: repeated names kept
 
     @property
     def path(self) -> str:
@@ -502,7 +503,7 @@ class HttpFaultProxy(_Tool):
             headers.append((name.strip(), value.strip()))
         lower = {k.lower(): v for k, v in headers}
         body = reader.exactly(int(lower.get("content-length") or 0))
-        request = Request(method, target, lower, time.time())
+        request = Request(method, target, lower, time.time(), raw_headers=headers)
         with self._lock:
             self._log.append(request)
         keep_alive = lower.get("connection", "").lower() != "close"

@@ -150,7 +150,6 @@ def official(config_dict, context):
 
 @pytest.mark.parametrize("user", [
     {"token": "abc"},
-    {"token": "abc", "username": "x", "password": "y"},
     {"username": "x", "password": "y"},
 ])
 def test_static_credentials_match_official_loader(tmp_path, user):
