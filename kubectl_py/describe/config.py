@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 
 from .base import Describer, text_renderer
 from .sections import gather_events, gather_with_events, metadata_fields, with_events
@@ -29,14 +30,18 @@ def decoded_size(value) -> int:
     """Byte length of a base64 ``data``/``binaryData`` value (what kubectl prints as ``N bytes``)."""
     if not value:
         return 0
+    if not isinstance(value, str):  # only a file can hold this (the API keeps bytes): the size of its JSON
+        return len(json.dumps(value, separators=(",", ":")).encode())
     try:
         return len(base64.b64decode(value, validate=False))
     except (binascii.Error, ValueError):
         return len(value) * 3 // 4
 
 
-def _sizes(data: dict | None) -> dict:
-    return {key: {"bytes": decoded_size(data[key])} for key in sorted(data or {})}
+def _sizes(data) -> dict:
+    if not isinstance(data, dict):
+        return {}
+    return {str(key): {"bytes": decoded_size(data[key])} for key in sorted(data, key=str)}
 
 
 

@@ -295,3 +295,20 @@ def test_the_cluster_answers_through_the_proxy(cluster, kubectl, tmp_path):
         run = run_measured(env, "py-query", "ns", "--context", "hostile", "-o", "name")
     assert run.code == 0, run.err
     assert run.lines() == oracle_lines(kubectl, "get", "ns", "-o", "name")
+
+
+def test_a_secret_value_that_is_a_map_is_a_size(cluster, tmp_path):
+    """The API keeps Secret data as bytes, a file may hold anything: the describe still works, sizes only."""
+    path = tmp_path / "secret.json"
+    path.write_text(json.dumps({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+                                "metadata": {"name": "odd", "namespace": "default"},
+                                "data": {"nested": {"password": "hunter2"}, "plain": "aGVsbG8="}}))
+    env = plugin_env(cluster, KUBECTL_PY_CACHE_DIR=str(tmp_path / "cache"))
+    for output in ("json", "yaml"):
+        run = subprocess.run([cluster.kubectl, "py-describe", "secret", "odd", "-f", str(path), "-o", output],
+                             capture_output=True, text=True, env=env, timeout=60)
+        assert run.returncode == 0 and "hunter2" not in run.stdout, run.stderr
+    text = subprocess.run([cluster.kubectl, "py-describe", "secret", "odd", "-f", str(path)], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert text.returncode == 0, text.stderr
+    assert "hunter2" not in text.stdout and "nested:" in text.stdout and "plain:   5 bytes" in text.stdout
