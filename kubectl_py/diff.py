@@ -11,9 +11,9 @@ distinct ``name`` is keyed by it too. Other lists of maps are compared by positi
 one value. Map keys that are not plain words are quoted: ``.metadata.annotations['example.com/team']``.
 Empty maps and lists count as absent (the server drops some, dumps keep them).
 
-Secret values never leave this module: each ``data``/``stringData`` value of a Secret-like object
-becomes a :class:`Hidden` (an HMAC with a key drawn per run, so short values cannot be brute-forced from
-it, and its size), printed as ``<hidden: N bytes>``.
+Secret values never leave this module: each Secret value of a Secret-like object (where py-describe finds
+them too: :mod:`kubectl_py.secret_values`) becomes a :class:`Hidden` (an HMAC with a key drawn per run, so
+short values cannot be brute-forced from it, and its size), printed as ``<hidden: N bytes>``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ import hmac
 import json
 import os
 import re
+
+from . import terminal
+from .secret_values import LAST_APPLIED, hide_values, is_secret_like
 
 # Never compared: they are what objects are matched by.
 IDENTITY = (".apiVersion", ".kind", ".metadata.name", ".metadata.namespace")
@@ -222,8 +225,8 @@ def flatten(obj: dict, ignore: Ignore, secret_key: bytes | None = None) -> dict:
     Secret-like objects have their data values replaced by :class:`Hidden` (``secret_key`` required).
     A manifest's map is a :class:`Manifest`."""
     out = Manifest() if is_manifest(obj) else {}
-    if _is_secret_like(obj.get("kind")):
-        obj = _hide_secret_data(obj, secret_key)
+    if is_secret_like(obj.get("kind")):
+        obj = _hide_secret_values(obj, secret_key)
     obj = _without_server_assigned(obj)
     _walk(obj, "", [ignore.root], ignore, out, None)
     return out
@@ -272,37 +275,43 @@ def _list_segments(items: list, field: str | None) -> list | None:
     return [f"[{i}]" for i in range(len(items))]
 
 
-def _is_secret_like(kind) -> bool:
-    """describe.redact's rule; the describe package (30 ms of imports) is loaded only for kinds that may match."""
-    if not kind or "Secret" not in kind:
-        return False
-    from .describe.redact import is_secret_like
-
-    return is_secret_like(kind)
-
-
-def _hide_secret_data(obj: dict, secret_key: bytes | None) -> dict:
-    """A copy whose ``data`` (stringData folded in, as the server does) holds Hidden values."""
+def _hide_secret_values(obj: dict, secret_key: bytes | None) -> dict:
+    """A copy whose Secret values (:mod:`.secret_values`' rule, py-describe's) are Hidden, and so is the
+    last-applied annotation. ``data`` map values are hashed decoded (base64, as a Secret stores them) and a
+    ``stringData`` map is folded into a ``data`` map, as the server does: an applied stringData equals the
+    data it became."""
     if secret_key is None:
         raise ValueError("a secret_key is needed to compare Secret-like objects")
-    data = obj.get("data")
-    string_data = obj.get("stringData")
-    if not isinstance(data, dict) and not isinstance(string_data, dict):
-        return obj
-    raw = {}
-    for key, value in (data or {}).items() if isinstance(data, dict) else ():
-        try:
-            raw[key] = base64.b64decode(value or "", validate=True) if isinstance(value, str) else \
-                json.dumps(value).encode()
-        except ValueError:
-            raw[key] = str(value).encode()
-    for key, value in (string_data or {}).items() if isinstance(string_data, dict) else ():
-        raw[key] = value.encode() if isinstance(value, str) else json.dumps(value).encode()
-    hidden = {key: Hidden(hmac.new(secret_key, value, hashlib.sha256).digest(), len(value))
-              for key, value in raw.items()}
-    copy = {k: v for k, v in obj.items() if k != "stringData"}
-    copy["data"] = hidden
+
+    def hide(value, field: str) -> Hidden:
+        raw = _secret_bytes(value, field)
+        return Hidden(hmac.new(secret_key, raw, hashlib.sha256).digest(), len(raw))
+
+    copy = hide_values(obj, hide)
+    data, string_data = copy.get("data"), copy.pop("stringData", None)
+    if isinstance(string_data, dict) and (data is None or isinstance(data, dict)):
+        copy["data"] = {**(data or {}), **string_data}
+    elif string_data is not None:
+        copy["stringData"] = string_data
+    meta = copy.get("metadata")
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    if isinstance(annotations, dict) and LAST_APPLIED in annotations:
+        annotations = {**annotations, LAST_APPLIED: hide(annotations[LAST_APPLIED], "")}
+        copy["metadata"] = {**meta, "annotations": annotations}
     return copy
+
+
+def _secret_bytes(value, field: str) -> bytes:
+    """What a Secret value holds: a ``data`` string decoded from base64 (as stored, when it is not base64),
+    any other string as UTF-8, anything else as its compact JSON."""
+    if isinstance(value, str):
+        if field == "data":
+            try:
+                return base64.b64decode(value, validate=True)
+            except ValueError:
+                pass
+        return value.encode()
+    return json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
 
 
 def _without_server_assigned(obj: dict) -> dict:
@@ -408,8 +417,9 @@ ABSENT = "<none>"
 
 
 def shorten(value, width: int | None) -> str:
-    """A value for one table cell: scalars as kubectl prints them, lists as compact JSON, newlines
-    escaped; longer than ``width``, cut in the middle (an image's tag and a path's end stay visible)."""
+    """A value for one table cell: scalars as kubectl prints them, lists as compact JSON, line breaks and
+    tabs as ``\\n``, ``\\r``, ``\\t`` and ESC as ``^[`` (kubectl_py.terminal); longer than ``width``, cut in the
+    middle (an image's tag and a path's end stay visible)."""
     if value is None:
         return ABSENT
     if isinstance(value, bool):
@@ -418,7 +428,8 @@ def shorten(value, width: int | None) -> str:
         text = json.dumps(value, separators=(",", ":"), sort_keys=True)
     else:
         text = str(value)
-    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    text = terminal.escape(text)
     if width and len(text) > width:
         width = max(width, 5)
         head = (width - 3) // 2  # the end gets the odd character: tags and versions are there

@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from . import query as engine
+from . import query as engine, terminal
 from .errors import ApiError, KubectlPyError, Timeout, Unreachable
 
 # a watch lasts a random 5 to 10 minutes, then is resumed (client-go's reflector: minWatchTimeout x [1, 2))
@@ -309,5 +309,5 @@ def _failed(message: tuple) -> None:
 
 def _say(line: str) -> None:
     sys.stdout.flush()
-    sys.stderr.write(line + "\n")
+    sys.stderr.write(terminal.line(line) + "\n")
     sys.stderr.flush()

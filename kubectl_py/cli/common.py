@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from .. import terminal
 from ..errors import BadTemplate
 from ..printers import OutputFormat
 from .options import ConnectionOptions
@@ -39,7 +40,7 @@ def no_resources_message(all_namespaces: bool, namespace, sources) -> str:
     if all_namespaces:
         return "No resources found"
     namespace = namespace or (sources[0].namespace if sources else "default")
-    return f"No resources found in {namespace} namespace."
+    return terminal.line(f"No resources found in {namespace} namespace.")  # a kubeconfig's namespace
 
 
 def report_failures(results: list, err=None) -> int:
@@ -50,7 +51,7 @@ def report_failures(results: list, err=None) -> int:
         message = result.error.user_message().rstrip()
         if result.context:
             message += f' (context "{result.context}")'
-        err.write(message + "\n")
+        err.write(terminal.line(message) + "\n")
     return 1 if failed else 0
 
 

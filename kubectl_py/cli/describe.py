@@ -4,6 +4,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from .. import terminal
 from ..printers import allowed_help, parse_output
 from . import common
 from .flags import AllNamespacesOpt, SelectorOpt, ShowEventsOpt, output_option
@@ -65,11 +66,11 @@ def describe(
                                     "contexts": common.status_records(results)})
     if not fmt.structured:  # json/yaml keep them in each document; text and jsonpath say them here
         for line in text_warnings(docs, multi):
-            typer.echo(line, err=True)
+            typer.echo(terminal.line(line), err=True)
     code = common.report_failures(results)
     for result in results:
         for error in (result.value[1] if result.ok else []):
-            typer.echo(error.user_message(), err=True)
+            typer.echo(terminal.line(error.user_message()), err=True)
             code = 1
     if not docs and code == 0:
         typer.echo(common.no_resources_message(all_namespaces, namespace, sources), err=True)

@@ -8,6 +8,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from .. import terminal
 from ..errors import UsageError
 from ..printers import SPREADSHEET_FORMATS, allowed_help, parse_output
 from . import common
@@ -63,9 +64,9 @@ def diff(
     common.report_failures(result.results)
     for context, message in result.warnings:
         prefix = "error" if result.unknown_everywhere else "warning"
-        typer.echo(f'{prefix}: {message} (context "{context}")', err=True)
+        typer.echo(terminal.line(f'{prefix}: {message} (context "{context}")'), err=True)
     for context, line in result.unread:  # a value shown as a difference may only be unreadable there
-        typer.echo(f'{line} (context "{context}")', err=True)
+        typer.echo(terminal.line(f'{line} (context "{context}")'), err=True)
     if result.unknown_everywhere:
         return result.exit_code()
     if fmt.structured or fmt.name == "jsonpath":
@@ -113,7 +114,7 @@ def _print_text(items: list, wide: bool, no_headers: bool) -> None:
         title = logic.object_title(item)
         if item["missingIn"]:
             title += ": missing in " + ", ".join(item["missingIn"])
-        out.append(title)
+        out.append(terminal.line(title))  # names from dump files and kubeconfigs can hold anything
         differences = item["differences"]
         if differences:
             sides = list(differences[0]["values"])

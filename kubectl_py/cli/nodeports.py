@@ -4,6 +4,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .. import terminal
 from ..nodeports import ADDRESS_TYPES
 from ..printers import SPREADSHEET_FORMATS, allowed_help, parse_output
 from . import common
@@ -93,7 +94,7 @@ def nodeports(
     records = [record for result in results for record in (result.value or [])]
     _print(fmt, records, results, no_headers, common.multi(sources), namespace)
     for warning in warnings:
-        typer.echo(warning, err=True)
+        typer.echo(terminal.line(warning), err=True)
     return common.report_failures(results)
 
 

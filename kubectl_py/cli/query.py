@@ -4,7 +4,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .. import query as engine
+from .. import query as engine, terminal
 from ..errors import UsageError
 from ..printers import SPREADSHEET_FORMATS, allowed_help, name as name_printer, parse_output
 from ..printers.custom_columns import parse_spec, rows_for
@@ -128,20 +128,22 @@ class _Run:
         if not documents_shown:
             for source in self.sources:
                 for line in self.describe_warnings.get(source.name, ()):
-                    typer.echo(line + (f' (context "{source.name}")' if self.multi else ""), err=True)
+                    where = f' (context "{source.name}")' if self.multi else ""
+                    typer.echo(terminal.line(line + where), err=True)
         answered = [r for r in results if r.ok]
         # a type unknown in some contexts is a warning; unknown in every context that answered, an error
         unknown_everywhere = answered and not any(r.value.sections for r in answered)
         for result in answered:
             for warning in result.value.warnings:
                 prefix = "error" if unknown_everywhere else "warning"
-                typer.echo(f'{prefix}: {warning}' + (f' (context "{result.context}")' if self.multi else ""), err=True)
+                where = f' (context "{result.context}")' if self.multi else ""
+                typer.echo(terminal.line(f'{prefix}: {warning}{where}'), err=True)
         if unknown_everywhere:
             return 1
         for result in results:
             if result.ok:
                 for error in result.value.errors:
-                    typer.echo(error.user_message(), err=True)
+                    typer.echo(terminal.line(error.user_message()), err=True)
                     code = 1
         if not printed_any and code == 0 and not self.spec.names:
             typer.echo(common.no_resources_message(self.spec.all_namespaces, self.spec.namespace, self.sources),
@@ -229,7 +231,7 @@ class _Run:
         code = self._finish(results, bool(merged.groups))
         if all(result.ok for result in results):  # else the failure is the news, and not every item was read
             for warning in merged.unmatched():
-                typer.echo(warning, err=True)
+                typer.echo(terminal.line(warning), err=True)
         return code
 
     def table(self) -> int:

@@ -73,7 +73,9 @@ def run_plugin(command, prog_name: str, argv: list | None = None, error_code: in
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    from ..terminal import line
+
+    sys.stderr.write(line(message) + "\n")  # one line, escaped: server error bodies can hold anything
     sys.stderr.flush()
     return code
 

@@ -1,17 +1,15 @@
-"""The one rule that keeps Secret values out of every describe document, whatever the output format.
+"""Secret values kept out of every describe document, whatever the output format.
 
 Applied by :func:`~kubectl_py.describe.describe_objects` to each document it builds, so py-describe
-(text, json, yaml, jsonpath), ``py-query --describe`` and offline ``-f`` all go through it.
+(text, json, yaml, jsonpath), ``py-query --describe`` and offline ``-f`` all go through it. Where the
+values are is :mod:`kubectl_py.secret_values`' rule, which py-diff follows too. In documents of
+Secret-like kinds:
 
-For documents of Secret-like kinds (kind ``Secret`` in any group, or any kind whose name ends in
-``Secret``, such as a custom ``VaultSecret``):
-
-- the ``kubectl.kubernetes.io/last-applied-configuration`` annotation, where ``kubectl apply`` keeps
-  the whole manifest (``data`` and ``stringData`` included), becomes
+- the ``kubectl.kubernetes.io/last-applied-configuration`` annotation becomes
   ``<hidden: N bytes, may hold Secret values>``, N the annotation's length in UTF-8 bytes;
-- in generic documents, each value of a top-level ``data`` or ``stringData`` map in ``content``
-  becomes ``<hidden: N bytes>``, N the value's length as stored (UTF-8 bytes of a string, of its
-  compact JSON otherwise); a ``data``/``stringData`` that is not a map is hidden whole the same way.
+- in generic documents, each Secret value in ``content`` (each value of a top-level ``data`` or
+  ``stringData`` map; the whole field when it is not a map) becomes ``<hidden: N bytes>``, N its length
+  as stored (UTF-8 bytes of a string, of its compact JSON otherwise).
 
 The dedicated Secret describer already keeps sizes only (``describe/config.py``).
 """
@@ -20,12 +18,7 @@ from __future__ import annotations
 
 import json
 
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
-SECRET_FIELDS = ("data", "stringData")
-
-
-def is_secret_like(kind: str | None) -> bool:
-    return bool(kind) and kind.endswith("Secret")
+from ..secret_values import LAST_APPLIED, hide_values, is_secret_like
 
 
 def hidden(value, note: str = "") -> str:
@@ -43,12 +36,5 @@ def redact(doc: dict) -> dict:
         annotations[LAST_APPLIED] = hidden(annotations[LAST_APPLIED], "may hold Secret values")
     content = doc.get("content")
     if isinstance(content, dict):
-        for field in SECRET_FIELDS:
-            if field not in content or content[field] is None:
-                continue
-            values = content[field]
-            if isinstance(values, dict):
-                content[field] = {key: hidden(value) for key, value in values.items()}
-            else:
-                content[field] = hidden(values)
+        doc["content"] = hide_values(content, lambda value, _field: hidden(value))
     return doc

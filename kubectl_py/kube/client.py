@@ -429,7 +429,9 @@ def _retry_after(status: int, headers: dict) -> float | None:
 def _warn(message: str, context: str) -> None:
     """A notice for the person at the terminal (stderr), like client-go's warnings."""
     suffix = f' (context "{context}")' if context else ""
-    sys.stderr.write(f"warning: {message}{suffix}\n")
+    from ..terminal import line
+
+    sys.stderr.write(line(f"warning: {message}{suffix}") + "\n")
 
 
 def _what(path: str) -> str:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from ..errors import ApiError, UnknownResource
-from .cache import cache_dir
+from . import cache
 
 CACHE_TTL_SECONDS = 6 * 3600
 _AGGREGATED = (
@@ -194,33 +192,27 @@ def _fetch_legacy(client, core: dict) -> list:
     return out
 
 
-def _cache_path(server: str) -> Path:
+def _cache_path(server: str) -> str:
     digest = hashlib.sha256(server.encode()).hexdigest()[:16]
-    return Path(cache_dir(), "discovery", f"{digest}.json")
+    return cache.cache_path("discovery", f"{digest}.json")
 
 
-def _read_cache(path: Path) -> Discovery | None:
-    try:
-        doc = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    if time.time() - doc.get("fetchedAt", 0) > CACHE_TTL_SECONDS:
+def _read_cache(path: str) -> Discovery | None:
+    text = cache.read_file(path)
+    if text is None:
         return None
     try:
+        doc = json.loads(text)
+        if time.time() - doc.get("fetchedAt", 0) > CACHE_TTL_SECONDS:
+            return None
         resources = [ResourceInfo(**{k: tuple(v) if isinstance(v, list) else v for k, v in r.items()})
                      for r in doc["resources"]]
-    except (KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return Discovery(resources=resources, fetched_at=doc["fetchedAt"], from_cache=True)
 
 
-def _write_cache(path: Path, found: Discovery) -> None:
-    """Best effort, atomic: a read-only home must not break a query."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"fetchedAt": found.fetched_at,
-                                   "resources": [asdict(r) for r in found.resources]}))
-        os.replace(tmp, path)
-    except OSError:
-        pass
+def _write_cache(path: str, found: Discovery) -> None:
+    """Best effort, atomic and private (kube/cache.py): a read-only home must not break a query."""
+    cache.write_file(path, json.dumps({"fetchedAt": found.fetched_at,
+                                       "resources": [asdict(r) for r in found.resources]}))

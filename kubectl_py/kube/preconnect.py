@@ -139,20 +139,20 @@ def _files_key(kubeconfig_path, context) -> str:
 
 
 def _dial_file() -> str:
-    import os
+    from .cache import cache_path
 
-    from .cache import cache_dir
-
-    return os.path.join(cache_dir(), _DIAL_FILE)
+    return cache_path(_DIAL_FILE)
 
 
 def _read_dial_file() -> dict:
     import json
 
+    from .cache import read_file
+
+    text = read_file(_dial_file())
     try:
-        with open(_dial_file(), encoding="utf-8") as fh:
-            entries = json.load(fh)
-    except (OSError, ValueError):
+        entries = json.loads(text) if text is not None else {}
+    except ValueError:
         return {}
     return entries if isinstance(entries, dict) else {}
 
@@ -167,21 +167,14 @@ def _remembered(files: str):
 def _remember(files: str, target) -> None:
     """Keep where these files led (the latest entries only); a cache that cannot be written is no error."""
     import json
-    import os
+
+    from .cache import write_file
 
     entries = _read_dial_file()
     entries.pop(files, None)
     if target is not None:
         entries[files] = list(target)
-    path = _dial_file()
-    temporary = f"{path}.{os.getpid()}"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as fh:
-            json.dump(dict(list(entries.items())[-_DIAL_ENTRIES:]), fh)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    write_file(_dial_file(), json.dumps(dict(list(entries.items())[-_DIAL_ENTRIES:])))
 
 
 def _start_dial(target):

@@ -34,16 +34,17 @@ def relaxed(path: str) -> str:
 
 
 def rows_for(items: list, columns: list) -> list:
-    """Each cell: the values a column's path selects, comma-joined as kubectl prints them; ``<none>``
-    when it selects nothing."""
+    """Each cell: the values a column's path selects, each escaped for the terminal and comma-joined as
+    kubectl prints them (ESC as ``^[``, CR as ``\\r``); ``<none>`` when it selects nothing."""
     from ..jsonpath import evaluate
     from ..jsonpath.formatting import format_value
+    from ..terminal import escape
 
     rows = []
     for item in items:
         row = []
         for _, template in columns:
             values = [v for v in evaluate(template, item) if v is not None]
-            row.append(",".join(format_value(v) for v in values) if values else "<none>")
+            row.append(",".join(escape(format_value(v)) for v in values) if values else "<none>")
         rows.append(row)
     return rows

@@ -1,8 +1,16 @@
 """Tables: kubectl's plain table (upper-case headers, no borders, columns three spaces apart, left-aligned),
 and the same rows as ``csv`` (RFC 4180 quoting), ``tsv`` (tab-separated, quoted the same way when a cell holds
-a tab, a quote or a line break) or ``markdown`` (a pipe table, ``|`` escaped)."""
+a tab, a quote or a line break) or ``markdown`` (a pipe table, ``|`` escaped).
+
+Every cell and header is escaped for the terminal (``kubectl_py.terminal``) in every style: the plain table
+cuts a cell at its first line break (shown as ``...``), as kubectl's does; csv and tsv keep line feeds
+(quoted) but show ESC and CR as ``^[`` and ``\\r``. Cells that begin with ``=``, ``+``, ``-`` or ``@`` are
+left as they are (see the README)."""
 
 from __future__ import annotations
+
+from ..terminal import cell as table_cell, escape
+
 
 def format_table(headers: list, rows: list, no_headers: bool = False, style: str = "",
                  upper: bool = True) -> str:
@@ -22,11 +30,15 @@ def _plain(titles, cells) -> str:
     from tabulate import DataRow, TableFormat, tabulate
 
     tabulate_module.MIN_PADDING = 0  # tabulate widens headed columns by 2; kubectl does not
+    # kubectl's tabwriter counts characters; wcwidth (when installed) would count display cells, and -1 for a BEL
+    tabulate_module.WIDE_CHARS_MODE = False
 
     # kubectl's tabwriter separates columns with three spaces and never right-aligns numbers
     plain = TableFormat(lineabove=None, linebelowheader=None, linebetweenrows=None, linebelow=None,
                         headerrow=DataRow("", "   ", ""), datarow=DataRow("", "   ", ""),
                         padding=0, with_header_hide=None)
+    cells = [[table_cell(c) for c in row] for row in cells]
+    titles = titles if titles is None else [table_cell(t) for t in titles]
     if titles is None:
         text = tabulate(cells, tablefmt=plain, disable_numparse=True, stralign="left") if cells else ""
     else:
@@ -40,6 +52,7 @@ def _delimited(titles, cells, delimiter: str) -> str:
     specials = (delimiter, '"', "\r", "\n")
 
     def cell(text: str) -> str:
+        text = escape(text)
         if any(ch in text for ch in specials):
             return '"' + text.replace('"', '""') + '"'
         return text
@@ -63,5 +76,5 @@ def _markdown(titles, cells) -> str:
 
 
 def _markdown_cell(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\r", "<br>")
-            .replace("\n", "<br>"))
+    return escape(text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\r", "<br>")
+                  .replace("\n", "<br>"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import query as engine
+from .. import query as engine, terminal
 
 MIN_WIDTH, PADDING = 6, 3   # kubectl's tabwriter: minwidth 6, padding 3, RememberWidths
 EVENT_CELLS = {"ADDED": "ADDED   ", "MODIFIED": "MODIFIED", "DELETED": "DELETED ", "ERROR": "ERROR   "}
@@ -23,6 +23,7 @@ class Tabs:
         self.widths: list = []
 
     def block(self, rows: list) -> None:
+        rows = [[terminal.cell(cell) for cell in row] for row in rows]
         for row in rows:
             for i, cell in enumerate(row[:-1]):
                 width = max(MIN_WIDTH, len(cell) + PADDING)

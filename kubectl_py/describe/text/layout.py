@@ -16,16 +16,11 @@ from __future__ import annotations
 
 import re
 
+from ...terminal import escape
+
 LEVEL_SPACE = "  "
 PADDING = 2
 _SPECIAL = re.compile(r"[\t\v\n\f]")
-
-
-def escape(text: str) -> str:
-    """cli-runtime ``printers.WriteEscaped``: ESC -> ``^[``, CR -> ``\\r``."""
-    if "\x1b" in text or "\r" in text:
-        return text.replace("\x1b", "^[").replace("\r", "\\r")
-    return text
 
 
 class Writer:
