@@ -28,6 +28,9 @@ from __future__ import annotations
 import os
 import sys
 
+from . import flagtable
+from .flagtable import CommandLine
+
 NO_FILE = 4  # cobra ShellCompDirectiveNoFileComp
 DEFAULT = 0  # cobra ShellCompDirectiveDefault: the shell completes file names
 TIMEOUT_SECONDS = 5.0
@@ -35,162 +38,41 @@ MAX_NAMES = 5000
 # metadata only: names without the objects' bodies
 METADATA_ACCEPT = "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json"
 
-# -- flags: (long, short, takes a value); tests/integration/test_completion.py checks them against --help --------
-CONNECTION_FLAGS = (
-    ("--kubeconfig", None, True),
-    ("--context", None, True),
-    ("--all-contexts", None, False),
-    ("--exclude-context", None, True),
-    ("--parallel", None, True),
-    ("--cluster", None, True),
-    ("--user", None, True),
-    ("--server", "-s", True),
-    ("--token", None, True),
-    ("--as", None, True),
-    ("--as-group", None, True),
-    ("--as-uid", None, True),
-    ("--certificate-authority", None, True),
-    ("--client-certificate", None, True),
-    ("--client-key", None, True),
-    ("--insecure-skip-tls-verify", None, False),
-    ("--tls-server-name", None, True),
-    ("--disable-compression", None, False),
-    ("--request-timeout", None, True),
-    ("--namespace", "-n", True),
-    ("--chunk-size", None, True),
-    ("--filename", "-f", True),
-    ("--help", "-h", False),
-)
-_OUTPUT = ("--output", "-o", True)
-_ALL_NAMESPACES = ("--all-namespaces", "-A", False)
-_SELECTOR = ("--selector", "-l", True)
-_SHOW_EVENTS = ("--show-events", None, True)
-
 TEMPLATE_FORMATS = ("jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file")
 SPREADSHEET_FORMATS = ("csv", "tsv", "markdown")  # printers.SPREADSHEET_FORMATS (not imported: TAB stays light)
+# the flags come from flagtable; tests/unit/test_flag_table.py checks these formats against the plugins'
 PLUGINS = {
     "py-nodeports": {
-        "flags": (_OUTPUT, ("--no-headers", None, False), _ALL_NAMESPACES, _SELECTOR,
-                  ("--address-type", None, True), ("--all-nodes", None, False)),
         "formats": ("wide", "json", "yaml") + TEMPLATE_FORMATS + SPREADSHEET_FORMATS,
         "positionals": None,
     },
     "py-describe": {
-        "flags": (_OUTPUT, _ALL_NAMESPACES, _SELECTOR, _SHOW_EVENTS),
         "formats": ("text", "json", "yaml", "jsonpath", "jsonpath-file"),
         "positionals": "describe",
     },
     "py-query": {
-        "flags": (_OUTPUT, ("--no-headers", None, False), _ALL_NAMESPACES, _SELECTOR,
-                  ("--field-selector", None, True), ("--sort-by", None, True), ("--count", None, False),
-                  ("--by", None, True), ("--group-by", None, True), ("--sum", None, True), ("--avg", None, True),
-                  ("--min", None, True), ("--max", None, True), ("--describe", None, False), _SHOW_EVENTS,
-                  ("--show-managed-fields", None, False), ("--watch", "-w", False), ("--watch-only", None, False),
-                  ("--output-watch-events", None, False)),
         "formats": ("wide", "json", "yaml", "name") + TEMPLATE_FORMATS + ("jsonpath-ng",) + SPREADSHEET_FORMATS,
         "positionals": "query",
     },
     "py-diff": {
-        "flags": (_OUTPUT, ("--no-headers", None, False), _ALL_NAMESPACES, _SELECTOR,
-                  ("--include-status", None, False), ("--ignore", None, True), ("--describe", None, False)),
         "formats": ("wide", "json", "yaml", "jsonpath", "jsonpath-file") + SPREADSHEET_FORMATS,
         "positionals": "query",
     },
 }
-# flags whose value is a file: let the shell complete paths
-PATH_FLAGS = ("--kubeconfig", "--filename", "--certificate-authority", "--client-certificate", "--client-key")
-# values known without asking anyone
-STATIC_VALUES = {
-    "--show-events": ("true", "false"),
-    "--by": ("context", "kind", "namespace"),
-    "--address-type": ("ExternalIP", "InternalIP", "Hostname", "InternalDNS", "ExternalDNS"),
-}
-
-
-class Line:
-    """The words typed before the one being completed, parsed the way the plugin will parse them."""
-
-    def __init__(self, plugin: str, words: list):
-        self.plugin = plugin
-        self.flags = CONNECTION_FLAGS + PLUGINS[plugin]["flags"]
-        self.by_name = {}
-        for long, short, takes_value in self.flags:
-            self.by_name[long] = (long, takes_value)
-            if short:
-                self.by_name[short] = (long, takes_value)
-        self.values = {}  # long flag -> list of values
-        self.positionals = []
-        self.pending = None  # a flag still waiting for its value (the word under completion)
-        self._parse(words)
-
-    def _parse(self, words: list) -> None:
-        only_args = False
-        for word in words:
-            if self.pending:
-                self.values.setdefault(self.pending, []).append(word)
-                self.pending = None
-            elif only_args or not word.startswith("-") or word == "-":
-                self.positionals.append(word)
-            elif word == "--":
-                only_args = True
-            else:
-                flag, value = self.split_flag(word)
-                if flag is None:
-                    continue  # unknown: ignored, as a boolean
-                long, takes_value = flag
-                if not takes_value:
-                    self.values.setdefault(long, []).append("true" if value is None else value)
-                elif value is None:
-                    self.pending = long
-                else:
-                    self.values.setdefault(long, []).append(value)
-
-    def split_flag(self, word: str):
-        """((long, takes_value) or None, inline value or None) for ``--flag``, ``--flag=v``, ``-n``, ``-nv``,
-        ``-n=v``."""
-        if word.startswith("--"):
-            name, sep, value = word.partition("=")
-            return self.by_name.get(name), (value if sep else None)
-        flag = self.by_name.get(word[:2])
-        if len(word) == 2 or flag is None:
-            return flag, None
-        rest = word[2:]
-        return flag, rest[1:] if rest.startswith("=") else rest
-
-    def last(self, flag: str):
-        values = self.values.get(flag)
-        return values[-1] if values else None
-
-    def has(self, flag: str) -> bool:
-        value = self.last(flag)
-        return value is not None and value.lower() not in ("false", "0", "f")
-
-    def filenames_given(self) -> bool:
-        return bool(self.values.get("--filename"))
 
 
 # -- the cluster side (imported only when a completion needs it) -------------------------------------------
-def _overrides(line: Line):
-    from ..kube.kubeconfig import Overrides
-
-    return Overrides(
-        kubeconfig=line.last("--kubeconfig"), cluster=line.last("--cluster"), user=line.last("--user"),
-        namespace=line.last("--namespace"), server=line.last("--server"), token=line.last("--token"),
-        impersonate=line.last("--as"), impersonate_groups=tuple(line.values.get("--as-group") or ()),
-        impersonate_uid=line.last("--as-uid"), certificate_authority=line.last("--certificate-authority"),
-        client_certificate=line.last("--client-certificate"), client_key=line.last("--client-key"),
-        insecure_skip_tls_verify=True if line.has("--insecure-skip-tls-verify") else None,
-        tls_server_name=line.last("--tls-server-name"), request_timeout=TIMEOUT_SECONDS,
-        disable_compression=True if line.has("--disable-compression") else None)
+def _overrides(line: CommandLine):
+    return flagtable.overrides(line.typed, request_timeout=TIMEOUT_SECONDS)
 
 
-def _kubeconfig(line: Line):
+def _kubeconfig(line: CommandLine):
     from ..kube import kubeconfig
 
     return kubeconfig.load(line.last("--kubeconfig"))
 
 
-def _clusters(line: Line) -> list:
+def _clusters(line: CommandLine) -> list:
     """The clusters the plugin would read: ``--context`` (repeated, comma lists, globs), else the current one,
     minus ``--exclude-context``. ``--all-contexts`` completes from the current context only, to keep TAB fast."""
     from .. import api
@@ -214,7 +96,7 @@ def _names(cluster, type_name: str, namespace, all_namespaces: bool) -> list:
     return sorted(names)
 
 
-def _per_cluster(line: Line, work) -> list:
+def _per_cluster(line: CommandLine, work) -> list:
     """``work(cluster)`` in every selected context at once; the union of the answers, failures skipped."""
     import threading
 
@@ -246,7 +128,7 @@ def _per_cluster(line: Line, work) -> list:
     return out
 
 
-def resource_types(line: Line, include_categories: bool) -> list:
+def resource_types(line: CommandLine, include_categories: bool) -> list:
     """Resource types as kubectl prints them: the plural, qualified by its group when another group uses
     the same plural; plus categories (``all``) where the plugin accepts them."""
 
@@ -270,7 +152,7 @@ def resource_types(line: Line, include_categories: bool) -> list:
     return sorted(_per_cluster(line, work))
 
 
-def aliases(line: Line, word: str) -> list:
+def aliases(line: CommandLine, word: str) -> list:
     """The short name, singular or kind typed in full (``svc``, ``deploy``): kept as the one candidate."""
 
     def work(cluster):
@@ -282,13 +164,13 @@ def aliases(line: Line, word: str) -> list:
     return _per_cluster(line, work) if word else []
 
 
-def object_names(line: Line, type_name: str) -> list:
+def object_names(line: CommandLine, type_name: str) -> list:
     namespace = line.last("--namespace")
     all_namespaces = line.has("--all-namespaces")
     return sorted(_per_cluster(line, lambda c: _names(c, type_name, namespace, all_namespaces)))
 
 
-def namespaces(line: Line) -> list:
+def namespaces(line: CommandLine) -> list:
     def work(cluster):
         try:
             return _names(cluster, "namespaces", None, True)
@@ -302,15 +184,16 @@ def namespaces(line: Line) -> list:
 def complete(plugin: str, args: list) -> tuple:
     """(candidates, directive) for ``args``: the words after the plugin name, the last one under completion."""
     words, word = list(args[:-1]), (args[-1] if args else "")
-    line = Line(plugin, words)
+    line = flagtable.read(plugin, words)
+    os.environ.update(line.environment())  # e.g. --cache-dir
     if line.pending:
         return flag_values(line, line.pending, word)
     if word.startswith("-") and "--" not in words:
-        flag, value = line.split_flag(word)
-        if value is not None and flag is not None and flag[1]:  # --flag=value, -nvalue
-            return flag_values(line, flag[0], value)
+        flag, value = line.split(word)
+        if value is not None and flag is not None and flag.takes_value:  # --flag=value, -nvalue
+            return flag_values(line, flag, value)
         return flag_names(line, word), NO_FILE
-    if line.filenames_given():
+    if line.values.get("--filename"):
         return [], NO_FILE  # offline input: nothing to ask a cluster
     kind = PLUGINS[plugin]["positionals"]
     if kind is None:
@@ -318,38 +201,38 @@ def complete(plugin: str, args: list) -> tuple:
     return positional(line, kind, word), NO_FILE
 
 
-def flag_names(line: Line, word: str) -> list:
+def flag_names(line: CommandLine, word: str) -> list:
     out = []
-    for long, short, _ in line.flags:
-        if long.startswith(word):
-            out.append(long)
-        if short and not word.startswith("--") and short.startswith(word):
-            out.append(short)
+    for flag in flagtable.for_plugin(line.plugin):
+        if flag.long.startswith(word):
+            out.append(flag.long)
+        if flag.short and not word.startswith("--") and flag.short.startswith(word):
+            out.append(flag.short)
     return sorted(out)
 
 
-def flag_values(line: Line, flag: str, word: str) -> tuple:
-    if flag in PATH_FLAGS:
+def flag_values(line: CommandLine, flag: flagtable.Flag, word: str) -> tuple:
+    """Candidates for the value of ``flag``, as its table entry says they complete."""
+    kind = flag.values
+    if kind == flagtable.PATH:
         return [], DEFAULT
-    if flag == "--output":
+    if kind == flagtable.FORMATS:
         return _prefixed(PLUGINS[line.plugin]["formats"], word), NO_FILE
-    if flag in STATIC_VALUES:
-        return _prefixed(STATIC_VALUES[flag], word), NO_FILE
-    if flag in ("--context", "--exclude-context", "--cluster", "--user"):
-        config = _kubeconfig(line)
-        names = {"--context": config.contexts, "--exclude-context": config.contexts, "--cluster": config.clusters,
-                 "--user": config.users}[flag]
-        if flag in ("--context", "--exclude-context") and "," in word:  # --context a,b,<TAB>
+    if isinstance(kind, tuple):
+        return _prefixed(kind, word), NO_FILE
+    if kind in (flagtable.CONTEXTS, flagtable.CLUSTERS, flagtable.USERS):
+        names = getattr(_kubeconfig(line), kind)
+        if kind == flagtable.CONTEXTS and "," in word:  # --context a,b,<TAB>
             head, _, tail = word.rpartition(",")
             done = set(head.split(","))
             return [f"{head},{n}" for n in sorted(names) if n.startswith(tail) and n not in done], NO_FILE
         return _prefixed(sorted(names), word), NO_FILE
-    if flag == "--namespace":
+    if kind == flagtable.NAMESPACES:
         return _prefixed(namespaces(line), word), NO_FILE
     return [], NO_FILE
 
 
-def positional(line: Line, kind: str, word: str) -> list:
+def positional(line: CommandLine, kind: str, word: str) -> list:
     typed = line.positionals
     if not typed:  # the resource type
         if kind == "describe" and "/" in word:  # TYPE/NAME

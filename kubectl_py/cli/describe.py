@@ -7,7 +7,7 @@ import typer
 from .. import terminal
 from ..printers import allowed_help, parse_output
 from . import common
-from .flags import AllNamespacesOpt, SelectorOpt, ShowEventsOpt, output_option
+from .flags import option
 from .options import ConnectionOptions, connection_flags, parse_bool
 from .runner import main_for
 
@@ -19,10 +19,10 @@ def describe(
     resource: Annotated[str, typer.Argument(help="The type (pods, svc, nodes, deploy.apps, ...) or TYPE/NAME.",
                                             show_default=False)],
     names: Annotated[Optional[List[str]], typer.Argument(help="Names or name prefixes.", show_default=False)] = None,
-    output: Annotated[Optional[str], output_option(allowed_help(FORMATS))] = None,
-    all_namespaces: AllNamespacesOpt = False,
-    selector: SelectorOpt = None,
-    show_events: ShowEventsOpt = None,
+    output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS))] = None,
+    all_namespaces: Annotated[bool, option("--all-namespaces")] = False,
+    selector: Annotated[Optional[str], option("--selector")] = None,
+    show_events: Annotated[Optional[str], option("--show-events")] = None,
     *,
     connection: ConnectionOptions,
 ):

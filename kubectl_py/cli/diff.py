@@ -12,7 +12,7 @@ from .. import terminal
 from ..errors import UsageError
 from ..printers import SPREADSHEET_FORMATS, allowed_help, parse_output
 from . import common
-from .flags import AllNamespacesOpt, NamesArg, NoHeadersOpt, ResourcesArg, SelectorOpt, output_option
+from .flags import NamesArg, ResourcesArg, option
 from .options import ConnectionOptions, connection_flags
 from .runner import main_for
 
@@ -24,20 +24,14 @@ ERROR_EXIT = 2
 def diff(
     resources: ResourcesArg,
     names: NamesArg = None,
-    output: Annotated[Optional[str], output_option(allowed_help(FORMATS) + "; default: a table per object, "
-                                                   "values shortened (wide: in full)")] = None,
-    no_headers: NoHeadersOpt = False,
-    all_namespaces: AllNamespacesOpt = False,
-    selector: SelectorOpt = None,
-    include_status: Annotated[bool, typer.Option(
-        "--include-status", help="Compare .status too (but not its timestamps and observedGeneration).")] = False,
-    ignore: Annotated[Optional[List[str]], typer.Option(
-        "--ignore", help="A path not to compare, with everything under it, e.g. '.metadata.labels', "
-        "'.spec.template.spec.containers[*].image', \".metadata.annotations['example.com/x']\". Repeatable; "
-        "added to the default noise list (see the README).")] = None,
-    describe: Annotated[bool, typer.Option(
-        "--describe", help="Compare py-describe documents (describe-only data: endpoints, allocated "
-        "resources, ...) instead of the objects.")] = False,
+    output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS) + "; default: a table per "
+                                            "object, values shortened (wide: in full)")] = None,
+    no_headers: Annotated[bool, option("--no-headers")] = False,
+    all_namespaces: Annotated[bool, option("--all-namespaces")] = False,
+    selector: Annotated[Optional[str], option("--selector")] = None,
+    include_status: Annotated[bool, option("--include-status")] = False,
+    ignore: Annotated[Optional[List[str]], option("--ignore")] = None,
+    describe: Annotated[bool, option("--describe", "py-diff")] = False,
     *,
     connection: ConnectionOptions,
 ):

@@ -1,10 +1,12 @@
 """The plugins' entry points (console scripts, zipapps, plugins/ scripts).
 
-Each starts opening the connection its command will use (:mod:`kubectl_py.kube.preconnect`) before it
-imports the command: typer and our modules take most of start-up, and over a real network the TCP and
-TLS round trips then happen meanwhile instead of after.
+Each reads its command line once (:func:`.flagtable.read`, before typer is imported) and starts opening
+the connection the command will use (:mod:`kubectl_py.kube.preconnect`) before it imports the command:
+typer and our modules take most of start-up, and over a real network the TCP and TLS round trips then
+happen meanwhile instead of after.
 """
 
+import os
 import sys
 
 
@@ -12,9 +14,12 @@ def _launch(module: str) -> None:
     from importlib import import_module
 
     from ..kube import preconnect
+    from .flagtable import read
 
-    preconnect.start(sys.argv[1:])
-    import_module(f"{__package__}.{module}").main()
+    line = read(f"py-{module}", sys.argv[1:])
+    os.environ.update(line.environment())  # e.g. --cache-dir, which the early connection reads
+    preconnect.start(line.plan())
+    import_module(f"{__package__}.{module}").main(line)
 
 
 def nodeports() -> None:

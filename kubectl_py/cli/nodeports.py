@@ -8,7 +8,7 @@ from .. import terminal
 from ..nodeports import ADDRESS_TYPES
 from ..printers import SPREADSHEET_FORMATS, allowed_help, parse_output
 from . import common
-from .flags import AllNamespacesOpt, NoHeadersOpt, SelectorOpt, output_option
+from .flags import option
 from .options import ConnectionOptions, connection_flags
 from .runner import main_for
 
@@ -20,15 +20,12 @@ WIDE_HEADERS = ["TARGET-PORT", "SELECTOR", "EXTERNAL-TRAFFIC-POLICY", "READY-END
 
 @connection_flags
 def nodeports(
-    output: Annotated[Optional[str], output_option(allowed_help(FORMATS))] = None,
-    no_headers: NoHeadersOpt = False,
-    all_namespaces: AllNamespacesOpt = False,
-    selector: SelectorOpt = None,
-    address_type: Annotated[Optional[str], typer.Option(
-        "--address-type", help="Node address type for URLS: " + ", ".join(ADDRESS_TYPES)
-        + ". Default: ExternalIP, else InternalIP.")] = None,
-    all_nodes: Annotated[bool, typer.Option(
-        "--all-nodes", help="Also use nodes that are NotReady or cordoned for URLS.")] = False,
+    output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS))] = None,
+    no_headers: Annotated[bool, option("--no-headers")] = False,
+    all_namespaces: Annotated[bool, option("--all-namespaces")] = False,
+    selector: Annotated[Optional[str], option("--selector")] = None,
+    address_type: Annotated[Optional[str], option("--address-type")] = None,
+    all_nodes: Annotated[bool, option("--all-nodes")] = False,
     *,
     connection: ConnectionOptions,
 ):

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from . import flags
+from . import flags, flagtable
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class ConnectionOptions:
     all_contexts: bool = False
     exclude_contexts: tuple = ()
     parallel: int | None = None  # contexts read at once; None: kube.fanout's default
-    chunk_size: int = flags.DEFAULT_CHUNK_SIZE
+    chunk_size: int = flagtable.flag("--chunk-size").default
     filenames: tuple = ()
 
 
@@ -59,59 +59,19 @@ def parse_bool(value: str, flag: str) -> bool:
     raise UsageError(f'invalid argument "{value}" for "{flag}" flag: strconv.ParseBool: parsing "{value}": invalid syntax')
 
 
-# The connection flags, as (parameter name, annotated type, default): added to every command by
-# @connection_flags so that each is declared exactly once.
-_CONNECTION_PARAMS = (
-    ("kubeconfig", flags.KubeconfigOpt, None),
-    ("context", flags.ContextOpt, None),
-    ("all_contexts", flags.AllContextsOpt, False),
-    ("exclude_context", flags.ExcludeContextOpt, None),
-    ("parallel", flags.ParallelOpt, None),
-    ("cluster", flags.ClusterOpt, None),
-    ("user", flags.UserOpt, None),
-    ("server", flags.ServerOpt, None),
-    ("token", flags.TokenOpt, None),
-    ("as_", flags.AsOpt, None),
-    ("as_group", flags.AsGroupOpt, None),
-    ("as_uid", flags.AsUidOpt, None),
-    ("certificate_authority", flags.CertificateAuthorityOpt, None),
-    ("client_certificate", flags.ClientCertificateOpt, None),
-    ("client_key", flags.ClientKeyOpt, None),
-    ("insecure_skip_tls_verify", flags.InsecureOpt, False),
-    ("tls_server_name", flags.TlsServerNameOpt, None),
-    ("disable_compression", flags.DisableCompressionOpt, False),
-    ("request_timeout", flags.RequestTimeoutOpt, flags.DEFAULT_REQUEST_TIMEOUT),
-    ("namespace", flags.NamespaceOpt, None),
-    ("chunk_size", flags.ChunkSizeOpt, flags.DEFAULT_CHUNK_SIZE),
-    ("filename", flags.FilenameOpt, None),
-)
+# The connection flags, as (parameter name, annotated type, default), from the flag table: added to every
+# command by @connection_flags.
+_CONNECTION_PARAMS = tuple((entry.param, flags.annotated(entry.long), entry.default)
+                           for entry in flagtable.connection_flags())
 
 
 def _connection_from(values: dict) -> ConnectionOptions:
-    from ..kube.kubeconfig import Overrides
-
     if values["chunk_size"] < 0:
         raise UsageError("--chunk-size must be 0 or greater")
     if values["parallel"] is not None and values["parallel"] < 1:
         raise UsageError("--parallel must be 1 or greater")
-    overrides = Overrides(
-        kubeconfig=values["kubeconfig"],
-        cluster=values["cluster"],
-        user=values["user"],
-        namespace=values["namespace"],
-        server=values["server"],
-        token=values["token"],
-        impersonate=values["as_"],
-        impersonate_groups=tuple(values["as_group"] or ()),
-        impersonate_uid=values["as_uid"],
-        certificate_authority=values["certificate_authority"],
-        client_certificate=values["client_certificate"],
-        client_key=values["client_key"],
-        insecure_skip_tls_verify=True if values["insecure_skip_tls_verify"] else None,
-        tls_server_name=values["tls_server_name"],
-        request_timeout=parse_duration(values["request_timeout"]),
-        disable_compression=True if values["disable_compression"] else None,
-    )
+    overrides = flagtable.overrides(lambda entry: values[entry.param],
+                                    request_timeout=parse_duration(values["request_timeout"]))
     if values["all_contexts"] and values["context"]:
         raise UsageError("--context and --all-contexts cannot be used together")
     return ConnectionOptions(

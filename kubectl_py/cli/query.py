@@ -10,8 +10,7 @@ from ..printers import SPREADSHEET_FORMATS, allowed_help, name as name_printer, 
 from ..printers.custom_columns import parse_spec, rows_for
 from ..printers.table import format_table
 from . import common
-from .flags import (AllNamespacesOpt, FieldSelectorOpt, NamesArg, NoHeadersOpt, OutputWatchEventsOpt, ResourcesArg,
-                    SelectorOpt, ShowEventsOpt, WatchOnlyOpt, WatchOpt, output_option)
+from .flags import NamesArg, ResourcesArg, option
 from .options import ConnectionOptions, connection_flags, parse_bool
 from .runner import main_for
 
@@ -24,39 +23,25 @@ COUNT_BY = ("context", "kind", "namespace")
 def query(
     resources: ResourcesArg,
     names: NamesArg = None,
-    output: Annotated[Optional[str], output_option(allowed_help(FORMATS))] = None,
-    no_headers: NoHeadersOpt = False,
-    all_namespaces: AllNamespacesOpt = False,
-    selector: SelectorOpt = None,
-    field_selector: FieldSelectorOpt = None,
-    sort_by: Annotated[Optional[str], typer.Option(
-        "--sort-by", help="Sort every item of every context by this JSONPath (e.g. '{.metadata.name}').")] = None,
-    count: Annotated[bool, typer.Option("--count", help="Print how many objects match, per context and kind.")] = False,
-    by: Annotated[str, typer.Option("--by", help="With --count: group by context, kind or namespace.")] = "kind",
-    group_by: Annotated[Optional[List[str]], typer.Option(
-        "--group-by", help="Group items by a comma list of context, kind, namespace or JSONPath templates "
-        "(e.g. context,'{.spec.nodeName}'); prints a count per group unless --sum/--avg/--min/--max is given "
-        "(add --count to have both).", show_default=False)] = None,
-    sums: Annotated[Optional[List[str]], typer.Option(
-        "--sum", help="Add up every value this JSONPath yields per item, per group: numbers, or quantities "
-        "(250m, 1Gi) in base units. Repeatable.", show_default=False)] = None,
-    avgs: Annotated[Optional[List[str]], typer.Option(
-        "--avg", help="Average of the values this JSONPath yields, per group. Repeatable.",
-        show_default=False)] = None,
-    mins: Annotated[Optional[List[str]], typer.Option(
-        "--min", help="Smallest value this JSONPath yields, per group. Repeatable.", show_default=False)] = None,
-    maxs: Annotated[Optional[List[str]], typer.Option(
-        "--max", help="Largest value this JSONPath yields, per group. Repeatable.", show_default=False)] = None,
-    describe: Annotated[bool, typer.Option(
-        "--describe", help="Replace each item by its py-describe document (describe-only data: endpoints, "
-        "allocated resources, ...).")] = False,
-    show_events: ShowEventsOpt = None,
-    show_managed_fields: Annotated[bool, typer.Option(
-        "--show-managed-fields", help="If true, keep the managedFields when printing objects in JSON, YAML or "
-        "JSONPath format.")] = False,
-    watch: WatchOpt = False,
-    watch_only: WatchOnlyOpt = False,
-    output_watch_events: OutputWatchEventsOpt = False,
+    output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS))] = None,
+    no_headers: Annotated[bool, option("--no-headers")] = False,
+    all_namespaces: Annotated[bool, option("--all-namespaces")] = False,
+    selector: Annotated[Optional[str], option("--selector")] = None,
+    field_selector: Annotated[Optional[str], option("--field-selector")] = None,
+    sort_by: Annotated[Optional[str], option("--sort-by")] = None,
+    count: Annotated[bool, option("--count")] = False,
+    by: Annotated[str, option("--by")] = "kind",
+    group_by: Annotated[Optional[List[str]], option("--group-by")] = None,
+    sums: Annotated[Optional[List[str]], option("--sum")] = None,
+    avgs: Annotated[Optional[List[str]], option("--avg")] = None,
+    mins: Annotated[Optional[List[str]], option("--min")] = None,
+    maxs: Annotated[Optional[List[str]], option("--max")] = None,
+    describe: Annotated[bool, option("--describe", "py-query")] = False,
+    show_events: Annotated[Optional[str], option("--show-events")] = None,
+    show_managed_fields: Annotated[bool, option("--show-managed-fields")] = False,
+    watch: Annotated[bool, option("--watch")] = False,
+    watch_only: Annotated[bool, option("--watch-only")] = False,
+    output_watch_events: Annotated[bool, option("--output-watch-events")] = False,
     *,
     connection: ConnectionOptions,
 ):

@@ -9,44 +9,40 @@ import gc
 import os
 import sys
 
-from ..errors import KubectlPyError
-from . import flags
+from ..errors import KubectlPyError, UsageError
+from . import flagtable
 
 
-def normalize_bool_flags(argv: list) -> list:
-    """kubectl (pflag) accepts ``--flag=true|false`` for booleans; click only accepts ``--flag``."""
-    out = []
-    for arg in argv:
-        name, sep, value = arg.partition("=")
-        if sep and name in flags.BOOL_FLAGS and value.lower() in ("true", "false", "1", "0", "t", "f"):
-            if value.lower() in ("true", "1", "t"):
-                out.append(name)
-            continue
-        if arg == "--":
-            out.extend(argv[len(out):])
-            break
-        out.append(arg)
-    return out
+def click_command(command):
+    """The click command typer makes of ``command``, with kubectl's -h/--help."""
+    import typer
+
+    help_flag = flagtable.flag("--help")
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+                      context_settings={"help_option_names": [help_flag.short, help_flag.long]})
+    app.command()(command)
+    return typer.main.get_command(app)
 
 
-def run_plugin(command, prog_name: str, argv: list | None = None, error_code: int | None = None) -> int:
-    """Run a typer command as ``kubectl <plugin>`` and return the exit code. ``error_code`` replaces the
-    code of every error (py-diff: 2, as kubectl diff keeps 1 for "differences found")."""
+def run_plugin(command, plugin: str, line=None, error_code: int | None = None) -> int:
+    """Run a typer command as ``kubectl <plugin>`` and return the exit code. ``line``: its command line,
+    read once (flagtable.read; default: sys.argv's). ``error_code`` replaces the code of every error
+    (py-diff: 2, as kubectl diff keeps 1 for "differences found")."""
     os.environ.setdefault("TYPER_USE_RICH", "0")  # plain help, like kubectl's, and much faster
     # A command is one short process whose bulk is parsed JSON, which has no reference cycles: the
     # cycle collector would only re-walk those objects again and again (measured: ~15% of `py-nodeports
     # -A` on 2,000 services). Left on for library use.
     gc.disable()
-    args = normalize_bool_flags(sys.argv[1:] if argv is None else list(argv))
+    line = line or flagtable.read(plugin, sys.argv[1:])
+    os.environ.update(line.environment())
     import typer
     from typer._click import exceptions as click_errors  # typer 0.28 vendors click; pinned in pyproject
 
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
-                      context_settings={"help_option_names": ["-h", "--help"]})
-    app.command()(command)
     try:
+        if line.error:  # a bad --flag=true|false, in kubectl's words
+            raise UsageError(line.error)
         # commands return their exit code (0 when every context answered)
-        code = typer.main.get_command(app).main(args=args, prog_name=prog_name, standalone_mode=False)
+        code = click_command(command).main(args=line.argv, prog_name=f"kubectl {plugin}", standalone_mode=False)
         return code if isinstance(code, int) else 0
     except KubectlPyError as exc:
         return _fail(exc.user_message(), error_code or exc.exit_code)
@@ -83,7 +79,8 @@ def _fail(message: str, code: int) -> int:
 def main_for(command, plugin: str, error_code: int | None = None):
     """Entry point factory for console scripts: ``main = main_for(nodeports, "py-nodeports")``."""
 
-    def main() -> None:
-        sys.exit(run_plugin(command, f"kubectl {plugin}", error_code=error_code))
+    def main(line=None) -> None:
+        sys.exit(run_plugin(command, plugin, line, error_code))
 
+    main.command = command  # for tests/unit/test_flag_table.py
     return main

@@ -15,19 +15,12 @@ dialled before they are read, and the socket is used only if the files still lea
 
 from __future__ import annotations
 
-# Flags after which the connection is not simply the kubeconfig context's one.
-_CHANGES_CONNECTION = (
-    "--all-contexts", "--cluster", "--user", "--server", "-s", "--token", "--as", "--as-group", "--as-uid",
-    "--certificate-authority", "--client-certificate", "--client-key", "--insecure-skip-tls-verify",
-    "--tls-server-name", "--request-timeout", "--filename", "-f", "--exclude-context", "--help", "-h",
-)
-
 _state: dict = {}  # "thread", and then "key" + "wire", or "error"
 
 
-def start(argv: list) -> None:
-    """Begin opening the connection ``argv`` will use, in a daemon thread; no-op when unsure."""
-    plan = _plan(argv)
+def start(plan) -> None:
+    """Begin opening the connection of ``plan``, in a daemon thread: (kubeconfig path or None, context name
+    or None), as the command line gives them (the caller reads it: cli.flagtable); None: nothing early."""
     if plan is None or _state:
         return
     import threading
@@ -58,26 +51,6 @@ def _discard() -> None:
     if wire is not None:
         wire.close()
     _state.clear()
-
-
-def _plan(argv: list):
-    """(kubeconfig path or None, context name or None) from the command line, or None."""
-    kubeconfig = context = None
-    args = iter(argv)
-    for arg in args:
-        name, eq, value = arg.partition("=")
-        if name in _CHANGES_CONNECTION:
-            return None
-        if name in ("--kubeconfig", "--context"):
-            if not eq:
-                value = next(args, "")
-            if name == "--kubeconfig":
-                kubeconfig = value
-            elif context is not None or any(c in value for c in ",*?["):
-                return None  # several contexts
-            else:
-                context = value
-    return kubeconfig, context
 
 
 def _key(conn) -> tuple:

@@ -201,13 +201,24 @@ def help_flags(plugin: str) -> dict:
 
 
 @pytest.mark.parametrize("plugin", PLUGINS)
-def test_flag_tables_match_the_plugins(plugin):
-    """complete.py keeps its own flag table (importing the commands would import typer): it must not drift."""
+def test_completion_offers_the_flags_help_lists(plugin):
+    """Completion reads the flag table (importing the commands would import typer); --help shows the commands'."""
     sys.path.insert(0, str(ROOT))
-    from kubectl_py.cli import complete as helper
+    from kubectl_py.cli import flagtable
 
-    table = {long: takes for long, _, takes in helper.CONNECTION_FLAGS + helper.PLUGINS[plugin]["flags"]}
-    assert table == help_flags(plugin)
+    assert {f.long: f.takes_value for f in flagtable.for_plugin(plugin)} == help_flags(plugin)
+
+
+def test_flags_spelled_the_kubectl_way(cluster, env):
+    """-o=j, -oj, --output=j complete the value (cobra's scripts put the prefix back); --flag=true is read."""
+    formats = ["json", "jsonpath", "jsonpath-file", "jsonpath-ng"]
+    for word in ("-o=j", "-oj", "--output=j"):
+        assert complete(cluster, env, "py-query", word) == (formats, 4)
+    assert complete(cluster, env, "py-query", "-n=demo", "svc", "web-n") == (["web-nodeport"], 4)
+    assert complete(cluster, env, "py-query", "-ndemo", "svc", "web-n") == (["web-nodeport"], 4)
+    everywhere, _ = complete(cluster, env, "py-query", "--all-namespaces=true", "deploy", "")
+    assert everywhere == complete(cluster, env, "py-query", "-A", "deploy", "")[0]
+    assert complete(cluster, env, "py-query", "--cache-dir", "") == ([], 0)  # a folder: the shell completes it
 
 
 # -- speed --------------------------------------------------------------------------------------------------------

@@ -44,24 +44,6 @@ def test_continue_token_from_the_raw_head():
     assert client._continue_token(b'{"kind":"PodList","apiVersion":"v1","metadata":{},"items":[]}') is None
 
 
-@pytest.mark.parametrize("argv, plan", [
-    ([], (None, None)),
-    (["pods", "-A", "-o", "name"], (None, None)),
-    (["--context", "prod", "svc"], (None, "prod")),
-    (["--context=prod", "--kubeconfig=/k"], ("/k", "prod")),
-    (["--context", "a,b"], None),          # several contexts: each dials in its own thread
-    (["--context", "prod-*"], None),
-    (["--context", "a", "--context", "b"], None),
-    (["--server", "https://x"], None),       # the connection is not the kubeconfig's
-    (["--token=t"], None),
-    (["--request-timeout", "2s"], None),
-    (["-f", "dump.json"], None),
-    (["--help"], None),
-])
-def test_early_connection_only_for_the_plain_case(argv, plan):
-    assert preconnect._plan(argv) == plan
-
-
 def test_the_dial_memory_is_keyed_by_the_files_and_the_context(tmp_path, monkeypatch):
     monkeypatch.setenv("KUBECTL_PY_CACHE_DIR", str(tmp_path / "cache"))
     config = tmp_path / "config"
