@@ -24,10 +24,11 @@ __all__ = ["clusters", "load_files", "list_objects", "get_object", "diff", "rend
 
 def clusters(contexts: list | None = None, all_contexts: bool = False, kubeconfig_path: str | None = None,
              overrides: Overrides | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-             exclude_contexts: list | None = None) -> list:
+             exclude_contexts: list | None = None, early=None) -> list:
     """One :class:`Cluster` per selected context (the current one by default), selected as ``--context``
     (names or shell globs such as ``prod-*``), ``--all-contexts`` and ``--exclude-context`` do. Nothing is
-    contacted and no credential plugin runs until a cluster is used."""
+    contacted and no credential plugin runs until a cluster is used. ``early(conn)``: a connection opened
+    ahead of time for ``conn``, or None (the plugins pass their start-up's, :func:`.kube.preconnect.take`)."""
     overrides = overrides or Overrides(kubeconfig=kubeconfig_path)
     path = kubeconfig_path or overrides.kubeconfig
     try:
@@ -41,7 +42,7 @@ def clusters(contexts: list | None = None, all_contexts: bool = False, kubeconfi
     out = []
     for name in names:
         namespace = overrides.namespace or (config.contexts.get(name) or {}).get("namespace") or "default"
-        out.append(Cluster(name, namespace, _connector(config, name, overrides), chunk_size))
+        out.append(Cluster(name, namespace, _connector(config, name, overrides), chunk_size, early))
     return out
 
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 import math
 import queue
 import random
-import sys
 import threading
 import time
 from dataclasses import dataclass
 
-from . import query as engine, terminal
+from . import notices, query as engine
 from .errors import ApiError, KubectlPyError, Timeout, Unreachable
 
 # a watch lasts a random 5 to 10 minutes, then is resumed (client-go's reflector: minWatchTimeout x [1, 2))
@@ -287,7 +286,6 @@ def follow(sources: list, spec: engine.QuerySpec, table: bool, printer) -> int:
                 _say(message[1])
         return 1
     except KeyboardInterrupt:
-        sys.stdout.flush()
         return 130
 
 
@@ -308,6 +306,4 @@ def _failed(message: tuple) -> None:
 
 
 def _say(line: str) -> None:
-    sys.stdout.flush()
-    sys.stderr.write(terminal.line(line) + "\n")
-    sys.stderr.flush()
+    notices.say(line)

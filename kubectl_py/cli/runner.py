@@ -9,6 +9,7 @@ import gc
 import os
 import sys
 
+from .. import notices
 from ..errors import KubectlPyError, UsageError
 from . import flagtable
 
@@ -35,6 +36,7 @@ def run_plugin(command, plugin: str, line=None, error_code: int | None = None) -
     gc.disable()
     line = line or flagtable.read(plugin, sys.argv[1:])
     os.environ.update(line.environment())
+    notices.receiver = say
     import typer
     from typer._click import exceptions as click_errors  # typer 0.28 vendors click; pinned in pyproject
 
@@ -68,11 +70,21 @@ def run_plugin(command, plugin: str, line=None, error_code: int | None = None) -
                      error_code or 1)
 
 
-def _fail(message: str, code: int) -> int:
+def say(message: str) -> None:
+    """One line on stderr, escaped (server text can hold anything), after what stdout holds so far, so
+    that with ``2>&1`` it never lands inside an output line. The library's notices come here too."""
     from ..terminal import line
 
-    sys.stderr.write(line(message) + "\n")  # one line, escaped: server error bodies can hold anything
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):  # a closed pipe: the message still goes out
+        pass
+    sys.stderr.write(line(message) + "\n")
     sys.stderr.flush()
+
+
+def _fail(message: str, code: int) -> int:
+    say(message)
     return code
 
 

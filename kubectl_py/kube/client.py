@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import re
 import ssl
-import sys
 import time
 from collections import deque
 from urllib.parse import urlencode
@@ -41,8 +40,8 @@ from ..errors import (
     Unauthorized,
     Unreachable,
 )
-from . import preconnect
 from .kubeconfig import Connection
+from .. import notices
 from .answer import MAX_ANSWER_BYTES, AnswerReader, Lost, Stalled, snippet
 from .wire import IDLE_TIMEOUT, REQUEST_CANCELED, Endpoint, Wire, open_wire, tls_context, unreachable_message
 
@@ -79,10 +78,14 @@ class Pending:
 
 
 class Client:
-    """Requests against one API server. Not thread-safe: use one per thread (one per context)."""
+    """Requests against one API server. Not thread-safe: use one per thread (one per context).
 
-    def __init__(self, conn: Connection):
+    ``early``: where a connection opened ahead of time may be had (``early(conn)`` returns a Wire or None);
+    the command line's start-up passes one (:mod:`.preconnect`), a library user need not."""
+
+    def __init__(self, conn: Connection, early=None):
         self.conn = conn
+        self._early = early
         self.endpoint = Endpoint.of(conn)
         self.idle_timeout = conn.timeout or IDLE_TIMEOUT
         self._wire: Wire | None = None
@@ -158,7 +161,7 @@ class Client:
                     raise
                 skip_through = last_key
                 tokens.clear()
-                _warn(f"the list of {_what(path)} expired while paging (410 Gone); read it again from the "
+                notices.warn(f"the list of {_what(path)} expired while paging (410 Gone); read it again from the "
                       "start", self.conn.context)
                 pending = self.submit(path, query, accept)
                 continue
@@ -234,7 +237,8 @@ class Client:
         out when its answer is read, and the request is sent again then."""
         pending.attempts += 1
         if self._wire is None:
-            self._wire = preconnect.take(self.conn) or self._open(pending.deadline)
+            early, self._early = self._early, None  # only the first connection can have been opened early
+            self._wire = (early(self.conn) if early else None) or self._open(pending.deadline)
         self._in_flight.append(pending)
         try:
             self._wire.sock.sendall(self._request_head(pending.url, pending.accept))
@@ -424,14 +428,6 @@ def _retry_after(status: int, headers: dict) -> float | None:
     except ValueError:
         seconds = 1.0
     return max(0.0, min(seconds, MAX_RETRY_WAIT))
-
-
-def _warn(message: str, context: str) -> None:
-    """A notice for the person at the terminal (stderr), like client-go's warnings."""
-    suffix = f' (context "{context}")' if context else ""
-    from ..terminal import line
-
-    sys.stderr.write(line(f"warning: {message}{suffix}") + "\n")
 
 
 def _what(path: str) -> str:

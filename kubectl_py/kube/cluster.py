@@ -24,8 +24,9 @@ class Cluster:
 
     sends_requests = True  # reads cost round trips (an offline Dump's do not): worth sending ahead
 
-    def __init__(self, name: str, namespace: str, connect, chunk_size: int = DEFAULT_CHUNK_SIZE):
+    def __init__(self, name: str, namespace: str, connect, chunk_size: int = DEFAULT_CHUNK_SIZE, early=None):
         self.name = name
+        self._early = early  # see Client: a connection opened ahead of time, if it is this context's
         self.namespace = namespace
         self.chunk_size = chunk_size
         self._connect = connect
@@ -53,7 +54,7 @@ class Cluster:
     @property
     def client(self) -> Client:
         if self._client is None:
-            self._client = Client(self.conn)
+            self._client = Client(self.conn, self._early)
         return self._client
 
     def close(self) -> None:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from ..errors import ConfigError
+from . import kubeconfig_files
 
 IN_CLUSTER_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 IN_CLUSTER_CONTEXT = "in-cluster"
@@ -128,23 +130,12 @@ class Connection:
 
 
 def kubeconfig_paths(explicit: str | None = None) -> list:
-    """The files to read, in precedence order."""
-    if explicit:
-        path = Path(explicit).expanduser()
-        if not path.is_file():
-            raise ConfigError(f"stat {explicit}: no such file or directory")
-        return [path]
-    env = os.environ.get("KUBECONFIG")
-    if env:
-        seen, paths = set(), []
-        for part in env.split(os.pathsep):
-            path = Path(part).expanduser() if part else None
-            if path and path.is_file() and path not in seen:
-                seen.add(path)
-                paths.append(path)
-        return paths
-    default = Path("~/.kube/config").expanduser()
-    return [default] if default.is_file() else []
+    """The files to read, in precedence order (:func:`.kubeconfig_files.listed`, those that exist, each once);
+    a ``--kubeconfig`` that does not exist is an error, as in kubectl."""
+    paths = [Path(name) for name in kubeconfig_files.listed(explicit)]
+    if explicit and not paths[0].is_file():
+        raise ConfigError(f"stat {explicit}: no such file or directory")
+    return [path for i, path in enumerate(paths) if path.is_file() and path not in paths[:i]]
 
 
 def _read_yaml(path: Path) -> dict:
@@ -259,11 +250,22 @@ def _checked_server(server: str, cluster_name: str) -> str:
     return server.rstrip("/")
 
 
+# Parsed kubeconfigs by the files' fingerprint: the early connection's thread and the command read the
+# same files once between them (the lock makes the second reader wait for the first one's parse).
+_parsed: dict = {}
+_parsing = threading.Lock()
+
+
 def load(explicit: str | None = None) -> KubeConfig:
-    """Load and merge the kubeconfig kubectl would use; fall back to in-cluster config."""
+    """Load and merge the kubeconfig kubectl would use; fall back to in-cluster config. Files that have not
+    changed since they were last read in this process are not read again."""
     paths = kubeconfig_paths(explicit)
     if paths:
-        return merge([(p, _read_yaml(p)) for p in paths])
+        key = kubeconfig_files.fingerprint([str(p) for p in paths])
+        with _parsing:
+            if key not in _parsed:
+                _parsed[key] = merge([(p, _read_yaml(p)) for p in paths])
+            return _parsed[key]
     in_cluster = _in_cluster_config()
     if in_cluster:
         return in_cluster

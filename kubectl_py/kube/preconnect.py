@@ -96,19 +96,12 @@ _DIAL_ENTRIES = 32
 
 
 def _files_key(kubeconfig_path, context) -> str:
-    """The kubeconfig files this command reads (as given: --kubeconfig, $KUBECONFIG or the default) with
-    their sizes and mtimes, and the context asked for: any edit makes another key."""
-    import os
+    """The kubeconfig files this command reads with their sizes and mtimes, and the context asked for: any
+    edit makes another key."""
+    from .kubeconfig_files import fingerprint, listed
 
-    listed = kubeconfig_path or os.environ.get("KUBECONFIG") or os.path.join("~", ".kube", "config")
-    parts = [context or ""]
-    for path in listed.split(os.pathsep):
-        try:
-            stat = os.stat(os.path.expanduser(path))
-            parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{path}:-")
-    return "|".join(parts)
+    return "|".join([context or ""] + [f"{path}:{size}:{mtime}" for path, size, mtime in
+                                       fingerprint(listed(kubeconfig_path))])
 
 
 def _dial_file() -> str:

@@ -31,3 +31,43 @@ def test_no_print_outside_the_cli():
         calls = [node for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Call)
                  and isinstance(node.func, ast.Name) and node.func.id == "print"]
         assert not calls, f"{path}:{calls[0].lineno if calls else ''}: only the CLI writes to streams"
+
+
+def _modules():
+    for path in sorted((ROOT / "kubectl_py").rglob("*.py")):
+        yield path, path.relative_to(ROOT / "kubectl_py").parts, ast.parse(path.read_text())
+
+
+def test_only_the_cli_writes_to_the_terminal():
+    """Library code reports (errors, kubectl_py.notices); the CLI decides what reaches stdout and stderr.
+    Printers write to the stream they are given (sys.stdout by default)."""
+    for path, parts, tree in _modules():
+        if parts[0] == "cli":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "sys" \
+                    and node.attr in ("stdout", "stderr"):
+                assert parts[0] == "printers" and node.attr == "stdout", \
+                    f"{path}:{node.lineno}: sys.{node.attr} outside kubectl_py/cli (say it with kubectl_py.notices)"
+
+
+def test_no_private_name_is_imported_across_modules():
+    for path, _, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("kubectl_py")):
+                private = [alias.name for alias in node.names if alias.name.startswith("_")]
+                assert not private, f"{path}:{node.lineno}: imports {private} from {node.module}: make it public"
+
+
+def test_the_library_knows_nothing_of_the_command_line():
+    """kube/ (the HTTP client, kubeconfig, discovery) imports nothing from cli/, and the client is handed the
+    start-up's early connection (api.clusters(early=...)) instead of asking the start-up for it."""
+    for path, parts, tree in _modules():
+        if parts[0] != "kube":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert "cli" not in (node.module or "").split("."), f"{path}:{node.lineno}: kube/ imports cli/"
+                if parts[-1] in ("client.py", "cluster.py", "wire.py", "answer.py"):
+                    assert "preconnect" not in [a.name for a in node.names] and "preconnect" not in (node.module or ""), \
+                        f"{path}:{node.lineno}: the client must not reach into the command line's start-up"

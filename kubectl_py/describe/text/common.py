@@ -136,7 +136,7 @@ def write_labels(w, level: int, title: str, labels: dict | None, skip=()) -> Non
         w.write(0, f"{key}={labels[key]}\n")
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     raw = text.encode("utf-8")
     if len(raw) > limit:
         return raw[:limit].decode("utf-8", errors="ignore") + "..."
@@ -162,7 +162,7 @@ def write_annotations(w, level: int, title: str, annotations: dict | None) -> No
         if len(value.encode("utf-8")) + len(key.encode("utf-8")) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
             w.write(0, f"{key}:\n")
             for part in value.split("\n"):
-                w.write(0, f"\t  {_shorten(part, MAX_ANNOTATION_LEN - 2)}\n")
+                w.write(0, f"\t  {shorten(part, MAX_ANNOTATION_LEN - 2)}\n")
         else:
             w.write(0, f"{key}: {value}\n")
 

@@ -285,7 +285,7 @@ def _claim_template(w, template: dict) -> None:
             w.write(2, "\t")
         w.write(2, f"{key}={labels[key]}\n")
     # annotations through the nested writer
-    from .common import LAST_APPLIED, MAX_ANNOTATION_LEN, _shorten
+    from .common import LAST_APPLIED, MAX_ANNOTATION_LEN, shorten
     w.write(2, "Annotations:\t")
     keys = sorted(k for k in annotations if k != LAST_APPLIED)
     if not keys:
@@ -299,7 +299,7 @@ def _claim_template(w, template: dict) -> None:
         if len(value.encode()) + len(key.encode()) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
             w.write(2, f"{key}:\n")
             for part in value.split("\n"):
-                w.write(2, f"\t  {_shorten(part, MAX_ANNOTATION_LEN - 2)}\n")
+                w.write(2, f"\t  {shorten(part, MAX_ANNOTATION_LEN - 2)}\n")
         else:
             w.write(2, f"{key}: {value}\n")
     capacity, modes = "", ""
