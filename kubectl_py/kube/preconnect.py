@@ -95,13 +95,20 @@ _DIAL_FILE = "dial.json"  # {files key: [host, port]}
 _DIAL_ENTRIES = 32
 
 
+_PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy")
+
+
 def _files_key(kubeconfig_path, context) -> str:
-    """The kubeconfig files this command reads with their sizes and mtimes, and the context asked for: any
-    edit makes another key."""
+    """The kubeconfig files this command reads with their sizes and mtimes, the context asked for and the
+    proxy variables (a proxy set since makes the remembered server one not to dial): any edit makes
+    another key."""
+    import os
+
     from .kubeconfig_files import fingerprint, listed
 
-    return "|".join([context or ""] + [f"{path}:{size}:{mtime}" for path, size, mtime in
-                                       fingerprint(listed(kubeconfig_path))])
+    proxies = [f"{name}={os.environ[name]}" for name in _PROXY_VARIABLES if name in os.environ]
+    return "|".join([context or ""] + proxies + [f"{path}:{size}:{mtime}" for path, size, mtime in
+                                                 fingerprint(listed(kubeconfig_path))])
 
 
 def _dial_file() -> str:
