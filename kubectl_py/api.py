@@ -84,15 +84,17 @@ def get_object(source, type_name: str, name: str, namespace: str | None = None) 
 
 def diff(sources: list, type_names: list, names: list | None = None, namespace: str | None = None,
          all_namespaces: bool = False, label_selector: str | None = None, ignore: list | None = None,
-         include_status: bool = False, describe: bool = False, parallel: int | None = None):
+         include_status: bool = False, describe: bool = False, parallel: int | None = None,
+         include_generated: bool = False, all_objects: bool = False):
     """Compare the same objects in several sources (contexts or dumps), field by field, as
     ``kubectl py-diff`` does: a :class:`kubectl_py.diff.DiffResult` whose ``document()`` is the DiffList
-    and ``exit_code()`` kubectl diff's (0 same, 1 different or missing, 2 a source failed)."""
+    and ``exit_code()`` kubectl diff's (0 same, 1 different or missing, 2 a source (or a join) failed)."""
     from .diff_reader import compare_sources
 
     return compare_sources(sources, type_names, names=names, namespace=namespace, all_namespaces=all_namespaces,
                            label_selector=label_selector, ignore=ignore, include_status=include_status,
-                           describe=describe, parallel=parallel)
+                           describe=describe, parallel=parallel, include_generated=include_generated,
+                           all_objects=all_objects)
 
 
 def render(template: str, obj, allow_missing_keys: bool = True) -> str:

@@ -17,7 +17,7 @@ class SideAnswer:
 
     types: dict = field(default_factory=dict)  # (group, kind) -> {object key: flat}
     unknown: list = field(default_factory=list)  # messages: a type this source does not serve
-    unread: dict = field(default_factory=dict)  # --describe: the joins that could not be read ({warning line: None})
+    unread: dict = field(default_factory=dict)  # --describe: joins not read ({warning line: whether a read failed})
 
 
 @dataclass
@@ -27,6 +27,7 @@ class DiffResult:
     warnings: list  # (source name, message): types a source does not serve
     unread: list  # (source name, stderr line): with --describe, joins that could not be read there
     unknown_everywhere: bool  # no source that answered serves any of the types
+    unread_failed: bool = False  # a join could not be read (not merely absent from input files)
 
     @property
     def failed(self) -> list:
@@ -36,20 +37,34 @@ class DiffResult:
         return logic.diff_list(self.items, [r.status() for r in self.results])
 
     def exit_code(self) -> int:
-        return logic.exit_code(self.items, bool(self.failed) or self.unknown_everywhere)
+        """0 same, 1 different or missing, 2 a side or a join of one could not be read (as kubectl diff,
+        whose >1 is an error): a comparison with holes in it is never taken for "no drift"."""
+        return logic.exit_code(self.items, bool(self.failed) or self.unknown_everywhere or self.unread_failed)
 
 
 def compare_sources(sources: list, type_names: list, names=None, namespace=None, all_namespaces=False,
                     label_selector=None, ignore=None, include_status=False, describe=False,
-                    parallel=None) -> DiffResult:
+                    parallel=None, include_generated=False, all_objects=False) -> DiffResult:
+    """``all_objects``: compare every object found, even where a file side speaks only for its own
+    objects (:func:`speaks_for_its_objects_only`)."""
     from .kube.fanout import run_per_context
 
     spec = engine.QuerySpec(resources=tuple(type_names), names=tuple(names or ()), namespace=namespace,
                             all_namespaces=all_namespaces, label_selector=label_selector)
-    rules = logic.ignore_for(ignore or (), include_status, describe)  # bad --ignore paths fail before any read
+    # bad --ignore paths fail before any read
+    rules = logic.ignore_for(ignore or (), include_status, describe, include_generated)
     secret_key = logic.new_secret_key()
     results = run_per_context(sources, lambda s: _read_side(s, spec, rules, secret_key, describe), parallel)
-    return _match(results)
+    limiting = set() if all_objects else {s.name for s in sources if speaks_for_its_objects_only(s)}
+    return _match(results, limiting)
+
+
+def speaks_for_its_objects_only(source) -> bool:
+    """A file of manifests, or of one object, says which objects to compare (as ``kubectl diff -f``): not
+    that every other object is missing from it. A dump read from a server (``kubectl get TYPE -o json``,
+    ``cluster-info dump``) holds every object of its types, so an object it lacks is missing there."""
+    objects = getattr(source, "objects", None)
+    return objects is not None and (len(objects) == 1 or all(logic.is_manifest(o) for o in objects))
 
 
 def _read_side(source, spec, rules, secret_key, describe) -> SideAnswer:
@@ -67,14 +82,29 @@ def _read_side(source, spec, rules, secret_key, describe) -> SideAnswer:
         flats = {}
         for page in _pages(source, info, spec, flats):
             if describe:
-                from .describe import describe_objects, text_warnings
+                from .describe import describe_objects
 
-                page = describe_objects(source, info, page, settings)
-                answer.unread.update(dict.fromkeys(text_warnings(page)))
+                docs = describe_objects(source, info, page, settings)
+                for doc in docs:
+                    answer.unread.update(_unread_lines(doc))
+                for obj, doc in zip(page, docs):  # the object tells who set a Service's node ports
+                    flats[logic.object_key(doc, True)] = logic.flatten(doc, rules, secret_key, origin=obj)
+                continue
             for obj in page:
-                flats[logic.object_key(obj, describe)] = logic.flatten(obj, rules, secret_key)
+                flats[logic.object_key(obj)] = logic.flatten(obj, rules, secret_key)
         answer.types[(info.group, info.kind)] = flats
     return answer
+
+
+def _unread_lines(doc: dict) -> dict:
+    """{stderr line: whether a read failed} for the joins of a describe document that were not read:
+    what they fill is <unreadable> there. A kind the input files hold nothing of is not a failure."""
+    lines = {}
+    for warning in doc.get("warnings") or []:
+        _, marker, kind = warning.partition(": " + NOT_IN_INPUT)
+        text = f"{NOT_IN_INPUT}{kind}" if marker else warning
+        lines[f"warning: not compared ({logic.MARKERS[logic.UNREADABLE]}): {text}"] = not marker
+    return lines
 
 
 def _pages(source, info, spec, flats: dict):
@@ -92,10 +122,13 @@ def _pages(source, info, spec, flats: dict):
     yield found
 
 
-def _match(results: list) -> DiffResult:
+def _match(results: list, limiting: set) -> DiffResult:
+    """Match objects across sources. ``limiting``: the names of sources that speak only for the objects
+    they hold (of the types they hold): only those objects are compared."""
     answered = [r for r in results if r.ok]
     warnings = [(r.context, message) for r in answered for message in r.value.unknown]
     unread = [(r.context, line) for r in answered for line in r.value.unread]
+    unread_failed = any(failed for r in answered for failed in r.value.unread.values())
     type_order = []
     for result in answered:
         for group_kind in result.value.types:
@@ -106,12 +139,13 @@ def _match(results: list) -> DiffResult:
         knowing = [r for r in answered if group_kind in r.value.types]
         if len(knowing) < 2:
             continue  # nothing to compare with: the warnings of the other sources say why
+        limits = [r for r in knowing if r.context in limiting]
         keys = {}
-        for result in knowing:
+        for result in limits or knowing:
             for key in result.value.types[group_kind]:
                 keys.setdefault(key, None)
         for key in sorted(keys, key=lambda k: (k[2], k[3])):
             sides = {r.context: r.value.types[group_kind].get(key) for r in knowing}  # None: missing there
             items.append(logic.compare_object(key, sides))
     unknown_everywhere = bool(answered) and not type_order
-    return DiffResult(items, results, warnings, unread, unknown_everywhere)
+    return DiffResult(items, results, warnings, unread, unknown_everywhere, unread_failed)

@@ -32,6 +32,8 @@ def diff(
     include_status: Annotated[bool, option("--include-status")] = False,
     ignore: Annotated[Optional[List[str]], option("--ignore")] = None,
     describe: Annotated[bool, option("--describe", "py-diff")] = False,
+    include_generated: Annotated[bool, option("--include-generated")] = False,
+    all_objects: Annotated[bool, option("--all")] = False,
     *,
     connection: ConnectionOptions,
 ):
@@ -39,8 +41,11 @@ def diff(
     lists of named things by their key, server-set noise left out, Secret values never shown.
 
     -f FILE|DIR adds a side named after its path: one file alone is compared with the current context (or
-    the --context ones); two or more are compared with each other unless a context is named.
-    Exit status: 0 all the same, 1 differences or missing objects, 2 an error.
+    the --context ones); two or more are compared with each other unless a context is named. A file of
+    manifests (or of one object) limits the comparison to its objects unless --all is given.
+    A side that holds no value shows why: <absent>, <unset> (a manifest does not set it), <unreadable>
+    (--describe: a join it could not read; the reason on stderr), <missing> (no such object there).
+    Exit status: 0 all the same, 1 differences or missing objects, 2 an error (or a join not read).
     """
     from .. import api
     from ..query import split_resources
@@ -54,7 +59,8 @@ def diff(
     sources = open_sides(connection)
     result = api.diff(sources, list(types), names=list(names or ()), namespace=connection.overrides.namespace,
                       all_namespaces=all_namespaces, label_selector=selector, ignore=list(ignore or ()),
-                      include_status=include_status, describe=describe, parallel=connection.parallel)
+                      include_status=include_status, describe=describe, parallel=connection.parallel,
+                      include_generated=include_generated, all_objects=all_objects)
     common.report_failures(result.results)
     for context, message in result.warnings:
         prefix = "error" if result.unknown_everywhere else "warning"
@@ -63,12 +69,13 @@ def diff(
         typer.echo(terminal.line(f'{line} (context "{context}")'), err=True)
     if result.unknown_everywhere:
         return result.exit_code()
+    sides = [r.context for r in result.results]  # the selection's order, in every format
     if fmt.structured or fmt.name == "jsonpath":
         common.print_document(fmt, result.document())
     elif fmt.name in SPREADSHEET_FORMATS:
-        _print_spreadsheet(result.items, fmt.name, no_headers)
+        _print_spreadsheet(result.items, sides, fmt.name, no_headers)
     else:
-        _print_text(result.items, wide=fmt.name == "wide", no_headers=no_headers)
+        _print_text(result.items, sides, wide=fmt.name == "wide", no_headers=no_headers)
     return result.exit_code()
 
 
@@ -97,58 +104,57 @@ def open_sides(connection: ConnectionOptions) -> list:
     return sides
 
 
-def _print_text(items: list, wide: bool, no_headers: bool) -> None:
-    """Per object that is not the same: a title line, then PATH | one column per side."""
+def _print_text(items: list, order: list, wide: bool, no_headers: bool) -> None:
+    """Per object that is not the same (or not read in full): a title line, then PATH | one column per
+    side, in the selection's order."""
     from .. import diff as logic
+    from ..printers.table import format_table
 
     out = []
     for item in items:
-        if item["status"] == logic.SAME:
+        if item["status"] == logic.SAME and not item.get("unreadable"):
             continue
-        title = logic.object_title(item)
-        if item["missingIn"]:
-            title += ": missing in " + ", ".join(item["missingIn"])
-        out.append(terminal.line(title))  # names from dump files and kubeconfigs can hold anything
+        out.append(terminal.line(_title(item)))  # names from dump files and kubeconfigs can hold anything
         differences = item["differences"]
         if differences:
-            sides = list(differences[0]["values"])
+            sides = [side for side in order if side in differences[0]["values"]]
             width = None if wide else logic.cell_width(len(sides))
-            rows = [[d["path"]] + _cells(d["values"], sides, item, width) for d in differences]
-            from ..printers.table import format_table
-
+            rows = [[d["path"]] + logic.row_cells(d, sides, width) for d in differences]
             out.append(format_table(["PATH"] + sides, rows, no_headers, "", upper=False).rstrip("\n"))
             out.append("")
     if out and out[-1]:
         out.append("")
     counts = {s: sum(1 for i in items if i["status"] == s) for s in (logic.SAME, logic.DIFFERENT, logic.MISSING)}
-    out.append(f"{len(items)} object{'' if len(items) == 1 else 's'} compared: {counts[logic.SAME]} same, "
+    summary = (f"{len(items)} object{'' if len(items) == 1 else 's'} compared: {counts[logic.SAME]} same, "
                f"{counts[logic.DIFFERENT]} different, {counts[logic.MISSING]} missing somewhere")
+    partly = sum(1 for i in items if i.get("unreadable"))
+    out.append(summary + (f", {partly} partly unreadable" if partly else ""))
     typer.echo("\n".join(out))
 
 
-def _cells(values: dict, sides: list, item: dict, width) -> list:
-    """One row's values; sides where the object does not exist say so."""
+def _title(item: dict) -> str:
     from .. import diff as logic
 
-    cells = logic.shorten_row([values.get(side) for side in sides], width)
-    return ["<missing>" if side in item["missingIn"] else cell for side, cell in zip(sides, cells)]
+    title = logic.object_title(item)
+    if item["missingIn"]:
+        title += ": missing in " + ", ".join(item["missingIn"])
+    for side, paths in (item.get("unreadable") or {}).items():
+        title += f" ({logic.MARKERS[logic.UNREADABLE]} in {side}: " + ", ".join(paths) + ")"
+    return title
 
 
-def _print_spreadsheet(items: list, style: str, no_headers: bool) -> None:
-    """csv, tsv, markdown: one row per difference (and per missing object), values in full."""
-    sides = []
-    for item in items:
-        for difference in item["differences"]:
-            sides.extend(s for s in difference["values"] if s not in sides)
-        sides.extend(s for s in item["missingIn"] if s not in sides)
+def _print_spreadsheet(items: list, sides: list, style: str, no_headers: bool) -> None:
+    """csv, tsv, markdown: one row per difference (an object missing somewhere with no field to show: one
+    row without a path), values in full, one column per side in the selection's order."""
+    from .. import diff as logic
+
     rows = []
     for item in items:
         identity = [item["kind"], item["namespace"] or "", item["name"], item["status"]]
-        if item["missingIn"]:
-            rows.append(identity + [""] + ["<missing>" if s in item["missingIn"] else "" for s in sides])
+        if item["missingIn"] and not item["differences"]:
+            rows.append(identity + [""] + [logic.MARKERS[logic.MISSING] if s in item["missingIn"] else "" for s in sides])
         for difference in item["differences"]:
-            values = difference["values"]
-            rows.append(identity + [difference["path"]] + _cells(values, sides, item, None))
+            rows.append(identity + [difference["path"]] + logic.row_cells(difference, sides, None))
     common.print_table(["KIND", "NAMESPACE", "NAME", "STATUS", "PATH"] + sides, rows, no_headers, style=style,
                        upper=False)
 

@@ -163,6 +163,11 @@ FLAGS = (
     Flag("--ignore", kind="strs", plugins=("py-diff",), help="A path not to compare, with everything under it, "
          "e.g. '.metadata.labels', '.spec.template.spec.containers[*].image', \".metadata.annotations['example.com"
          "/x']\". Repeatable; added to the default noise list (see the README)."),
+    Flag("--include-generated", kind="bool", default=False, plugins=("py-diff",), help="Compare what each "
+         "cluster generates per object too: pod-template and controller-revision hashes, a pod's node, zone "
+         "labels and kube-api-access-* token volume and mounts."),
+    Flag("--all", kind="bool", default=False, plugins=("py-diff",), help="With -f: compare every object found, "
+         "not only those a file of manifests (or of one object) holds."),
 )
 
 

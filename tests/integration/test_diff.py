@@ -109,7 +109,7 @@ def test_drift_between_two_clusters(cluster, kubectl, drift):
     assert cas["kpy-a"] != cas["kpy-b"] and all(cas.values())
     assert items[("ConfigMap", "kube-root-ca.crt")]["status"] == "same"
     assert len(items) == 6
-    assert doc["summary"] == {"same": 3, "different": 2, "missing": 1}
+    assert doc["summary"] == {"same": 3, "different": 2, "missing": 1, "partlyUnreadable": 0}
 
 
 def test_allocated_node_ports_and_job_uids_are_noise_set_node_ports_are_not(cluster, kubectl, drift):
@@ -278,17 +278,19 @@ def test_describe_documents(cluster, drift):
 
 
 def test_describe_names_the_joins_it_could_not_read(cluster, kubectl, drift):
-    """The same Deployment read by a user who may only get it and by one who may read everything: what
-    differs is only what the first could not read, and stderr says so, naming the context."""
+    """The same Deployment read by a user who may only get it and by one who may read everything: what the
+    first could not read is <unreadable> there, not a difference; stderr says why, naming the context, and
+    the exit status is 2 (a comparison with holes in it), not 1."""
     can = kubectl(["auth", "can-i", "list", "replicasets.apps", "-n", drift], context="kpy-a-get-only")
     assert can.stdout.strip() == "no"
     run = diff(cluster, "deploy", "cart", "-n", drift, "--context", "kpy-a-get-only,kpy-a", "--describe", "-o", "json")
-    assert run.code == 1, run.err
-    found = paths(run.json()["items"][0])
-    assert found and all(p.startswith((".newReplicaSet", ".oldReplicaSets")) for p in found), found
+    assert run.code == 2, run.err
+    item = run.json()["items"][0]
+    assert (item["status"], item["differences"]) == ("same", [])
+    assert item["unreadable"] == {"kpy-a-get-only": [".newReplicaSet", ".oldReplicaSets"]}
     warnings = [line for line in run.err.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 1 and "replicasets" in warnings[0] and "forbidden" in warnings[0].lower()
-    assert warnings[0].endswith('(context "kpy-a-get-only")')
+    assert "<unreadable>" in warnings[0] and warnings[0].endswith('(context "kpy-a-get-only")')
 
 
 def test_usage_errors_exit_2(cluster):
