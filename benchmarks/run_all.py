@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Run every benchmark and write the combined tables to stdout and to benchmarks/RESULTS.md.
 
-    python3 benchmarks/run_all.py [--repeat N] [--only nodeports,query,describe,remote,diff,groupby] [--no-install]
+    python3 benchmarks/run_all.py [--repeat N] [--only nodeports,query,describe,remote,diff,groupby,fleet] [--no-install]
 
 Starts (or reuses) the benchmark clusters (scale_cluster.py), reinstalls the checkout non-editable into
 ~/.cache/kubectl-py/venv-bench, then runs bench_nodeports.py, bench_query.py, bench_describe.py,
-bench_remote.py (over simulated remote links; at most 3 runs per command), bench_diff.py and bench_groupby.py. An output check that fails (ours and
+bench_remote.py (over simulated remote links; at most 3 runs per command), bench_diff.py, bench_groupby.py and bench_fleet.py (1,000 contexts). An output check that fails (ours and
 kubectl disagree) stops the run, or in bench_remote that row: no figures for a failing command.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_describe  # noqa: E402
 import bench_diff  # noqa: E402
+import bench_fleet  # noqa: E402
 import bench_groupby  # noqa: E402
 import bench_nodeports  # noqa: E402
 import bench_query  # noqa: E402
@@ -25,7 +26,7 @@ import measure as ms  # noqa: E402
 import scale_cluster  # noqa: E402
 
 BENCHES = {"nodeports": bench_nodeports, "query": bench_query, "describe": bench_describe, "remote": bench_remote,
-           "diff": bench_diff, "groupby": bench_groupby}
+           "diff": bench_diff, "groupby": bench_groupby, "fleet": bench_fleet}
 RESULTS = os.path.join(ms.HERE, "RESULTS.md")
 
 

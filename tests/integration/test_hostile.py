@@ -14,54 +14,16 @@ before anything is sent, as kubectl refuses it; a token that would break its hea
 import json
 import os
 import subprocess
-import threading
-import time
 
 import pytest
 import yaml
 
 from tests.cluster import faults
-from tests.integration.harness import SCRIPTS_DIR, plugin_env
+from tests.integration.harness import plugin_env, run_measured
 from tests.integration.test_faults import CONTEXT_PAIRS, PAIRS, in_namespaces, oracle_lines
 
-RUN_TIMEOUT = 90        # seconds: a run that takes longer is a hang, and fails the test
 STALL_BOUND = 45        # seconds: a trickling or hung context costs at most this (contract: 15 s per request)
 MEMORY_BOUND_MB = 400   # peak RSS of a plugin fed a gzip bomb or endless headers (answers are capped at 256 MB)
-
-
-class Measured:
-    def __init__(self, code, out, err, elapsed, max_rss_mb):
-        self.code, self.out, self.err, self.elapsed, self.max_rss_mb = code, out, err, elapsed, max_rss_mb
-
-    def lines(self):
-        return self.out.splitlines()
-
-
-def run_measured(env, plugin, *args) -> Measured:
-    """The plugin's console script (no kubectl in between, so that the process measured is the plugin's),
-    with its wall time and peak RSS (wait4's rusage of that very child)."""
-    argv = [os.path.join(SCRIPTS_DIR, f"kubectl-{plugin.replace('-', '_')}"), *args]
-    start = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
-    out, err = [], []
-    readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read())) for s, b in
-               ((proc.stdout, out), (proc.stderr, err))]
-    for reader in readers:
-        reader.start()
-    killer = threading.Timer(RUN_TIMEOUT, proc.kill)
-    killer.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        killer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    for reader in readers:
-        reader.join()
-    elapsed = time.monotonic() - start
-    assert elapsed < RUN_TIMEOUT, f"{argv} was killed after {RUN_TIMEOUT} s"
-    run = Measured(proc.returncode, out[0].decode(), err[0].decode(), elapsed, usage.ru_maxrss / 1024)
-    print(f"{run.elapsed:6.2f} s  {run.max_rss_mb:6.0f} MB  exit {run.code}  {plugin} {' '.join(args)}")
-    return run
 
 
 def one_line(err: str) -> str:
