@@ -12,6 +12,7 @@ apimachinery's ``Quantity.Add`` does, so ``250m + 1`` prints ``1250m`` and ``128
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -22,6 +23,11 @@ KEYWORDS = ("context", "kind", "namespace")
 FUNCTIONS = ("sum", "avg", "min", "max")
 NONE = "<none>"  # what kubectl prints for a missing value
 _NANO = Decimal("1e-9")
+# ``node={.spec.nodeName}``: a column's name given before its template (as custom-columns' HEADER:path)
+_NAMED = re.compile(r"^([A-Za-z_][\w-]*)=(.+)$", re.S)
+# a plain path (``.spec.nodeName``, ``.metadata.labels['app.kubernetes.io/name']``, ``.a[*].b``) and its parts
+_PATH = re.compile(r"""^(?:\.[\w-]+|\[\*\]|\[\d+\]|\['[^']*'\]|\["[^"]*"\])+$""")
+_SEGMENT = re.compile(r"""\.([\w-]+)|\['([^']*)'\]|\["([^"]*)"\]""")
 
 
 class BadValue(KubectlPyError):
@@ -63,35 +69,68 @@ def _template(text: str):
         raise BadTemplate(f"error parsing jsonpath {source}, {exc}") from None
 
 
+def named(text: str) -> tuple:
+    """(the column name given, the rest): ``node={.spec.nodeName}`` -> ("node", "{.spec.nodeName}"),
+    ``{.spec.nodeName}`` -> (None, "{.spec.nodeName}")."""
+    match = _NAMED.match(text.strip())
+    return (match.group(1), match.group(2).strip()) if match else (None, text)
+
+
 @dataclass(frozen=True)
 class Plan:
-    """What to compute: group keys (keywords or templates) and (function, template) aggregates."""
+    """What to compute: group keys (keywords or templates) and (function, template) aggregates; ``names``:
+    the column names given (``node={.spec.nodeName}``), None where none was, keys first, then aggregates."""
 
     keys: tuple
     aggregates: tuple
     count: bool
+    names: tuple = ()
 
     @classmethod
     def build(cls, group_by: list, sums=(), avgs=(), mins=(), maxs=(), count: bool = False) -> "Plan":
-        keys = [key for text in group_by for key in split_keys(text)]
-        keys = tuple(key if key in KEYWORDS else _template(key).source for key in keys)
-        aggregates = tuple((function, _template(text).source)
-                           for function, texts in zip(FUNCTIONS, (sums, avgs, mins, maxs)) for text in texts or ())
+        keys = [named(key) for text in group_by for key in split_keys(text)]
+        names = [name for name, _ in keys]
+        keys = tuple(key if key in KEYWORDS and name is None else _template(key).source for name, key in keys)
+        aggregates = []
+        for function, texts in zip(FUNCTIONS, (sums, avgs, mins, maxs)):
+            for text in texts or ():
+                name, template = named(text)
+                names.append(name)
+                aggregates.append((function, _template(template).source))
         # grouping alone counts; with aggregates, --count adds the count
-        return cls(keys, aggregates, count or not aggregates)
+        return cls(keys, tuple(aggregates), count or not aggregates, tuple(names))
 
     def headers(self) -> list:
-        """Column titles: the keywords upper-case as kubectl's, a template without its braces, the
-        function's name around a template: ``CONTEXT  .spec.nodeName  COUNT  SUM(.spec.containers[*]...)``."""
-        titles = [key.upper() if key in KEYWORDS else _bare(key) for key in self.keys]
+        """Column titles: a name given (``node={.spec.nodeName}``: ``node``); else the keywords upper-case as
+        kubectl's, a template's last path segment (``NODENAME``), the function around a template's:
+        ``CONTEXT  NODENAME  COUNT  SUM(.spec.containers[*].resources.requests.cpu)``."""
+        names = self.names or (None,) * (len(self.keys) + len(self.aggregates))
+        titles = [name or (key.upper() if key in KEYWORDS else _title(last_segment(key)))
+                  for name, key in zip(names, self.keys)]
         if self.count:
             titles.append("COUNT")
-        titles += [f"{function.upper()}({_bare(template)})" for function, template in self.aggregates]
+        titles += [name or f"{function.upper()}({_bare(template)})"
+                   for name, (function, template) in zip(names[len(self.keys):], self.aggregates)]
         return titles
 
 
 def _bare(template: str) -> str:
     return template[1:-1] if template.startswith("{") and template.endswith("}") else template
+
+
+def _title(segment: str) -> str:
+    """A field name upper-case, as kubectl's column titles; a label key or a whole template as written."""
+    return segment.upper() if re.fullmatch(r"[\w-]+", segment) else segment
+
+
+def last_segment(template: str) -> str:
+    """``{.spec.nodeName}`` -> ``nodeName``, ``{.metadata.labels['app.kubernetes.io/name']}`` -> its key; a
+    template that is not a plain path stays as written, without braces."""
+    path = _bare(template)
+    if not _PATH.match(path):
+        return path
+    segments = [next(part for part in match.groups() if part is not None) for match in _SEGMENT.finditer(path)]
+    return segments[-1] if segments else path
 
 
 @dataclass

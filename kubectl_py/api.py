@@ -18,8 +18,8 @@ from .kube.fanout import ContextResult, run_per_context
 from .kube.kubeconfig import Overrides
 from .kube.offline import Dump, load_dump
 
-__all__ = ["clusters", "load_files", "list_objects", "get_object", "diff", "render", "run_per_context", "Cluster",
-           "Dump", "ContextResult", "Overrides", "KubectlPyError"]
+__all__ = ["clusters", "load_files", "list_objects", "get_object", "diff", "render", "fields", "run_per_context",
+           "Cluster", "Dump", "ContextResult", "Overrides", "KubectlPyError"]
 
 
 def clusters(contexts: list | None = None, all_contexts: bool = False, kubeconfig_path: str | None = None,
@@ -102,3 +102,15 @@ def render(template: str, obj, allow_missing_keys: bool = True) -> str:
     from .jsonpath import render as _render
 
     return _render(template, obj, allow_missing_keys)
+
+
+def fields(items: list, kind_of=None) -> list:
+    """Every path present in ``items`` (plain dicts, e.g. ``list_objects``' values), as ``py-query --fields``
+    lists it: one dict per kind and leaf path, ``{"kind", "path", "count", "types", "example"}``, ``path``
+    in kubectl's JSONPath (``.spec.containers[*].image``), ``count`` the items that have it, ``types`` the JSON
+    types seen, ``example`` one value as short text (Secret values as their size). ``kind_of(item)`` names an
+    item's kind (default: its ``kind``)."""
+    from .explore.fields import FieldIndex
+    from .query import field_rows
+
+    return field_rows(FieldIndex.build(items, kind_of))

@@ -31,10 +31,16 @@ class ConfigError(KubectlPyError):
 
 
 class UnknownResource(KubectlPyError):
+    """kubectl's words, then a did-you-mean (``hint``); offline, the files are what lacks the type."""
+
     reason = "unknownResource"
 
-    def __init__(self, name: str):
-        super().__init__(f'the server doesn\'t have a resource type "{name}"')
+    def __init__(self, name: str, hint: str = "", offline: bool = False):
+        if offline:
+            head = f'unknown resource type "{name}": not a built-in type, nor a kind the input files hold'
+        else:
+            head = f'the server doesn\'t have a resource type "{name}"'
+        super().__init__(head + hint)
         self.name = name
 
 

@@ -5,7 +5,10 @@ Rules (documented in the README):
 - a node's address: the preferred type (ExternalIP, else InternalIP; ``address_type`` forces one type);
 - only Ready and schedulable nodes, unless ``all_nodes``;
 - ``externalTrafficPolicy: Local``: only nodes that host a ready endpoint of the Service (EndpointSlices);
-- IPv6 addresses are written in brackets.
+- IPv6 addresses are written in brackets;
+- a record whose URL list is empty says why (``noUrlsReason``): every node cordoned or NotReady, no address of
+  the type asked for, or no ready endpoint on a usable node (Local policy);
+- records come by namespace and name, each Service's ports in the Service's own order.
 """
 
 from __future__ import annotations
@@ -85,14 +88,32 @@ def slices_by_service(slices: list) -> dict:
     return grouped
 
 
+def no_nodes_reason(nodes: list, usable: list, settings: NodePortSettings) -> str | None:
+    """Why no node gives an address (None when one does): what a user sees instead of an empty URLS."""
+    if not nodes:
+        return "no nodes"
+    if not usable:
+        cordoned = sum(1 for n in nodes if (n.get("spec") or {}).get("unschedulable"))
+        not_ready = sum(1 for n in nodes if not node_is_ready(n))
+        parts = [f"{cordoned} cordoned"] * bool(cordoned) + [f"{not_ready} NotReady"] * bool(not_ready)
+        return f"{len(nodes)} node{'s' * (len(nodes) != 1)}, {', '.join(parts)}; --all-nodes includes them"
+    if not any(addresses for _, addresses in usable):
+        wanted = settings.address_type or " or ".join(DEFAULT_PREFERENCE)
+        return f"no usable node has an {wanted} address" + ("" if settings.address_type else
+                                                              "; --address-type picks another")
+    return None
+
+
 def node_port_records(services: list, nodes: list | None, slices: list | None,
                       settings: NodePortSettings = NodePortSettings()) -> list:
     """One record per (Service, node port). ``nodes`` None means nodes could not be read (a user limited
     to a namespace): URLs are then null. ``slices`` None means EndpointSlices could not be read: ready
-    counts are then null and Local-policy services get no URLs."""
+    counts are then null and Local-policy services get no URLs. ``noUrlsReason`` says why a URL list is
+    empty (null otherwise)."""
     # each node's name and addresses, worked out once for all services
     candidates = [((n.get("metadata") or {}).get("name"), node_addresses(n, settings))
                   for n in usable_nodes(nodes or [], settings)]
+    nodes_reason = None if nodes is None else no_nodes_reason(nodes, candidates, settings)
     grouped = slices_by_service(slices) if slices is not None else None
     records = []
     for service in services:
@@ -104,9 +125,12 @@ def node_port_records(services: list, nodes: list | None, slices: list | None,
         ready_count, endpoint_nodes = (None, set())
         if grouped is not None:
             ready_count, endpoint_nodes = ready_endpoints(grouped.get((meta.get("namespace"), meta.get("name")), []))
-        nodes_for_service = candidates
+        nodes_for_service, reason = candidates, nodes_reason
         if policy == "Local":
             nodes_for_service = [c for c in candidates if c[0] in endpoint_nodes]
+            if reason is None and not any(addresses for _, addresses in nodes_for_service):
+                reason = ("externalTrafficPolicy Local: EndpointSlices unreadable" if grouped is None else
+                          "externalTrafficPolicy Local: no ready endpoint on a usable node")
         for port in spec.get("ports") or []:
             node_port = port.get("nodePort")
             if not node_port:
@@ -126,6 +150,7 @@ def node_port_records(services: list, nodes: list | None, slices: list | None,
                 "externalTrafficPolicy": policy,
                 "readyEndpoints": ready_count,
                 "urls": urls,
+                "noUrlsReason": reason if urls == [] else None,
             })
-    records.sort(key=lambda r: (r["namespace"], r["name"], r["nodePort"]))
+    records.sort(key=lambda r: (r["namespace"], r["name"]))  # stable: a Service's ports keep their order
     return records

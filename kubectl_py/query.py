@@ -123,8 +123,8 @@ def split_items_range(template: str):
 # -- sorting and counting ------------------------------------------------------------------------------
 
 def sort_key(values: list):
-    """Order like kubectl's --sort-by: numbers by value, then strings; missing values first."""
-    if not values:
+    """Order like kubectl's --sort-by: numbers by value, then strings; missing values (and null) first."""
+    if not values or values[0] is None:
         return (0, 0, "")
     value = values[0]
     if isinstance(value, bool):
@@ -132,3 +132,49 @@ def sort_key(values: list):
     if isinstance(value, (int, float)):
         return (1, value, "")
     return (2, 0, str(value))
+
+
+# -- --fields ------------------------------------------------------------------------------------------
+
+FIELD_HEADERS = ("KIND", "PATH", "COUNT", "TYPES", "EXAMPLE")
+
+
+def field_indexer(context: str, managed_fields: bool = False):
+    """(index, transform) for :func:`read_items` in one context: each page, tagged with its context as
+    templates see it, is indexed (see ``explore/fields.py``) and dropped, so memory holds paths, not items."""
+    from .explore.fields import FieldIndex
+
+    index = FieldIndex(keep_items=False)
+
+    def transform(_info, items):
+        index.add(tag(items, context, managed_fields))
+        return []
+    return index, transform
+
+
+def merged_fields(indexes: list):
+    """One index of several contexts' (in their order: the first context's example wins): --fields is per
+    kind, a union over contexts."""
+    from .explore.fields import FieldIndex
+
+    merged = FieldIndex(keep_items=False)
+    for index in indexes:
+        merged.merge(index)
+    return merged
+
+
+def field_rows(index) -> list:
+    """--fields: one record per kind and leaf path present in the items (a path where a scalar, null or an
+    empty map or list was seen): how many items have it, the JSON types seen there, one secret-safe example."""
+    return [{"kind": f.kind, "path": f.path, "count": f.count, "types": list(f.types), "example": f.example}
+            for f in index.leaf_paths()]
+
+
+def field_table(rows: list) -> list:
+    """The rows of --fields' table (FIELD_HEADERS)."""
+    return [[r["kind"], r["path"], r["count"], ",".join(r["types"]), r["example"]] for r in rows]
+
+
+def field_list(rows: list, contexts: list) -> dict:
+    """The document of --fields -o json|yaml|jsonpath=."""
+    return {"apiVersion": "kubectl-py/v1", "kind": "FieldList", "items": rows, "contexts": contexts}

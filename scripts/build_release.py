@@ -13,6 +13,7 @@ The archive (one for every plugin and platform: krew manifests of all plugins po
     LICENSE
     py-describe/kubectl-py.pyz      executable zipapps (shiv), one per plugin; all runtime dependencies inside,
     py-diff/kubectl-py.pyz          pure Python only, so they run on linux and darwin, any CPU, python3 >= 3.10
+    py-explore/kubectl-py.pyz
     py-nodeports/kubectl-py.pyz
     py-query/kubectl-py.pyz
 
@@ -116,6 +117,17 @@ per object or a JSON/YAML document; exits 1 when anything differs, as
 'kubectl diff' does.
 """,
     },
+    "py-explore": {
+        "entry_point": "kubectl_py.cli.launch:explore",
+        "short": "Build a JSONPath template on live data",
+        "description": """\
+Reads objects once (several kinds, namespaces and kubeconfig contexts,
+or their describe data) and opens a terminal editor for a JSONPath
+template: the output kubectl would print follows every key, and
+completion offers the fields present in the data with counts and
+examples. Enter prints the template, or the whole command.
+""",
+    },
 }
 
 CAVEATS = """\
@@ -143,6 +155,7 @@ kubernetes==35.0.0 kubernetes-35.0.0-py2.py3-none-any.whl 39e2b33b46e5834ef6c398
 markdown-it-py==4.3.0 markdown_it_py-4.3.0-py3-none-any.whl 7aa1511a46c39138de78d9eba92ce47e63124d8003fc98b3a351909e04239efa
 mdurl==0.1.2 mdurl-0.1.2-py3-none-any.whl 84008a41e51615a49fc9966191ff91509e3c40b939176e643fd50a5c2196b8f8
 oauthlib==4.0.1 oauthlib-4.0.1-py3-none-any.whl 498a298876e996301950a5b053d12c31628bb7b895db03666430c69ce182eb61
+prompt-toolkit==3.0.53 prompt_toolkit-3.0.53-py3-none-any.whl 01c0891d7f9237d5e339f7d3e42cdae80b7534abb1c7c0e3352efba6231492f2
 pygments==2.21.0 pygments-2.21.0-py3-none-any.whl 2363c69b61c4a97c838da3b130dcd6468f4848992b21a82f2a63ec34377137d9
 python-dateutil==3.0.0 python_dateutil-3.0.0-py2.py3-none-any.whl 3c79630202e4152c6add678446984236efe4f57e84d8e892aab0637bab82e9fd
 pyyaml==6.0.4 pyyaml-6.0.4.tar.gz e24bf71af8a432d7808fabff134d38dfe16d3cbb41f2873bb4b1e42422de0a1a
@@ -155,6 +168,7 @@ tabulate==0.10.0 tabulate-0.10.0-py3-none-any.whl f0b0622e567335c8fabaaa659f1b33
 typer==0.28.0 typer-0.28.0-py3-none-any.whl afd18929180b706c5e9a239f53c3c8136903553c0c2d460598bbaa924191d4ab
 tzdata==2026.6 tzdata-2026.6-py2.py3-none-any.whl 0a10eec6e13ef16b627fabed9a5f2ba61a62b1c67f327305f4e7e412a70b4aec
 urllib3==2.8.0 urllib3-2.8.0-py3-none-any.whl 0cf3cae568d36aa9576b28dfb35f11328f1cb974ca7647d9475ebb86c75ac6e3
+wcwidth==0.9.5 wcwidth-0.9.5-py3-none-any.whl ef205150ff317032d633de2d8ca26d03dc8d5ba6a00294f6acfd1d0cfe1365d6
 websocket-client==1.9.2 websocket_client-1.9.2-py3-none-any.whl e1a673830a9c7bfa47b1cd3d5e4178f4c9651d80a4eab02c9c23a1c3ec6250ce
 """
 # --- LOCK END

@@ -58,6 +58,10 @@ PLUGINS = {
         "formats": ("wide", "json", "yaml", "jsonpath", "jsonpath-file") + SPREADSHEET_FORMATS,
         "positionals": "query",
     },
+    "py-explore": {
+        "formats": ("json", "yaml", "jsonpath") + SPREADSHEET_FORMATS,  # for --fields
+        "positionals": "query",
+    },
 }
 
 
@@ -288,3 +292,8 @@ def query() -> None:
 
 def diff() -> None:
     sys.exit(run("py-diff"))
+
+
+def explore() -> None:
+    sys.exit(run("py-explore"))
+

@@ -9,9 +9,18 @@ shell completion (``complete.py``), kubectl's spellings (:func:`read`) and the e
 Imported before typer on every command and every TAB: no imports, plain records.
 """
 
-PLUGINS = ("py-nodeports", "py-describe", "py-query", "py-diff")
+PLUGINS = ("py-nodeports", "py-describe", "py-query", "py-diff", "py-explore")
 EVERY = "*"  # every plugin, without declaring it: options.connection_flags adds these (--help is click's own)
-_WITH_TABLES = ("py-nodeports", "py-query", "py-diff")  # the plugins that print tables (--no-headers)
+# how a plugin's command line begins (else ``kubectl PLUGIN``): the hint given when a flag is asked of a
+# plugin that lacks it says where it lives
+COMMAND_LINES = {"py-describe": "kubectl py-describe TYPE", "py-query": "kubectl py-query TYPE",
+                 "py-diff": "kubectl py-diff TYPE", "py-explore": "kubectl py-explore TYPE"}
+# py-query's flags that work on describe documents too: asked of py-describe, the hint adds --describe
+ON_DESCRIBE_DOCUMENTS = ("--group-by", "--sum", "--avg", "--min", "--max", "--sort-by", "--count", "--by", "--fields")
+# click's (--help) and the runner's (--version): flags of every plugin that are no parameter of a command
+_NO_PARAMETER = ("--help", "--version")
+# the plugins that print tables (--no-headers; py-explore's --fields)
+_WITH_TABLES = ("py-nodeports", "py-query", "py-diff", "py-explore")
 _CONNECTION, _SELECTION, _OUTPUT = "Connection", "Selection", "Output"  # help panels
 
 # completion of values, besides a tuple of fixed values
@@ -28,17 +37,19 @@ class Flag:
     """One flag. ``kind``: "bool", "str", "int" or "strs" (repeatable). ``changes_connection``: when given,
     the connection is not simply the kubeconfig context's (no early connection). ``override``: the
     kube.kubeconfig.Overrides field it sets. ``env``: the environment variable it sets for the command.
-    ``help`` may be a {plugin: text} dict when plugins give the flag different meanings."""
+    ``help`` may be a {plugin: text} dict when plugins give the flag different meanings. ``needs``: the
+    flags it goes with, for the hint given when another plugin is asked for it (``--group-by ...``)."""
 
     __slots__ = ("long", "short", "kind", "default", "plugins", "help", "panel", "changes_connection", "override",
-                 "values", "metavar", "show_default", "env", "param")
+                 "values", "metavar", "show_default", "env", "param", "needs")
 
     def __init__(self, long, short=None, kind="str", default=None, plugins=EVERY, help="", panel=None,
                  changes_connection=False, override=None, values=None, metavar=None, show_default=True, env=None,
-                 param=None):
+                 param=None, needs=""):
         self.long, self.short, self.kind, self.default, self.plugins = long, short, kind, default, plugins
         self.help, self.panel, self.changes_connection, self.override = help, panel, changes_connection, override
         self.values, self.metavar, self.show_default, self.env = values, metavar, show_default, env
+        self.needs = needs
         self.param = param or long[2:].replace("-", "_")  # the command's parameter (connection flags)
 
     @property
@@ -109,6 +120,8 @@ FLAGS = (
          panel=_CONNECTION, values=PATH, env="KUBECTL_PY_CACHE_DIR"),
     Flag("--help", "-h", kind="bool", default=False, help="Show this message and exit.",
          changes_connection=True),  # no connection at all
+    Flag("--version", kind="bool", default=False, help="Print the version, the Python that runs it and where it "
+         "was installed from (the krew archive's zipapp, or pip), and exit.", changes_connection=True),
     # -- the plugins' own -----------------------------------------------------------------------------------
     Flag("--output", "-o", plugins=PLUGINS, help="Output format. One of: ({formats}).", panel=_OUTPUT,
          values=FORMATS),
@@ -119,10 +132,11 @@ FLAGS = (
          "with --namespace.", panel=_SELECTION),
     Flag("--selector", "-l", plugins=PLUGINS, help="Selector (label query) to filter on, supports '=', '==', "
          "'!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)).", panel=_SELECTION),
-    Flag("--field-selector", plugins=("py-query",), help="Selector (field query) to filter on, supports '=', "
-         "'==', and '!='.(e.g. --field-selector key1=value1,key2=value2).", panel=_SELECTION),
-    Flag("--show-events", plugins=("py-describe", "py-query"), help="If true, display events related to the "
-         "described object.", panel=_OUTPUT, metavar="true|false", values=("true", "false")),
+    Flag("--field-selector", plugins=("py-query", "py-describe", "py-nodeports", "py-explore"), help="Selector "
+         "(field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2).",
+         panel=_SELECTION),
+    Flag("--show-events", plugins=("py-describe", "py-query", "py-explore"), help="If true, display events "
+         "related to the described object.", panel=_OUTPUT, metavar="true|false", values=("true", "false")),
     Flag("--address-type", plugins=("py-nodeports",), help="Node address type for URLS: "
          + ", ".join(ADDRESS_TYPES) + ". Default: ExternalIP, else InternalIP.", values=ADDRESS_TYPES),
     Flag("--all-nodes", kind="bool", default=False, plugins=("py-nodeports",),
@@ -131,33 +145,49 @@ FLAGS = (
          help="Sort every item of every context by this JSONPath (e.g. '{.metadata.name}')."),
     Flag("--count", kind="bool", default=False, plugins=("py-query",),
          help="Print how many objects match, per context and kind."),
-    Flag("--by", default="kind", plugins=("py-query",), help="With --count: group by context, kind or namespace.",
-         values=COUNT_BY),
+    Flag("--by", default="kind", plugins=("py-query",), help="With --count: group by context, kind or namespace, or "
+         "a comma list of them (context,namespace).", values=COUNT_BY, needs="--count"),
     Flag("--group-by", kind="strs", plugins=("py-query",), help="Group items by a comma list of context, kind, "
          "namespace or JSONPath templates (e.g. context,'{.spec.nodeName}'); prints a count per group unless "
          "--sum/--avg/--min/--max is given (add --count to have both).", show_default=False),
     Flag("--sum", kind="strs", plugins=("py-query",), help="Add up every value this JSONPath yields per item, per "
-         "group: numbers, or quantities (250m, 1Gi) in base units. Repeatable.", show_default=False),
+         "group: numbers, or quantities (250m, 1Gi) in base units. Repeatable.", show_default=False,
+         needs="--group-by ..."),
     Flag("--avg", kind="strs", plugins=("py-query",), help="Average of the values this JSONPath yields, per group. "
-         "Repeatable.", show_default=False),
+         "Repeatable.", show_default=False,
+         needs="--group-by ..."),
     Flag("--min", kind="strs", plugins=("py-query",), help="Smallest value this JSONPath yields, per group. "
-         "Repeatable.", show_default=False),
+         "Repeatable.", show_default=False,
+         needs="--group-by ..."),
     Flag("--max", kind="strs", plugins=("py-query",), help="Largest value this JSONPath yields, per group. "
-         "Repeatable.", show_default=False),
-    Flag("--describe", kind="bool", default=False, plugins=("py-query", "py-diff"), help={
+         "Repeatable.", show_default=False,
+         needs="--group-by ..."),
+    Flag("--describe", kind="bool", default=False, plugins=("py-query", "py-diff", "py-explore"), help={
         "py-query": "Replace each item by its py-describe document (describe-only data: endpoints, allocated "
                     "resources, ...).",
+        "py-explore": "Explore each item's py-describe document instead (describe-only data: endpoints, "
+                      "allocated resources, ...).",
         "py-diff": "Compare py-describe documents (describe-only data: endpoints, allocated resources, ...) "
                    "instead of the objects."}),
-    Flag("--show-managed-fields", kind="bool", default=False, plugins=("py-query",), help="If true, keep the "
-         "managedFields when printing objects in JSON, YAML or JSONPath format."),
+    Flag("--show-managed-fields", kind="bool", default=False, plugins=("py-query", "py-explore"),
+         help="If true, keep the managedFields when printing objects in JSON, YAML or JSONPath format."),
+    Flag("--fields", kind="bool", default=False, plugins=("py-query", "py-explore"), help="List every path present "
+         "in the objects instead (e.g. .spec.containers[*].image), per kind over every context: how many objects "
+         "have it, the JSON types seen, one example (Secret values as their size). A table, or -o json|yaml|csv|"
+         "tsv|markdown; with --describe, the paths of the describe documents.", panel=_OUTPUT),
+    Flag("--print-command", kind="bool", default=False, plugins=("py-explore",), help="On Enter, print the whole "
+         "py-query command (shell-quoted, with this command's selection flags and -o jsonpath=TEMPLATE) instead of "
+         "the template alone.", panel=_OUTPUT),
+    Flag("--schema", kind="bool", default=False, plugins=("py-describe",), help="Print the published JSON Schema "
+         "of RESOURCE's documents (a kind as kubectl names it: deploy, deployments, Deployment) instead of "
+         "describing objects; -o yaml for YAML.", panel=_OUTPUT),
     Flag("--watch", "-w", kind="bool", default=False, plugins=("py-query",),
          help="After listing/getting the requested object, watch for changes.", panel=_OUTPUT),
     Flag("--watch-only", kind="bool", default=False, plugins=("py-query",),
          help="Watch for changes to the requested object(s), without listing/getting first.", panel=_OUTPUT),
     Flag("--output-watch-events", kind="bool", default=False, plugins=("py-query",), help="When watching, output "
          "watch event objects (with the event type). Existing objects are output as initial ADDED events.",
-         panel=_OUTPUT),
+         panel=_OUTPUT, needs="--watch"),
     Flag("--include-status", kind="bool", default=False, plugins=("py-diff",),
          help="Compare .status too (but not its timestamps and observedGeneration)."),
     Flag("--ignore", kind="strs", plugins=("py-diff",), help="A path not to compare, with everything under it, "
@@ -184,8 +214,8 @@ def for_plugin(plugin: str) -> tuple:
 
 
 def connection_flags() -> tuple:
-    """What options.connection_flags adds to every command: the flags of every plugin but click's --help."""
-    return tuple(f for f in FLAGS if f.plugins == EVERY and f.long != "--help")
+    """What options.connection_flags adds to every command: the flags of every plugin but --help and --version."""
+    return tuple(f for f in FLAGS if f.plugins == EVERY and f.long not in _NO_PARAMETER)
 
 
 def overrides(value, **given):

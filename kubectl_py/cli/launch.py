@@ -36,3 +36,8 @@ def query() -> None:
 
 def diff() -> None:
     _launch("diff")
+
+
+def explore() -> None:
+    _launch("explore")
+

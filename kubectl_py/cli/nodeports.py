@@ -20,10 +20,11 @@ WIDE_HEADERS = ["TARGET-PORT", "SELECTOR", "EXTERNAL-TRAFFIC-POLICY", "READY-END
 
 @connection_flags
 def nodeports(
-    output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS))] = None,
+    output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS, styled=True))] = None,
     no_headers: Annotated[bool, option("--no-headers")] = False,
     all_namespaces: Annotated[bool, option("--all-namespaces")] = False,
     selector: Annotated[Optional[str], option("--selector")] = None,
+    field_selector: Annotated[Optional[str], option("--field-selector")] = None,
     address_type: Annotated[Optional[str], option("--address-type")] = None,
     all_nodes: Annotated[bool, option("--all-nodes")] = False,
     *,
@@ -38,7 +39,7 @@ def nodeports(
     from ..errors import ApiError, NotInDump, UsageError
     from ..kube.fanout import run_per_context
 
-    fmt = parse_output(output, FORMATS)
+    fmt = parse_output(output, FORMATS, styled=True)
     if address_type and address_type not in ADDRESS_TYPES:
         raise UsageError(f'invalid --address-type "{address_type}": one of {", ".join(ADDRESS_TYPES)}')
     settings = logic.NodePortSettings(address_type=address_type, all_nodes=all_nodes)
@@ -51,7 +52,8 @@ def nodeports(
         try:
             return read()
         except (ApiError, NotInDump) as exc:
-            warnings.append(f'warning: cannot read {what}, {exc} (context "{source.name}")')
+            where = f' (context "{source.name}")' if source.name else ""  # offline: the files, no context
+            warnings.append(f'warning: cannot read {what}, {exc}{where}')
             return None
 
     def optional_list(source, type_name, scope, what):
@@ -69,11 +71,11 @@ def nodeports(
             # nodes (and EndpointSlices, which every format but the default columns shows as ready counts)
             # are read over their own connections while the services are
             nodes = pool.submit(optional_list, source.clone(), "nodes", None, "nodes: URLS are unknown")
-            default_columns = fmt.name in ("",) + SPREADSHEET_FORMATS
+            default_columns = fmt.name in ("",) + SPREADSHEET_FORMATS  # csv=wide's name is wide
             slices = None if default_columns else pool.submit(
                 optional_list, source.clone(), "endpointslices.discovery.k8s.io", namespace, slices_what).result
             services = []
-            for page in source.list_pages(source.resolve("services"), namespace, selector):
+            for page in source.list_pages(source.resolve("services"), namespace, selector, field_selector):
                 found = [s for s in page if logic.has_node_port(s)]
                 services.extend(found)
                 # the table needs EndpointSlices only for Local-policy services: from the first page that
@@ -102,15 +104,19 @@ def _print(fmt, records, results, no_headers, with_context, namespace):
         common.print_document(fmt, document)
         return
     if fmt.name == "custom-columns":
-        from ..printers.custom_columns import parse_spec, rows_for
+        from ..printers.custom_columns import has_context_column, parse_spec, rows_for
 
         columns = parse_spec(fmt.argument)
-        common.print_table([h for h, _ in columns], rows_for(records, columns), no_headers)
+        rows, headers = rows_for(records, columns), [h for h, _ in columns]
+        if with_context and not has_context_column(columns):  # as py-query's custom columns
+            rows = [[r["context"]] + row for r, row in zip(records, rows)]
+            headers = ["CONTEXT"] + headers
+        common.print_table(headers, rows, no_headers, style=fmt.spreadsheet)
         return
     headers = HEADERS + (WIDE_HEADERS if fmt.name == "wide" else [])
     rows = []
     for r in records:
-        urls = "<unknown>" if r["urls"] is None else ",".join(r["urls"]) or "<none>"
+        urls = "<unknown>" if r["urls"] is None else ",".join(r["urls"]) or _none(r["noUrlsReason"])
         row = [r["namespace"], r["name"], r["type"], r["port"], r["nodePort"], r["protocol"], urls]
         if fmt.name == "wide":
             selector = ",".join(f"{k}={v}" for k, v in sorted(r["selector"].items())) or "<none>"
@@ -121,7 +127,12 @@ def _print(fmt, records, results, no_headers, with_context, namespace):
         if all(r.ok for r in results):
             typer.echo(common.no_resources_message(namespace is None, namespace, []), err=True)
         return
-    common.print_table((["CONTEXT"] if with_context else []) + headers, rows, no_headers, style=fmt.name)
+    common.print_table((["CONTEXT"] if with_context else []) + headers, rows, no_headers, style=fmt.spreadsheet)
+
+
+def _none(reason) -> str:
+    """An empty URLS cell says why: ``<none: 2 nodes, 2 cordoned; --all-nodes includes them>``."""
+    return f"<none: {reason}>" if reason else "<none>"
 
 
 main = main_for(nodeports, "py-nodeports")

@@ -1,5 +1,6 @@
 """``kubectl py-query``: one query over many kinds, namespaces and contexts, on get data or describe data."""
 
+import functools
 from typing import Annotated, List, Optional
 
 import typer
@@ -7,7 +8,7 @@ import typer
 from .. import query as engine, terminal
 from ..errors import UsageError
 from ..printers import SPREADSHEET_FORMATS, allowed_help, name as name_printer, parse_output
-from ..printers.custom_columns import parse_spec, rows_for
+from ..printers.custom_columns import has_context_column, parse_spec, rows_for
 from ..printers.table import format_table
 from . import common
 from .flags import NamesArg, ResourcesArg, option
@@ -17,13 +18,14 @@ from .runner import main_for
 FORMATS = ("wide", "json", "yaml", "name", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file",
            "jsonpath-ng") + SPREADSHEET_FORMATS
 COUNT_BY = ("context", "kind", "namespace")
+FIELD_FORMATS = ("", "json", "yaml", "jsonpath") + SPREADSHEET_FORMATS  # --fields: the table, or its rows as these
 
 
 @connection_flags
 def query(
     resources: ResourcesArg,
     names: NamesArg = None,
-    output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS))] = None,
+    output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS, styled=True))] = None,
     no_headers: Annotated[bool, option("--no-headers")] = False,
     all_namespaces: Annotated[bool, option("--all-namespaces")] = False,
     selector: Annotated[Optional[str], option("--selector")] = None,
@@ -39,6 +41,7 @@ def query(
     describe: Annotated[bool, option("--describe", "py-query")] = False,
     show_events: Annotated[Optional[str], option("--show-events")] = None,
     show_managed_fields: Annotated[bool, option("--show-managed-fields")] = False,
+    fields: Annotated[bool, option("--fields")] = False,
     watch: Annotated[bool, option("--watch")] = False,
     watch_only: Annotated[bool, option("--watch-only")] = False,
     output_watch_events: Annotated[bool, option("--output-watch-events")] = False,
@@ -50,21 +53,16 @@ def query(
     Templates see one List of every item of every context, as `kubectl get -o jsonpath` does;
     each item carries the context it came from as `.context`.
     """
-    fmt = parse_output(output, FORMATS)
-    if by not in COUNT_BY:
-        raise UsageError(f'invalid --by "{by}": one of {", ".join(COUNT_BY)}')
+    fmt = parse_output(output, FORMATS, styled=True)
+    count_by = count_keys(by)
     aggregating = bool(group_by or sums or avgs or mins or maxs)
-    if describe and not aggregating and fmt.name in ("", "wide", "name") + SPREADSHEET_FORMATS:
+    if fields and (aggregating or count or sort_by or watch or watch_only):
+        raise UsageError("--fields cannot be combined with --count, --group-by, --sum, --avg, --min, --max, "
+                         "--sort-by or --watch")
+    if describe and not aggregating and not fields and fmt.name in ("", "wide", "name") + SPREADSHEET_FORMATS:
         raise UsageError("--describe needs a structured output: -o json, yaml, jsonpath=, jsonpath-ng= or "
                          "custom-columns=")
-    spec = engine.QuerySpec(
-        resources=engine.split_resources(resources), names=tuple(names or ()),
-        namespace=connection.overrides.namespace, all_namespaces=all_namespaces,
-        label_selector=selector, field_selector=field_selector)
-    if not spec.resources:
-        raise UsageError("you must specify the type of resource to get")
-    if spec.names and len(spec.resources) > 1:
-        raise UsageError("names can only be given with a single resource type")
+    spec = query_spec(resources, names, connection, all_namespaces, selector, field_selector)
     if output_watch_events and not (watch or watch_only):
         raise UsageError("--output-watch-events option can only be used with --watch or --watch-only")
     if watch or watch_only:
@@ -75,19 +73,34 @@ def query(
                       output_watch_events, show_managed_fields)
     sources = common.open_sources(connection)
     show = parse_bool(show_events, "--show-events") if show_events is not None else True
-    run = _Run(spec, sources, fmt, no_headers, sort_by, describe, show, show_managed_fields, connection.parallel)
+    run = Run(spec, sources, fmt, no_headers, sort_by, describe, show, show_managed_fields, connection.parallel)
+    if fields:
+        return run.fields()
     if aggregating:
         from ..aggregate import Plan
 
         return run.aggregate(Plan.build(group_by or [], sums, avgs, mins, maxs, count))
     if count:
-        return run.count(by)
+        return run.count(count_by)
     if fmt.tabular:
         return run.table()
     return run.documents()
 
 
-class _Run:
+def query_spec(resources, names, connection, all_namespaces, selector, field_selector) -> engine.QuerySpec:
+    """What to read, from the arguments py-query and py-explore share."""
+    spec = engine.QuerySpec(
+        resources=engine.split_resources(resources), names=tuple(names or ()),
+        namespace=connection.overrides.namespace, all_namespaces=all_namespaces,
+        label_selector=selector, field_selector=field_selector)
+    if not spec.resources:
+        raise UsageError("you must specify the type of resource to get")
+    if spec.names and len(spec.resources) > 1:
+        raise UsageError("names can only be given with a single resource type")
+    return spec
+
+
+class Run:
     def __init__(self, spec, sources, fmt, no_headers, sort_by, describe, show_events, managed_fields, parallel):
         self.spec, self.sources, self.fmt, self.parallel = spec, sources, fmt, parallel
         self.managed_fields = managed_fields
@@ -98,15 +111,53 @@ class _Run:
 
     # -- reading ---------------------------------------------------------------------------------------
 
-    def _read(self, transform_for):
-        """Run the query in every context; ``transform_for(source)`` shapes each page there."""
+    def _read(self, transform_for, on_done=None):
+        """Run the query in every context; ``transform_for(source)`` shapes each page there; ``on_done(context)``
+        is called as each context has answered."""
         from ..kube.fanout import run_per_context
 
         spec = self.spec
-        return run_per_context(self.sources, lambda source: engine.read_items(source, spec, transform_for(source)),
-                               self.parallel)
 
-    def _finish(self, results, printed_any: bool, documents_shown: bool = False) -> int:
+        def work(source):
+            answer = engine.read_items(source, spec, transform_for(source))
+            if on_done:
+                on_done(source.name)
+            return answer
+
+        return run_per_context(self.sources, work, self.parallel)
+
+    def load(self, on_page=None, on_done=None) -> tuple:
+        """(items, per-context results): every item of every context tagged with its context (its describe
+        document with --describe), sorted by --sort-by. ``on_page(context, count)`` and ``on_done(context)``
+        follow the reading (py-explore's progress line)."""
+        describe = self.describe
+
+        def transform_for(source):
+            describe_page = self._describe_page(source) if describe else None
+
+            def transform(info, items):
+                if describe_page:
+                    items = describe_page(info, items)
+                items = engine.tag(items, source.name, self.managed_fields)
+                if on_page:
+                    on_page(source.name, len(items))
+                return items
+            return transform
+
+        results = self._read(transform_for, on_done)
+        items = [item for r in results if r.ok for _, section in r.value.sections for item in section]
+        if self.sort_by:
+            items = sorted_by(self.sort_by, items)
+        return items, results
+
+    def document_of(self, items, results) -> dict:
+        """What -o jsonpath= sees: one List of everything, or one named object of one context as itself, as
+        kubectl get prints it."""
+        if len(items) == 1 and self.spec.names and not self.multi:
+            return {k: v for k, v in items[0].items() if k != engine.CONTEXT_KEY}
+        return as_list(items, results)
+
+    def finish(self, results, printed_any: bool, documents_shown: bool = False) -> int:
         """Report failures and warnings on stderr; ``documents_shown``: the output held whole describe
         documents (json/yaml), whose ``warnings`` say what could not be read."""
         code = common.report_failures(results)
@@ -128,7 +179,8 @@ class _Run:
         for result in results:
             if result.ok:
                 for error in result.value.errors:
-                    typer.echo(terminal.line(error.user_message()), err=True)
+                    where = f' (context "{result.context}")' if self.multi else ""
+                    typer.echo(terminal.line(error.user_message() + where), err=True)
                     code = 1
         if not printed_any and code == 0 and not self.spec.names:
             typer.echo(common.no_resources_message(self.spec.all_namespaces, self.spec.namespace, self.sources),
@@ -151,7 +203,10 @@ class _Run:
 
     # -- outputs ---------------------------------------------------------------------------------------
 
-    def count(self, by: str) -> int:
+    def count(self, by: tuple) -> int:
+        """--count: per context, and per the other --by keys in their order (CONTEXT is always the first column)."""
+        by = tuple(key for key in by if key != "context")
+
         def counter(source):
             def transform(info, items):
                 return [(info.kind, (item.get("metadata") or {}).get("namespace", "")) for item in items]
@@ -162,19 +217,19 @@ class _Run:
         for result in results:
             for info, pairs in (result.value.sections if result.ok else []):
                 for kind, namespace in pairs:
-                    key = (result.context, {"kind": kind, "namespace": namespace, "context": ""}[by])
+                    found = {"kind": kind, "namespace": namespace}
+                    key = (result.context,) + tuple(found[name] for name in by)
                     rows[key] = rows.get(key, 0) + 1
-                if not pairs and by != "namespace":
-                    rows.setdefault((result.context, info.kind if by == "kind" else ""), 0)
-        records = [{"context": c, by: k, "count": n} if by != "context" else {"context": c, "count": n}
-                   for (c, k), n in rows.items()]
+                if not pairs and "namespace" not in by:  # a kind with no object counts 0
+                    rows.setdefault((result.context,) + tuple(info.kind for _ in by), 0)
+        records = [{"context": key[0], **dict(zip(by, key[1:])), "count": n} for key, n in rows.items()]
         if self.fmt.structured or self.fmt.name == "jsonpath":
             common.print_document(self.fmt, {"apiVersion": "kubectl-py/v1", "kind": "CountList",
                                              "items": records, "contexts": common.status_records(results)})
         else:
-            headers = ["CONTEXT"] + ([by.upper()] if by != "context" else []) + ["COUNT"]
-            table = [[r["context"]] + ([r[by]] if by != "context" else []) + [r["count"]] for r in records]
-            common.print_table(headers, table, self.no_headers, style=self.fmt.name)
+            headers = ["CONTEXT"] + [name.upper() for name in by] + ["COUNT"]
+            table = [[r["context"]] + [r[name] for name in by] + [r["count"]] for r in records]
+            common.print_table(headers, table, self.no_headers, style=self.fmt.spreadsheet)
         return common.report_failures(results)
 
     def aggregate(self, plan) -> int:
@@ -206,18 +261,41 @@ class _Run:
         if self.fmt.tabular:
             rows = merged.rows()
             if rows:
-                common.print_table(plan.headers(), rows, self.no_headers, style=self.fmt.name, upper=False)
+                common.print_table(plan.headers(), rows, self.no_headers, style=self.fmt.spreadsheet, upper=False)
         else:
             document = merged.document(common.status_records(results))
             if self.fmt.name == "jsonpath-ng":
-                typer.echo(_jsonpath_ng(self.fmt.argument, document), nl=False)
+                typer.echo(jsonpath_ng(self.fmt.argument, document), nl=False)
             else:
                 common.print_document(self.fmt, document)
-        code = self._finish(results, bool(merged.groups))
+        code = self.finish(results, bool(merged.groups))
         if all(result.ok for result in results):  # else the failure is the news, and not every item was read
             for warning in merged.unmatched():
                 typer.echo(terminal.line(warning), err=True)
         return code
+
+    def fields(self) -> int:
+        """--fields (py-query and py-explore): every path present in the items, per kind over every context.
+        Each context indexes its pages as they arrive (items are not kept); then one row per kind and path."""
+        if self.fmt.name not in FIELD_FORMATS:
+            raise UsageError("--fields prints a table, or -o json, yaml, jsonpath=, csv, tsv or markdown")
+        describe, indexes = self.describe, {}
+
+        def index_pages(source):
+            index, add = engine.field_indexer(source.name, self.managed_fields)
+            indexes[source.name] = index
+            describe_page = self._describe_page(source) if describe else None
+            return (lambda info, items: add(info, describe_page(info, items))) if describe_page else add
+
+        results = self._read(index_pages)
+        rows = engine.field_rows(engine.merged_fields([indexes[r.context] for r in results if r.ok]))
+        if self.fmt.tabular:
+            if rows:
+                common.print_table(list(engine.FIELD_HEADERS), engine.field_table(rows), self.no_headers,
+                                   style=self.fmt.name)
+        else:
+            common.print_document(self.fmt, engine.field_list(rows, common.status_records(results)))
+        return self.finish(results, bool(rows))
 
     def table(self) -> int:
         """kubectl get's table, as the server renders it, one table per type, across contexts."""
@@ -249,9 +327,7 @@ class _Run:
             if not rows:
                 continue
             if self.sort_by:
-                from ..jsonpath import evaluate
-
-                rows.sort(key=lambda pair: engine.sort_key(evaluate(self.sort_by, pair[1][2])))
+                rows = sorted_by(self.sort_by, rows, lambda pair: pair[1][2])  # per type, as kubectl
             keep = [i for i, c in enumerate(columns) if wide or c.get("priority", 0) == 0]
             headers = [columns[i]["name"] for i in keep]
             namespaced_all = info.namespaced and spec.all_namespaces
@@ -269,10 +345,10 @@ class _Run:
                 if self.multi:
                     row = [context] + row
                 table.append(row)
-            blocks.append(format_table(headers, table, self.no_headers, self.fmt.name))
+            blocks.append(format_table(headers, table, self.no_headers, self.fmt.spreadsheet))
         if blocks:
             typer.echo("\n".join(blocks), nl=False)
-        return self._finish(results, bool(blocks))
+        return self.finish(results, bool(blocks))
 
     def documents(self) -> int:
         """json, yaml, name, jsonpath, jsonpath-ng and custom-columns: one List of everything."""
@@ -280,23 +356,9 @@ class _Run:
         split = engine.split_items_range(fmt.argument) if fmt.name == "jsonpath" else None
         if split:
             return self._streamed_template(split)
-        describe = self.describe
-
-        def transform_for(source):
-            describe_page = self._describe_page(source) if describe else None
-
-            def transform(info, items):
-                if describe_page:
-                    items = describe_page(info, items)
-                return engine.tag(items, source.name, self.managed_fields)
-            return transform
-
-        results = self._read(transform_for)
-        items = [item for r in results if r.ok for _, section in r.value.sections for item in section]
-        if self.sort_by:
-            from ..jsonpath import evaluate
-
-            items.sort(key=lambda item: engine.sort_key(evaluate(self.sort_by, item)))
+        if fmt.name == "name" and not self.sort_by:
+            return self._streamed_names()
+        items, results = self.load()
         if fmt.name == "name":
             for item in items:
                 line = name_printer.object_name(item)
@@ -304,19 +366,34 @@ class _Run:
         elif fmt.name == "custom-columns":
             columns = parse_spec(fmt.argument)
             rows = rows_for(items, columns)
-            if self.multi:
+            with_context = self.multi and not has_context_column(columns)  # a CONTEXT of the user's is not doubled
+            if with_context:
                 rows = [[item["context"]] + row for item, row in zip(items, rows)]
-            headers = (["CONTEXT"] if self.multi else []) + [h for h, _ in columns]
+            headers = (["CONTEXT"] if with_context else []) + [h for h, _ in columns]
             if rows:
-                common.print_table(headers, rows, self.no_headers)
+                common.print_table(headers, rows, self.no_headers, style=fmt.spreadsheet)
         elif fmt.name == "jsonpath-ng":
-            typer.echo(_jsonpath_ng(fmt.argument, _as_list(items, results)), nl=False)
-        elif len(items) == 1 and self.spec.names and not self.multi:
-            # one named object from one context prints as itself, as kubectl get does
-            common.print_document(fmt, {k: v for k, v in items[0].items() if k != engine.CONTEXT_KEY})
+            typer.echo(jsonpath_ng(fmt.argument, as_list(items, results)), nl=False)
+        elif fmt.name == "jsonpath" and len(items) == 1 and self.spec.names and not self.multi:
+            common.print_document(fmt, items[0])  # the object itself, as kubectl's, with .context (always set)
         else:
-            common.print_document(fmt, _as_list(items, results))
-        return self._finish(results, bool(items), documents_shown=fmt.structured)
+            common.print_document(fmt, self.document_of(items, results))
+        return self.finish(results, bool(items), documents_shown=fmt.structured)
+
+    def _streamed_names(self) -> int:
+        """-o name (unsorted): each page becomes its lines as it arrives, so memory holds text, not objects
+        (over 1,000 contexts, every object would be kept until the last context answered)."""
+        multi = self.multi
+
+        def transform_for(source):
+            prefix = f"{source.name}\t" if multi else ""
+            return lambda info, items: [prefix + name_printer.object_name(item) for item in items]
+
+        results = self._read(transform_for)
+        lines = [line for r in results if r.ok for _, section in r.value.sections for line in section]
+        if lines:
+            typer.echo("\n".join(lines))
+        return self.finish(results, bool(lines))
 
     def _streamed_template(self, split) -> int:
         """``{range .items[*]}BODY{end}``: BODY is rendered as each page arrives, so memory holds text,
@@ -324,6 +401,7 @@ class _Run:
         from ..jsonpath import compile as compile_template, evaluate
 
         pre, body, post = split
+        found = []  # whether some item has the --sort-by field (kubectl's error otherwise)
         body_template = compile_template(body)
         compile_template(self.fmt.argument)  # the whole template must parse, as kubectl checks it first
         sort_by, describe = self.sort_by, self.describe
@@ -337,16 +415,24 @@ class _Run:
                 out = []
                 for item in engine.tag(items, source.name, self.managed_fields):
                     text = body_template.render(item)
-                    out.append((engine.sort_key(evaluate(sort_by, item)), text) if sort_by else text)
+                    if sort_by:
+                        values = evaluate(sort_by, item)
+                        if values and not found:
+                            found.append(True)
+                        out.append((engine.sort_key(values), text))
+                    else:
+                        out.append(text)
                 return out
             return transform
 
         results = self._read(transform_for)
         pieces = [p for r in results if r.ok for _, section in r.value.sections for p in section]
         if sort_by:
+            if pieces and not found:
+                raise UsageError(_NO_SORT_FIELD.format(sort_by))
             pieces = [text for _, text in sorted(pieces, key=lambda pair: pair[0])]
         typer.echo(pre + "".join(pieces) + post, nl=False)
-        return self._finish(results, bool(pieces))
+        return self.finish(results, bool(pieces))
 
 
 def _watch(spec, sources, fmt, no_headers, sort_by, watch_only, events, managed_fields) -> int:
@@ -359,8 +445,8 @@ def _watch(spec, sources, fmt, no_headers, sort_by, watch_only, events, managed_
     if len(spec.names) > 1:
         raise UsageError("watch is only supported on individual resources and resource collections, but "
                          f"{len(spec.names)} resources were found")
-    if fmt.name not in ("", "wide", "json", "yaml", "name", "jsonpath", "custom-columns"):
-        raise UsageError(f"-o {fmt.name} cannot be used with --watch")
+    if fmt.name not in ("", "wide", "json", "yaml", "name", "jsonpath", "custom-columns") or fmt.style:
+        raise UsageError(f"-o {fmt.style or fmt.name} cannot be used with --watch")
     if sort_by:
         typer.echo(f"warning: --{'watch-only' if watch_only else 'watch'} requested, --sort-by will be ignored"
                    + ("" if watch_only else " for watch events received"), err=True)
@@ -376,12 +462,40 @@ def _watch(spec, sources, fmt, no_headers, sort_by, watch_only, events, managed_
     return watch.follow(sources, spec, table, printer)
 
 
-def _as_list(items, results) -> dict:
+_NO_SORT_FIELD = 'couldn\'t find any field with path "{}" in the list of objects'  # kubectl's
+
+
+def sorted_by(template: str, items: list, value_of=None) -> list:
+    """``--sort-by`` as kubectl sorts: numbers, then strings, items without the field (or null) first, stable.
+    A field no item has is kubectl's error, not an unsorted answer."""
+    from ..jsonpath import evaluate
+
+    keyed, found = [], False
+    for item in items:
+        values = evaluate(template, value_of(item) if value_of else item)
+        found = found or bool(values)
+        keyed.append((engine.sort_key(values), item))
+    if keyed and not found:
+        raise UsageError(_NO_SORT_FIELD.format(template))
+    keyed.sort(key=lambda pair: pair[0])
+    return [item for _, item in keyed]
+
+
+def count_keys(by: str) -> tuple:
+    """``--by context,namespace`` -> ("context", "namespace"): each one of COUNT_BY, once."""
+    keys = tuple(dict.fromkeys(key.strip() for key in (by or "").split(",")))
+    wrong = [key for key in keys if key not in COUNT_BY]
+    if wrong or not keys:
+        raise UsageError(f'invalid --by "{by}": one of {", ".join(COUNT_BY)}, or a comma list of them')
+    return keys
+
+
+def as_list(items, results) -> dict:
     return {"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""},
             "contexts": common.status_records(results)}
 
 
-def _jsonpath_ng(expression: str, document) -> str:
+def jsonpath_ng(expression: str, document) -> str:
     """jsonpath-ng's extended syntax (filters with regex and boolean and, len, sorted): one match a line,
     scalars as text and the rest as JSON."""
     import json
@@ -390,7 +504,7 @@ def _jsonpath_ng(expression: str, document) -> str:
     from jsonpath_ng.ext import parse
 
     try:
-        matches = parse(expression).find(document)
+        matches = _null_safe_sorting(parse(expression)).find(document)
     except (JsonPathLexerError, JsonPathParserError, Exception) as exc:
         from ..errors import BadTemplate
 
@@ -400,6 +514,61 @@ def _jsonpath_ng(expression: str, document) -> str:
         value = match.value
         lines.append(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
     return "".join(f"{line}\n" for line in lines)
+
+
+def _null_safe_sorting(node):
+    """jsonpath-ng's sorting (``[/field]``, `` `sorted` ``) compares values as Python does, so a null beside a
+    string ended the command (``'<' not supported between NoneType and str``): each sort in the parsed
+    expression is replaced by one that orders as --sort-by does (missing and null first, numbers, strings)."""
+    from jsonpath_ng import JSONPath
+    from jsonpath_ng.ext.iterable import SortedThis
+
+    if isinstance(node, SortedThis):
+        return _null_safe_sorted()(node.expressions)
+    for name, value in list(vars(node).items()):
+        if isinstance(value, JSONPath):
+            setattr(node, name, _null_safe_sorting(value))
+        elif isinstance(value, list):
+            setattr(node, name, [_null_safe_sorting(v) if isinstance(v, JSONPath) else v for v in value])
+    return node
+
+
+def _sort_rank(value):
+    if value is None:
+        return (0, 0, "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (1, value, "")
+    import json
+
+    return (2, 0, value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=None)
+def _null_safe_sorted():
+    """The sort node (a class made once, when jsonpath-ng is first used)."""
+    from jsonpath_ng.jsonpath import DatumInContext
+    from jsonpath_ng.ext.iterable import SortedThis
+
+    class NullSafeSorted(SortedThis):
+        def find(self, datum):
+            datum = DatumInContext.wrap(datum)
+            value = datum.value
+            if isinstance(value, dict) and self.expressions:
+                return []
+            if not isinstance(value, (dict, list)):
+                return []
+            items = list(value)
+            if not self.expressions:
+                items.sort(key=_sort_rank)
+            for field, reverse in reversed(self.expressions or ()):  # the first expression sorts last: it wins
+
+                def rank(item, field=field):
+                    found = field.find(DatumInContext.wrap(item))
+                    return _sort_rank(found[0].value if len(found) == 1 else None)
+                items.sort(key=rank, reverse=reverse)
+            return [DatumInContext.wrap(items)]
+
+    return NullSafeSorted
 
 
 def _relaxed(expression: str) -> str:

@@ -145,7 +145,7 @@ def _scope(info, namespace: str | None, all_namespaces: bool) -> str | None:
 
 def select_objects(source, type_name: str, names: list | None = None, namespace: str | None = None,
                    all_namespaces: bool = False, label_selector: str | None = None,
-                   prefix_match: bool = True) -> Selection:
+                   prefix_match: bool = True, field_selector: str | None = None) -> Selection:
     """The objects ``kubectl describe TYPE [NAME...] [-l SEL] [-A]`` would describe, from ``source``.
 
     Unknown types raise. Names that cannot be read are collected in ``errors``; with exactly one
@@ -173,7 +173,7 @@ def select_objects(source, type_name: str, names: list | None = None, namespace:
         ns = _scope(info, namespace, all_namespaces)
         if name is None:
             try:
-                items = source.list(info, ns, label_selector or None)
+                items = source.list(info, ns, label_selector or None, field_selector or None)
             except ApiError as exc:
                 errors.append(exc)
                 continue
@@ -245,15 +245,17 @@ def describe_objects(source, info, objects: list, settings: Settings | None = No
 
 def describe(source, type_name: str, names: list | None = None, namespace: str | None = None,
              all_namespaces: bool = False, label_selector: str | None = None,
-             show_events: bool | None = None, chunk_size: int = 500) -> tuple:
+             show_events: bool | None = None, chunk_size: int = 500, field_selector: str | None = None) -> tuple:
     """Select and describe, like ``kubectl describe``: ``(documents, errors, selection)``.
 
     ``show_events=None`` applies kubectl's default (off for several objects, errors or a prefix match).
+    ``field_selector`` narrows the objects listed (not the names given), as ``py-query`` applies it.
     """
     if len(names or []) == 1 and not label_selector and "/" not in type_name and "," not in type_name:
         settings = Settings(show_events=show_events is not False, chunk_size=chunk_size)
         source = _send_joins_with_the_object(source, type_name, names[0], namespace, settings)
-    selection = select_objects(source, type_name, names, namespace, all_namespaces, label_selector)
+    selection = select_objects(source, type_name, names, namespace, all_namespaces, label_selector,
+                               field_selector=field_selector)
     events = (not selection.hide_events_by_default) if show_events is None else show_events
     settings = Settings(show_events=events, chunk_size=chunk_size)
     docs = []

@@ -20,11 +20,16 @@ from typing import Callable
 from ..errors import ApiError, KubectlPyError, NotInDump, UnknownResource
 
 _SERVER_PREFIX = re.compile(r"^Error from server \([^)]*\): ")
+_NAMESPACE_HINT = re.compile(r"; try -n NAMESPACE: .*$")  # kube.cluster.namespace_hint's, for the user's lists
 
 
 def strip_server_prefix(message: str) -> str:
-    """kubectl prints a Go StatusError as the server's message alone, where a join's result would be."""
-    return _SERVER_PREFIX.sub("", message)
+    """kubectl prints a Go StatusError as the server's message alone, where a join's result would be; offline,
+    the same words (a NotFound of the files, ``... not found in the input files``, prints as kubectl's)."""
+    from ..kube.offline import IN_THE_FILES
+
+    message = _SERVER_PREFIX.sub("", message)
+    return message[:-len(IN_THE_FILES)] if message.endswith(IN_THE_FILES) else message
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,8 @@ class Joins:
     def warn(self, what: str, exc: Exception) -> None:
         if isinstance(exc, NotInDump):
             self.not_in_input.add(what)
-        message = f"{what}: {exc}"
+        # a join is a read the describer chose, not the user's: -n would not change it (a node's pods)
+        message = f"{what}: {_NAMESPACE_HINT.sub('', str(exc))}"
         if message not in self.warnings:
             self.warnings.append(message)
 

@@ -257,6 +257,15 @@ def node_resources(node: dict, pods: list) -> tuple:
             "memoryLimits": mem["limits"], "memoryLimitsPercent": mem["limitsPercent"],
             "creationTimestamp": meta.get("creationTimestamp"),
         })
+    return rows, allocated_resources(node, reqs, limits)
+
+
+def allocated_resources(node: dict, reqs: dict, limits: dict) -> dict:
+    """``describeNodeResource``'s Allocated resources: summed pod requests and limits (resource name -> Q,
+    as :func:`pod_requests` gives them) against the node's allocatable."""
+    status = node.get("status") or {}
+    allocatable = _rlist(status.get("allocatable") if status.get("allocatable") else status.get("capacity"))
+    zero = Q()
     allocated = {}
     for name, milli in (("cpu", True), ("memory", False), ("ephemeral-storage", False)):
         allocated[name] = _pair(reqs.get(name, zero), limits.get(name, zero), allocatable.get(name, zero), milli)
@@ -265,7 +274,7 @@ def node_resources(node: dict, pods: list) -> tuple:
     for name in sorted(n for n in allocatable if not _is_hugepages(n)
                        and not _is_standard_container_resource(n) and n != "pods"):
         allocated[name] = {"requests": reqs.get(name, zero).record(), "limits": limits.get(name, zero).record()}
-    return rows, allocated
+    return allocated
 
 
 # -- gather / build -------------------------------------------------------------------------------

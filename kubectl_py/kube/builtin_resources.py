@@ -41,6 +41,7 @@ networking.k8s.io/v1 IngressClass ingressclasses - - -
 networking.k8s.io/v1 Ingress ingresses ing ns -
 networking.k8s.io/v1 NetworkPolicy networkpolicies netpol ns -
 policy/v1 PodDisruptionBudget poddisruptionbudgets pdb ns -
+resource.k8s.io/v1 ResourceSlice resourceslices - - -
 rbac.authorization.k8s.io/v1 ClusterRoleBinding clusterrolebindings - - -
 rbac.authorization.k8s.io/v1 ClusterRole clusterroles - - -
 rbac.authorization.k8s.io/v1 RoleBinding rolebindings - ns -

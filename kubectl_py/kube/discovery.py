@@ -70,8 +70,22 @@ class Discovery:
     def resolve(self, name: str) -> ResourceInfo:
         found = self.find(name)
         if found is None:
-            raise UnknownResource(name)
+            raise UnknownResource(name, self.suggestion(name))
         return found
+
+    def suggestion(self, name: str) -> str:
+        """``; did you mean "deployment"?`` for ``deploymnet``: the closest names of the known types (plural,
+        singular, kind, short names), one per type, as kubectl suggests commands."""
+        from ..suggest import close_names
+
+        typed = name.strip().lower()
+        best = {}  # type -> its name closest to what was typed
+        for info in self.resources:
+            names = [info.resource, info.singular, info.kind.lower(), *info.short_names]
+            for found in close_names(typed, names)[:1]:
+                best.setdefault(info.group_kind, found)
+        names = close_names(typed, best.values())
+        return "; did you mean " + " or ".join(f'"{n}"' for n in names) + "?" if names else ""
 
     def find(self, name: str) -> ResourceInfo | None:
         name = name.strip().lower()
@@ -120,7 +134,7 @@ def resolve(client, discovery: Discovery, name: str) -> tuple:
         discovery = discover(client, use_cache=False)
         info = discovery.find(name)
     if info is None:
-        raise UnknownResource(name)
+        raise UnknownResource(name, discovery.suggestion(name))
     return info, discovery
 
 

@@ -150,8 +150,9 @@ def _read_yaml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise ConfigError(f'error loading config file "{path}": not UTF-8 text') from None
     except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
-        raise ConfigError(f'error loading config file "{path}": {first}') from None
+        from .parse_errors import yaml_problem
+
+        raise ConfigError(f'error loading config file "{path}": {yaml_problem(exc)}') from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -330,7 +331,9 @@ def select_contexts(config: KubeConfig, requested: list, all_contexts: bool = Fa
         for item in _names_in(requested):
             found = _matching(config, item)
             if found is None:
-                raise ConfigError(f'context "{item}" does not exist')
+                from ..suggest import did_you_mean
+
+                raise ConfigError(f'context "{item}" does not exist' + did_you_mean(item, config.contexts))
             if not found:
                 raise ConfigError(f'no context matches "{item}"')
             names.extend(n for n in found if n not in names)

@@ -7,14 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import NotFound, NotInDump, UsageError
+from ..errors import NotFound, NotInDump, UnknownResource, UsageError
 from . import selectors
 from .builtin_resources import offline_discovery
-from .cluster import not_found_message
 from .discovery import ResourceInfo
 
 _SUFFIXES = (".json", ".yaml", ".yml")
 NOT_IN_INPUT = "the input files hold no "  # + the type's qualified name: what NotInDump says
+IN_THE_FILES = " in the input files"  # ends what NotInFiles says: kubectl's NotFound words, of the files
 
 
 class Dump:
@@ -37,7 +37,10 @@ class Dump:
         return self._discovery
 
     def resolve(self, type_name: str) -> ResourceInfo:
-        return self._discovery.resolve(type_name)
+        try:
+            return self._discovery.resolve(type_name)
+        except UnknownResource:  # said of the files, not of a server
+            raise UnknownResource(type_name, self._discovery.suggestion(type_name), offline=True) from None
 
     def category(self, name: str) -> list:
         return self._discovery.category(name)
@@ -72,7 +75,13 @@ class Dump:
         for obj in self.list(info, namespace) if self.holds(info) else ():
             if (obj.get("metadata") or {}).get("name") == name:
                 return obj
-        raise NotFound(not_found_message(info, name), 404)
+        raise NotInFiles(f'{info.qualified} "{name}" not found{IN_THE_FILES}', 404)
+
+
+class NotInFiles(NotFound):
+    """A named object the files do not hold: said of the files, not as a server's NotFound."""
+
+    prefix = "error: "
 
 
 def _group(obj: dict) -> str:
@@ -113,22 +122,27 @@ def _parse(text: str, where: str) -> list:
 
 
 def _parse_documents(text: str, where: str) -> list:
-    text = text.strip()
-    if not text:
+    """JSON (``kubectl get -o json``), else YAML documents; a file that fails says where: the file, line and
+    column (of the JSON error when the file looks like JSON and is not YAML either)."""
+    from .parse_errors import json_problem, yaml_problem
+
+    start = text.lstrip()[:1]
+    if not start:
         return []
-    docs = None
-    if text[0] in "{[":
+    docs, json_error = None, None
+    if start in "{[":
         try:
             docs = [json.loads(text)]
-        except ValueError:
-            docs = None
+        except ValueError as exc:
+            json_error = exc
     if docs is None:
         import yaml
 
         try:
             docs = [d for d in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
         except yaml.YAMLError as exc:
-            raise UsageError(f"error parsing {where}: {str(exc).splitlines()[0]}") from None
+            problem = json_problem(json_error) if json_error is not None else yaml_problem(exc, text)
+            raise UsageError(f"error parsing {where}: {problem}") from None
     out = []
     for doc in docs:
         out.extend(_flatten(doc, where))

@@ -48,3 +48,10 @@ def rows_for(items: list, columns: list) -> list:
             row.append(",".join(escape(format_value(v)) for v in values) if values else "<none>")
         rows.append(row)
     return rows
+
+
+def has_context_column(columns: list) -> bool:
+    """Whether the user's columns already show the context (a CONTEXT header or ``{.context}``), so that
+    the CONTEXT column several contexts add is not printed twice."""
+    return any(header.upper() == "CONTEXT" or template.replace(" ", "") == "{.context}"
+               for header, template in columns)

@@ -101,9 +101,10 @@ class DocumentPrinter:
         self.tabs = Tabs(self.out)
         self.custom = None
         if fmt.name == "custom-columns":
-            from .custom_columns import parse_spec
+            from .custom_columns import has_context_column, parse_spec
 
             self.custom = parse_spec(fmt.argument)
+            self.multi = multi and not has_context_column(self.custom)  # the user's CONTEXT is not doubled
 
     def columns(self, kind: tuple) -> None:
         pass

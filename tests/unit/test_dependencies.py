@@ -12,6 +12,7 @@ from importlib import metadata
 PURE_FALLBACK = {
     "pyyaml": "the C LibYAML bindings are optional; yaml falls back to its pure-Python loader",
     "charset-normalizer": "mypyc-compiled modules are optional; the pure-Python ones are always shipped",
+    "wcwidth": "prompt_toolkit's; its C module is optional, the pure-Python implementation is used without it",
 }
 
 

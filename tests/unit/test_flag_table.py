@@ -59,13 +59,14 @@ def test_every_option_of_every_plugin_is_its_table_entry(plugin):
         assert option.is_flag == (not entry.takes_value), long
         assert option.multiple == (entry.kind == "strs"), long
         assert option.type.name == {"bool": "boolean", "int": "int"}.get(entry.kind, "str"), long
-        if long == "--help":
-            continue  # click's own
+        if long in ("--help", "--version"):
+            assert option.help == entry.help_for(plugin), long
+            continue  # click's own, and the runner's (cli/runner.py): no parameter of the command
         assert parameter is not None and parameter.default == entry.default, f"{plugin} {long}: default"
         if long != "--output":  # -o's help lists the plugin's formats
             assert option.help == entry.help_for(plugin).replace("{parallel}", str(_default_parallel())), long
         declared[long] = option
-    assert set(declared) | {"--help"} == {f.long for f in flagtable.for_plugin(plugin)}, \
+    assert set(declared) | {"--help", "--version"} == {f.long for f in flagtable.for_plugin(plugin)}, \
         "the table gives a flag to a plugin that does not declare it (completion would offer it)"
 
 
