@@ -16,6 +16,7 @@ The archive (one for every plugin and platform: krew manifests of all plugins po
     py-explore/kubectl-py.pyz
     py-nodeports/kubectl-py.pyz
     py-query/kubectl-py.pyz
+    py-triage/kubectl-py.pyz
 
 Each zipapp is a shiv (https://github.com/linkedin/shiv) app: on its first run it unpacks its site-packages
 once into ~/.cache/kubectl-py/shiv/kubectl-py.pyz_<content hash>/ (SHIV_ROOT overrides the folder) and from
@@ -126,6 +127,18 @@ or their describe data) and opens a terminal editor for a JSONPath
 template: the output kubectl would print follows every key, and
 completion offers the fields present in the data with counts and
 examples. Enter prints the template, or the whole command.
+""",
+    },
+    "py-triage": {
+        "entry_point": "kubectl_py.cli.launch:triage",
+        "short": "Show what is broken across clusters, and why",
+        "description": """\
+Reads each kubeconfig context once and reports what is wrong, with the
+reason describe would show: pods not ready (waiting state, exit code,
+unschedulable message, Warning event), workloads below their desired
+count, Services without ready endpoints, node problems, pending claims,
+and Warning events newest first. Tables, markdown, csv or JSON; exits 1
+when something is wrong.
 """,
     },
 }

@@ -62,6 +62,12 @@ PLUGINS = {
         "formats": ("json", "yaml", "jsonpath") + SPREADSHEET_FORMATS,  # for --fields
         "positionals": "query",
     },
+    "py-triage": {
+        "formats": ("json", "yaml", "jsonpath", "jsonpath-file") + SPREADSHEET_FORMATS,
+        # the kinds it checks (= triage.CHECKS, by their plural names): comma lists, no names after them
+        "positionals": ("pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs",
+                        "services", "nodes", "persistentvolumeclaims", "persistentvolumes", "events"),
+    },
 }
 
 
@@ -202,6 +208,10 @@ def complete(plugin: str, args: list) -> tuple:
     kind = PLUGINS[plugin]["positionals"]
     if kind is None:
         return [], NO_FILE
+    if isinstance(kind, tuple):  # a fixed list of types, comma lists too (py-triage)
+        head, comma, tail = word.rpartition(",")
+        done = set(head.split(","))
+        return [f"{head}{comma}{t}" for t in kind if t.startswith(tail) and t not in done], NO_FILE
     return positional(line, kind, word), NO_FILE
 
 
@@ -297,3 +307,6 @@ def diff() -> None:
 def explore() -> None:
     sys.exit(run("py-explore"))
 
+
+def triage() -> None:
+    sys.exit(run("py-triage"))

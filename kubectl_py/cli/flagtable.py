@@ -9,7 +9,7 @@ shell completion (``complete.py``), kubectl's spellings (:func:`read`) and the e
 Imported before typer on every command and every TAB: no imports, plain records.
 """
 
-PLUGINS = ("py-nodeports", "py-describe", "py-query", "py-diff", "py-explore")
+PLUGINS = ("py-nodeports", "py-describe", "py-query", "py-diff", "py-explore", "py-triage")
 EVERY = "*"  # every plugin, without declaring it: options.connection_flags adds these (--help is click's own)
 # how a plugin's command line begins (else ``kubectl PLUGIN``): the hint given when a flag is asked of a
 # plugin that lacks it says where it lives
@@ -20,7 +20,7 @@ ON_DESCRIBE_DOCUMENTS = ("--group-by", "--sum", "--avg", "--min", "--max", "--so
 # click's (--help) and the runner's (--version): flags of every plugin that are no parameter of a command
 _NO_PARAMETER = ("--help", "--version")
 # the plugins that print tables (--no-headers; py-explore's --fields)
-_WITH_TABLES = ("py-nodeports", "py-query", "py-diff", "py-explore")
+_WITH_TABLES = ("py-nodeports", "py-query", "py-diff", "py-explore", "py-triage")
 _CONNECTION, _SELECTION, _OUTPUT = "Connection", "Selection", "Output"  # help panels
 
 # completion of values, besides a tuple of fixed values
@@ -181,13 +181,18 @@ FLAGS = (
     Flag("--schema", kind="bool", default=False, plugins=("py-describe",), help="Print the published JSON Schema "
          "of RESOURCE's documents (a kind as kubectl names it: deploy, deployments, Deployment) instead of "
          "describing objects; -o yaml for YAML.", panel=_OUTPUT),
-    Flag("--watch", "-w", kind="bool", default=False, plugins=("py-query",),
+    Flag("--watch", "-w", kind="bool", default=False, plugins=("py-query", "py-triage"),
          help="After listing/getting the requested object, watch for changes.", panel=_OUTPUT),
     Flag("--watch-only", kind="bool", default=False, plugins=("py-query",),
          help="Watch for changes to the requested object(s), without listing/getting first.", panel=_OUTPUT),
     Flag("--output-watch-events", kind="bool", default=False, plugins=("py-query",), help="When watching, output "
          "watch event objects (with the event type). Existing objects are output as initial ADDED events.",
          panel=_OUTPUT, needs="--watch"),
+    Flag("--over", kind="int", default=90, plugins=("py-triage",), help="Report nodes whose pods request more "
+         "than this percent of the node's allocatable CPU or memory (as kubectl describe node computes it)."),
+    Flag("--since", plugins=("py-triage",), help="List only Warning events last seen within this duration (e.g. "
+         "30m, 1h, 2h30m); the reasons of findings still use the newest event whatever its age.",
+         show_default=False),
     Flag("--include-status", kind="bool", default=False, plugins=("py-diff",),
          help="Compare .status too (but not its timestamps and observedGeneration)."),
     Flag("--ignore", kind="strs", plugins=("py-diff",), help="A path not to compare, with everything under it, "

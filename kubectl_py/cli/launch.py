@@ -41,3 +41,6 @@ def diff() -> None:
 def explore() -> None:
     _launch("explore")
 
+
+def triage() -> None:
+    _launch("triage")
