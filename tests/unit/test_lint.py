@@ -71,3 +71,21 @@ def test_the_library_knows_nothing_of_the_command_line():
                 if parts[-1] in ("client.py", "cluster.py", "wire.py", "answer.py"):
                     assert "preconnect" not in [a.name for a in node.names] and "preconnect" not in (node.module or ""), \
                         f"{path}:{node.lineno}: the client must not reach into the command line's start-up"
+
+
+def test_the_readme_development_map_names_every_module():
+    """The map in README.md's "Development" section names every package and module, so a newcomer finds
+    where a feature lives; a module added without a line there fails here."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("## Development")
+    block = readme[readme.index("```", start) + 3:]
+    block = block[:block.index("```")]
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", block))
+    missing = []
+    for path in sorted((ROOT / "kubectl_py").rglob("*.py")):
+        name = path.parent.name if path.name == "__init__.py" else path.stem
+        if name not in words:
+            missing.append(str(path.relative_to(ROOT)))
+    assert not missing, f"README's development map does not name: {missing}"
