@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from . import diff as logic
 from . import query as engine
 from .errors import NotFound, NotInDump
-from .kube.offline import NOT_IN_INPUT
+from .kube.offline import NOT_IN_INPUT, Dump
 
 
 @dataclass
@@ -63,8 +63,9 @@ def speaks_for_its_objects_only(source) -> bool:
     """A file of manifests, or of one object, says which objects to compare (as ``kubectl diff -f``): not
     that every other object is missing from it. A dump read from a server (``kubectl get TYPE -o json``,
     ``cluster-info dump``) holds every object of its types, so an object it lacks is missing there."""
-    objects = getattr(source, "objects", None)
-    return objects is not None and (len(objects) == 1 or all(logic.is_manifest(o) for o in objects))
+    if not isinstance(source, Dump):
+        return False
+    return len(source.objects) == 1 or all(logic.is_manifest(o) for o in source.objects)
 
 
 def _read_side(source, spec, rules, secret_key, describe) -> SideAnswer:
@@ -74,9 +75,9 @@ def _read_side(source, spec, rules, secret_key, describe) -> SideAnswer:
     if describe:
         from .describe.base import Settings
 
-        settings = Settings(show_events=False, chunk_size=getattr(source, "chunk_size", 500))
+        settings = Settings(show_events=False, chunk_size=source.chunk_size)
     for info in infos:
-        if hasattr(source, "holds") and not source.holds(info):  # a dump without this type says nothing of it
+        if not source.holds(info):  # a dump without this type says nothing of it
             answer.unknown.append(str(NotInDump(f"{NOT_IN_INPUT}{info.qualified}")))
             continue
         flats = {}

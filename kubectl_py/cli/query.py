@@ -191,7 +191,7 @@ class Run:
         from ..describe import describe_objects, text_warnings
         from ..describe.base import Settings
 
-        settings = Settings(show_events=self.show_events, chunk_size=getattr(source, "chunk_size", 500))
+        settings = Settings(show_events=self.show_events, chunk_size=source.chunk_size)
         warnings = self.describe_warnings.setdefault(source.name, {})
 
         def transform(info, items):
@@ -592,7 +592,7 @@ def _cell(value) -> str:
 def _table_rows(source, info, namespace, spec, include, errors):
     """(column definitions, [(cells, namespace, object)]) for one type in one context. Named objects
     that do not exist go to ``errors``; the others are still shown, as kubectl does."""
-    if not hasattr(source, "table_pages"):
+    if not source.serves_tables:
         return _offline_table(source, info, namespace, spec, errors)
     if spec.names:
         pages = []

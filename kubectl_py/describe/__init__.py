@@ -267,7 +267,7 @@ def describe(source, type_name: str, names: list | None = None, namespace: str |
 def _send_joins_with_the_object(source, type_name: str, name: str, namespace: str | None, settings: Settings):
     """``describe TYPE NAME``: the joins that need only the name go out ahead of the object's GET, so the
     whole describe is one round trip when no join depends on the object's content."""
-    if not getattr(source, "sends_requests", False):
+    if not source.sends_requests:
         return source
     try:
         info = source.resolve(type_name)

@@ -140,7 +140,7 @@ def send_joins_ahead(source, describer: Describer, objects: list, settings: Sett
     before the object itself is read: the joins that need no more (events, a Service's EndpointSlices,
     a node's pods and lease) then share the object's own round trip. Called again with the real object
     on the source it returned, it sends only what is new."""
-    if not getattr(source, "sends_requests", False):
+    if not source.sends_requests:
         return source
     if isinstance(source, _Answering):
         source, sent = source._source, source._sent

@@ -23,6 +23,7 @@ class Cluster:
     context, so a failing exec plugin is that context's failure only."""
 
     sends_requests = True  # reads cost round trips (an offline Dump's do not): worth sending ahead
+    serves_tables = True   # the server renders kubectl's columns (table_pages, table_get)
 
     def __init__(self, name: str, namespace: str, connect, chunk_size: int = DEFAULT_CHUNK_SIZE, early=None):
         self.name = name
@@ -71,6 +72,9 @@ class Cluster:
     def resolve(self, type_name: str) -> ResourceInfo:
         info, self._discovery = resolve(self.client, self.discovery(), type_name)
         return info
+
+    def holds(self, info: ResourceInfo) -> bool:
+        return True  # a server says of every type it serves (an empty list is an answer)
 
     def category(self, name: str) -> list:
         found = self.discovery().category(name)

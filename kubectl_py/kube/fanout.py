@@ -45,9 +45,7 @@ def _timed(fn, source) -> ContextResult:
         value, error = None, BadAnswer(f"could not read the answer ({type(exc).__name__}: {_short(exc)}); "
                                        "set KUBECTL_PY_DEBUG=1 for details")
     finally:
-        close = getattr(source, "close", None)
-        if close:
-            close()
+        source.close()
     return ContextResult(source.name, value, error, int((time.monotonic() - start) * 1000))
 
 

@@ -18,7 +18,11 @@ IN_THE_FILES = " in the input files"  # ends what NotInFiles says: kubectl's Not
 
 
 class Dump:
-    """Objects read from files; ``name`` stands in for a context name."""
+    """Objects read from files; ``name`` stands in for a context name. A :class:`.source.Source`."""
+
+    sends_requests = False
+    serves_tables = False
+    chunk_size = 0  # nothing is paged
 
     def __init__(self, objects: list, name: str = "", namespace: str = "default"):
         self.objects = objects

@@ -132,8 +132,13 @@ def test_disable_compression_from_flag_or_kubeconfig():
 
 # -- fan-out -----------------------------------------------------------------------------------------------------
 class Source:
+    """Enough of kube/source.py's Source for the fan-out: a name, and close() once its work is done."""
+
     def __init__(self, name, delay):
         self.name, self.delay = name, delay
+
+    def close(self):
+        pass
 
 
 def test_parallel_bounds_concurrency_and_results_keep_the_sources_order():

@@ -89,3 +89,26 @@ def test_the_readme_development_map_names_every_module():
         if name not in words:
             missing.append(str(path.relative_to(ROOT)))
     assert not missing, f"README's development map does not name: {missing}"
+
+
+def test_sources_are_asked_not_probed():
+    """Engines ask a source what it can do (kube/source.py: sends_requests, serves_tables, holds) instead of
+    probing it with hasattr/getattr, an interface nobody could read."""
+    for path, _, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("hasattr", "getattr") \
+                    and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in ("source", "src", "s"):
+                raise AssertionError(f"{path}:{node.lineno}: {node.func.id}(source, ...): use the Source protocol")
+
+
+def test_cluster_and_dump_are_sources():
+    from typing import get_type_hints
+
+    from kubectl_py.kube.cluster import Cluster
+    from kubectl_py.kube.offline import Dump
+    from kubectl_py.kube.source import Source
+
+    wanted = [name for name in dir(Source) if not name.startswith("_")] + list(get_type_hints(Source))
+    for source in (Cluster("ctx", "default", connect=lambda: None), Dump([])):
+        missing = [name for name in wanted if not hasattr(source, name)]
+        assert not missing, f"{type(source).__name__} lacks {missing}"
