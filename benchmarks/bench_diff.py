@@ -16,6 +16,7 @@ The objects live in the namespace bench-diff of each context, created first and 
 Target: at most the time of the kubectl path (three `kubectl get -o json` runs one after the other plus two
 `diff` runs), which tells nothing by itself: its output is every resourceVersion, uid and timestamp.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,25 +42,49 @@ def objects(index: int) -> list:
         if index == 1 and i % IMAGE_EVERY == 0:
             image = "registry.example/shop/app:1.1"
         labels = {"app": f"app-{i}", "bench": "diff"}
-        out.append({"apiVersion": "apps/v1", "kind": "Deployment",
-                    "metadata": {"name": f"app-{i:04d}", "labels": labels},
-                    "spec": {"replicas": 0, "selector": {"matchLabels": labels},  # no pods: only the objects count
-                             "template": {"metadata": {"labels": labels}, "spec": {"containers": [
-                                 {"name": "app", "image": image,
-                                  "env": [{"name": "INDEX", "value": str(i)}, {"name": "MODE", "value": "prod"}],
-                                  "resources": {"limits": {"cpu": "500m", "memory": "256Mi"}},
-                                  "ports": [{"containerPort": 8080, "name": "http"}]}]}}}})
+        out.append(
+            {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": f"app-{i:04d}", "labels": labels},
+                "spec": {
+                    "replicas": 0,
+                    "selector": {"matchLabels": labels},  # no pods: only the objects count
+                    "template": {
+                        "metadata": {"labels": labels},
+                        "spec": {
+                            "containers": [
+                                {
+                                    "name": "app",
+                                    "image": image,
+                                    "env": [{"name": "INDEX", "value": str(i)}, {"name": "MODE", "value": "prod"}],
+                                    "resources": {"limits": {"cpu": "500m", "memory": "256Mi"}},
+                                    "ports": [{"containerPort": 8080, "name": "http"}],
+                                }
+                            ]
+                        },
+                    },
+                },
+            }
+        )
         if index == 2 and i % MISSING_EVERY == 0:
             continue
-        out.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"config-{i:04d}",
-                                                                          "labels": {"bench": "diff"}},
-                    "data": {"settings.yaml": f"index: {i}\nlevel: info\n" + "x" * 400}})
+        out.append(
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": f"config-{i:04d}", "labels": {"bench": "diff"}},
+                "data": {"settings.yaml": f"index: {i}\nlevel: info\n" + "x" * 400},
+            }
+        )
     return out
 
 
 def expected_drift(contexts: list) -> set:
-    drift = {("Deployment", f"app-{i:04d}", ".spec.template.spec.containers[name=app].image")
-             for i in range(0, PER_KIND, IMAGE_EVERY)}
+    drift = {
+        ("Deployment", f"app-{i:04d}", ".spec.template.spec.containers[name=app].image")
+        for i in range(0, PER_KIND, IMAGE_EVERY)
+    }
     drift |= {("ConfigMap", f"config-{i:04d}", "missing in " + contexts[2]) for i in range(0, PER_KIND, MISSING_EVERY)}
     return drift
 
@@ -77,8 +102,14 @@ def found_drift(doc: dict) -> set:
 
 
 def kubectl(env, context, *args, input=None):
-    proc = subprocess.run([ms.KUBECTL, "--context", context, *args], env=env, input=input, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.run(
+        [ms.KUBECTL, "--context", context, *args],
+        env=env,
+        input=input,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"kubectl {' '.join(args)} (context {context}): {proc.stderr.strip()[:400]}")
     return proc.stdout
@@ -86,17 +117,33 @@ def kubectl(env, context, *args, input=None):
 
 def seed(env, contexts) -> None:
     for index, context in enumerate(contexts):
-        subprocess.run([ms.KUBECTL, "--context", context, "delete", "namespace", NAMESPACE, "--ignore-not-found",
-                        "--wait=true"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [ms.KUBECTL, "--context", context, "delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=true"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         kubectl(env, context, "create", "namespace", NAMESPACE)
-        kubectl(env, context, "create", "-n", NAMESPACE, "-f", "-",
-                input=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects(index)}))
+        kubectl(
+            env,
+            context,
+            "create",
+            "-n",
+            NAMESPACE,
+            "-f",
+            "-",
+            input=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects(index)}),
+        )
 
 
 def clean(env, contexts) -> None:
     for context in contexts:
-        subprocess.run([ms.KUBECTL, "--context", context, "delete", "namespace", NAMESPACE, "--wait=false"],
-                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [ms.KUBECTL, "--context", context, "delete", "namespace", NAMESPACE, "--wait=false"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def setup(name: str):
@@ -123,8 +170,9 @@ def run(repeat: int = 5, install: bool = True, setup_name: str = "three") -> str
         ours = [k, "py-diff", "deploy,cm", "-n", NAMESPACE, "--context", ",".join(contexts), "-o", "json"]
         ours_text = [k, "py-diff", "deploy,cm", "-n", NAMESPACE, "--context", ",".join(contexts)]
         files = [os.path.join(folder, f"{c}.json") for c in contexts]
-        gets = "; ".join(f"{k} get deploy,cm -n {NAMESPACE} --context {c} -o json > {f}"
-                         for c, f in zip(contexts, files))
+        gets = "; ".join(
+            f"{k} get deploy,cm -n {NAMESPACE} --context {c} -o json > {f}" for c, f in zip(contexts, files)
+        )
         diffs = "; ".join(f"diff {files[0]} {f} > /dev/null" for f in files[1:])
         theirs = ["sh", "-c", f"{gets}; {diffs}; true"]
         # check: ours finds exactly the drift made above (and exits 1 for it)
@@ -133,30 +181,37 @@ def run(repeat: int = 5, install: bool = True, setup_name: str = "three") -> str
             raise ms.OutputMismatch(f"py-diff exited {proc.returncode}: {proc.stderr[:400]}")
         found, expected = found_drift(json.loads(proc.stdout)), expected_drift(contexts)
         if found != expected:
-            raise ms.OutputMismatch(f"py-diff found {len(found)} differences, the benchmark made {len(expected)}: "
-                                    f"e.g. {sorted(found ^ expected)[:3]}")
+            raise ms.OutputMismatch(
+                f"py-diff found {len(found)} differences, the benchmark made {len(expected)}: "
+                f"e.g. {sorted(found ^ expected)[:3]}"
+            )
         subprocess.run(theirs, env=env, check=True)
         lines = sum(1 for f in files for _ in open(f))
         load0 = ms.load()
         rows = [
             ms.measure("kubectl py-diff deploy,cm --context <three> -o json", ours, repeat, env, expect=1),
             ms.measure("kubectl py-diff deploy,cm --context <three>", ours_text, repeat, env, expect=1),
-            ms.measure("kubectl get deploy,cm -o json > file, per context; diff file1 file2; diff file1 file3",
-                       theirs, repeat, env),
+            ms.measure(
+                "kubectl get deploy,cm -o json > file, per context; diff file1 file2; diff file1 file3",
+                theirs,
+                repeat,
+                env,
+            ),
         ]
         for row in rows[:2]:
             row.note = f"{ms.ratio(row, rows[2]):.2f}x the kubectl path"
         r = ms.ratio(rows[0], rows[2])
-        notes = [f"clusters: {description}; namespace {NAMESPACE}: {PER_KIND:,} Deployments (replicas 0) and "
-                 f"{PER_KIND:,} ConfigMaps (~0.5 KB) per context",
-                 f"outputs: py-diff found exactly the {len(expected)} differences made (images every "
-                 f"{IMAGE_EVERY}th Deployment, ConfigMaps missing every {MISSING_EVERY}th); the kubectl path wrote "
-                 f"{lines:,} lines of JSON, whose diffs show every uid, resourceVersion and timestamp too",
-                 f"plugins: {'non-editable install' if install else 'editable test venv'} ({venv})",
-                 f"target <= the kubectl path: {r:.2f}x {ms.verdict(r <= 1.0)}",
-                 f"load average before {load0}, after {ms.load()}"]
-        return ms.report("py-diff: Deployments and ConfigMaps of three contexts, 2,000 objects each", rows,
-                         notes=notes)
+        notes = [
+            f"clusters: {description}; namespace {NAMESPACE}: {PER_KIND:,} Deployments (replicas 0) and "
+            f"{PER_KIND:,} ConfigMaps (~0.5 KB) per context",
+            f"outputs: py-diff found exactly the {len(expected)} differences made (images every "
+            f"{IMAGE_EVERY}th Deployment, ConfigMaps missing every {MISSING_EVERY}th); the kubectl path wrote "
+            f"{lines:,} lines of JSON, whose diffs show every uid, resourceVersion and timestamp too",
+            f"plugins: {'non-editable install' if install else 'editable test venv'} ({venv})",
+            f"target <= the kubectl path: {r:.2f}x {ms.verdict(r <= 1.0)}",
+            f"load average before {load0}, after {ms.load()}",
+        ]
+        return ms.report("py-diff: Deployments and ConfigMaps of three contexts, 2,000 objects each", rows, notes=notes)
     finally:
         clean(env, contexts)
 

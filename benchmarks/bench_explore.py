@@ -14,6 +14,7 @@ figures, so they are upper bounds.
 Targets (issue 17): a keystroke's preview within 50 ms (p95), completion lists within 50 ms, loading no slower
 than `py-query -o json` of the same selection, peak memory at most 300 MB.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,6 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import measure as ms  # noqa: E402
 import scale_cluster  # noqa: E402
+
 from tests.integration.terminal_screen import TerminalScreen  # noqa: E402
 
 PROMPT = "jsonpath> "
@@ -56,7 +58,7 @@ def _spawn(argv: list, env: dict) -> TerminalScreen:
 
 
 def _template(term) -> str:
-    return term.row(0)[len(PROMPT):]
+    return term.row(0)[len(PROMPT) :]
 
 
 def _loaded(term) -> bool:
@@ -119,7 +121,7 @@ def session(argv: list, env: dict) -> dict:
                 _clear(term)
             for template in TEMPLATES:
                 for index in range(len(template)):
-                    typed = template[:index + 1]
+                    typed = template[: index + 1]
                     start = time.perf_counter()
                     term.send(template[index])
                     term.wait_for(lambda: _settled(term, typed), f"the screen after {typed!r}")
@@ -150,18 +152,26 @@ def run(repeat: int = 5, install: bool = True) -> str:
     shown, indexed, cpu = loading(explore, env, repeat)
     figures = session(explore, env)
     keys, menus = figures["keys"], figures["menus"]
-    explore_row = ms.Result("kubectl py-explore pods -A: UI up with 10,000 objects", shown, figures["peak_mb"],
-                            repeat, True, f"{shown / query_row.seconds:.2f}x py-query -o json; field index "
-                            f"ready at {indexed:.2f} s; CPU until then; peak RSS over a whole typing session",
-                            cpu=cpu)
+    explore_row = ms.Result(
+        "kubectl py-explore pods -A: UI up with 10,000 objects",
+        shown,
+        figures["peak_mb"],
+        repeat,
+        True,
+        f"{shown / query_row.seconds:.2f}x py-query -o json; field index "
+        f"ready at {indexed:.2f} s; CPU until then; peak RSS over a whole typing session",
+        cpu=cpu,
+    )
     p50, p95 = statistics.median(keys), _percentile(keys, 0.95)
     notes = [
         f"cluster: {big.description} (context {big.contexts[0]}); terminal {COLUMNS}x{ROWS}",
         f"keystroke to screen ({len(keys)} keys over {len(TEMPLATES)} templates typed key by key: "
-        + ", ".join(f"`{t}`" for t in TEMPLATES) + f"): p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(keys):.1f} ms; "
+        + ", ".join(f"`{t}`" for t in TEMPLATES)
+        + f"): p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(keys):.1f} ms; "
         f"target p95 <= 50 ms {ms.verdict(p95 <= 50)}",
         "completion menu on screen, each spot the first time (filters after `[` count values over every item "
-        "once): " + ", ".join(f"`{before}{key}` {took:.1f} ms" for (before, key, _), took in zip(COMPLETIONS, menus))
+        "once): "
+        + ", ".join(f"`{before}{key}` {took:.1f} ms" for (before, key, _), took in zip(COMPLETIONS, menus))
         + f"; max {max(menus):.1f} ms; target <= 50 ms {ms.verdict(max(menus) <= 50)}",
         f"loading: UI up at {shown:.2f} s vs py-query -o json {query_row.seconds:.2f} s: "
         f"{ms.verdict(shown <= query_row.seconds)}; peak memory {figures['peak_mb']:.0f} MB "

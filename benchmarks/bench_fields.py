@@ -7,6 +7,7 @@ by side with `kubectl get pods -A -o json`, which a user would read to find the 
 Target (issue 17): --fields on 10,000 pods within 2 s. The output check: the paths --fields lists are the leaf
 paths of kubectl's JSON (list positions as [*]), computed here from kubectl's output by a few lines of Python.
 """
+
 from __future__ import annotations
 
 import csv
@@ -61,20 +62,26 @@ def run(repeat: int = 5, install: bool = True) -> str:
     ours = [k, "py-query", "pods", "-A", *ctx, "--fields"]
     theirs = [k, "get", "pods", "-A", *ctx, "-o", "json"]
     ours_json = [k, "py-query", "pods", "-A", *ctx, "-o", "json"]
-    check = ms.agree(our_paths(ms.output(ours + ["-o", "csv"], env)), kubectl_paths(ms.output(theirs, env)),
-                     "same", "py-query --fields vs the leaf paths of kubectl get -o json")
+    check = ms.agree(
+        our_paths(ms.output(ours + ["-o", "csv"], env)),
+        kubectl_paths(ms.output(theirs, env)),
+        "same",
+        "py-query --fields vs the leaf paths of kubectl get -o json",
+    )
     load0 = ms.load()
     rows = [
         ms.measure("kubectl py-query pods -A --fields", ours, repeat, env),
         ms.measure("kubectl get pods -A -o json", theirs, repeat, env, note="the JSON a user would explore"),
         ms.measure("kubectl py-query pods -A -o json", ours_json, repeat, env, note="the same load, printed"),
     ]
-    rows[0].note = (f"{ms.ratio(rows[0], rows[1]):.2f}x kubectl -o json, "
-                    f"{ms.ratio(rows[0], rows[2]):.2f}x py-query -o json")
-    notes = [f"cluster: {big.description} (context {big.contexts[0]})",
-             f"outputs: {check} (KIND PATH of --fields -o csv, `.context` aside, vs kubectl's JSON's leaf paths)",
-             f"target <= 2 s: {rows[0].seconds:.2f} s {ms.verdict(rows[0].seconds <= 2.0)}",
-             f"load average before {load0}, after {ms.load()}"]
+    versus_kubectl, versus_query = ms.ratio(rows[0], rows[1]), ms.ratio(rows[0], rows[2])
+    rows[0].note = f"{versus_kubectl:.2f}x kubectl -o json, {versus_query:.2f}x py-query -o json"
+    notes = [
+        f"cluster: {big.description} (context {big.contexts[0]})",
+        f"outputs: {check} (KIND PATH of --fields -o csv, `.context` aside, vs kubectl's JSON's leaf paths)",
+        f"target <= 2 s: {rows[0].seconds:.2f} s {ms.verdict(rows[0].seconds <= 2.0)}",
+        f"load average before {load0}, after {ms.load()}",
+    ]
     return ms.report("py-query --fields: every path of 10,000 pods", rows, notes=notes)
 
 

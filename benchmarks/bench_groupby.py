@@ -7,6 +7,7 @@ users do today: `kubectl get pods -A -o json` once per context, piped to a Pytho
 The three contexts are the big benchmark cluster (10,000 pods on 10 nodes) under three context names, so each
 tool reads 30,000 pods. Targets: <= 0.5x the time of the kubectl runs one after the other, <= 150 MB.
 """
+
 from __future__ import annotations
 
 import os
@@ -78,29 +79,47 @@ def run(repeat: int = 5, install: bool = True) -> str:
     group = ["--group-by", "context,{.spec.nodeName}", "--sum", CPU]
     ours = [k, "py-query", "pods", "-A", "--context", ",".join(CONTEXTS), *group]
     pipe = " | ".join
-    per_context = [pipe([f"{k} get pods -A --context {c} -o json", f"{python} -c '{USER_SUM}' {c}"])
-                   for c in CONTEXTS]
+    per_context = [pipe([f"{k} get pods -A --context {c} -o json", f"{python} -c '{USER_SUM}' {c}"]) for c in CONTEXTS]
     theirs = ["sh", "-c", "; ".join(per_context)]
     theirs_parallel = ["sh", "-c", " & ".join(f"( {p} )" for p in per_context) + " & wait"]
-    check = ms.agree(_millicores(ms.output(ours + ["-o", "csv"], env)), ms.output(theirs, env), "sorted",
-                     "py-query --group-by vs kubectl get -o json | python sum")
+    check = ms.agree(
+        _millicores(ms.output(ours + ["-o", "csv"], env)),
+        ms.output(theirs, env),
+        "sorted",
+        "py-query --group-by vs kubectl get -o json | python sum",
+    )
     load0 = ms.load()
     rows = [
-        ms.measure("kubectl py-query pods -A --context <three> --group-by context,{.spec.nodeName} --sum CPU",
-                   ours, repeat, env),
-        ms.measure("kubectl get pods -A -o json | python sum, once per context", theirs, repeat, env,
-                   note="three pipelines one after the other"),
-        ms.measure("the same three pipelines at once", theirs_parallel, repeat, env,
-                   note="GNU time sees the shell: peak is the largest single process"),
+        ms.measure(
+            "kubectl py-query pods -A --context <three> --group-by context,{.spec.nodeName} --sum CPU",
+            ours,
+            repeat,
+            env,
+        ),
+        ms.measure(
+            "kubectl get pods -A -o json | python sum, once per context",
+            theirs,
+            repeat,
+            env,
+            note="three pipelines one after the other",
+        ),
+        ms.measure(
+            "the same three pipelines at once",
+            theirs_parallel,
+            repeat,
+            env,
+            note="GNU time sees the shell: peak is the largest single process",
+        ),
     ]
     r = ms.ratio(rows[0], rows[1])
     rows[0].note = f"{r:.2f}x the pipelines in turn, {ms.ratio(rows[0], rows[2]):.2f}x at once"
-    notes = [f"cluster: {big.description}, as three contexts ({', '.join(CONTEXTS)}): 30,000 pods read; "
-             f"CPU = `{CPU}`",
-             f"outputs: {check} (context, node, millicores)",
-             f"target <= 0.5x: {r:.2f}x {ms.verdict(r <= 0.5)}; <= 150 MB: {rows[0].peak_mb:.0f} MB "
-             f"{ms.verdict(rows[0].peak_mb <= 150)}",
-             f"load average before {load0}, after {ms.load()}"]
+    notes = [
+        f"cluster: {big.description}, as three contexts ({', '.join(CONTEXTS)}): 30,000 pods read; CPU = `{CPU}`",
+        f"outputs: {check} (context, node, millicores)",
+        f"target <= 0.5x: {r:.2f}x {ms.verdict(r <= 0.5)}; <= 150 MB: {rows[0].peak_mb:.0f} MB "
+        f"{ms.verdict(rows[0].peak_mb <= 150)}",
+        f"load average before {load0}, after {ms.load()}",
+    ]
     return ms.report("py-query --group-by: CPU requests per context and node, 3 x 10,000 pods", rows, notes=notes)
 
 

@@ -7,6 +7,7 @@ three clusters, --sort-by and --count.
 Targets: one context: <= 0.5x kubectl's time, <= 150 MB, within 1.5x of the floor; three clusters: <= 0.5x the
 sum of one kubectl run per context.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,14 +36,25 @@ def run(repeat: int = 5, install: bool = True) -> str:
     ctx = ["--context", big.contexts[0]]
     ours_cmd = [k, "py-query", "pods", "-A", *ctx, "-o", "jsonpath=" + TEMPLATE]
     theirs_cmd = [k, "get", "pods", "-A", *ctx, "-o", "jsonpath=" + TEMPLATE]
-    floor_cmd = [python, FLOOR, "--kubeconfig", big.planes[0].kubeconfig, "--context", big.contexts[0],
-                 "--path", "/api/v1/pods", "--fields", "metadata.name,spec.nodeName"]
+    floor_cmd = [
+        python,
+        FLOOR,
+        "--kubeconfig",
+        big.planes[0].kubeconfig,
+        "--context",
+        big.contexts[0],
+        "--path",
+        "/api/v1/pods",
+        "--fields",
+        "metadata.name,spec.nodeName",
+    ]
     ours_table, theirs_table = [k, "py-query", "pods", "-A", *ctx], [k, "get", "pods", "-A", *ctx]
     ours_text = ms.output(ours_cmd, env)
     check = ms.agree(ours_text, ms.output(theirs_cmd, env), "same", "py-query vs kubectl get (jsonpath)")
     check_floor = ms.agree(ours_text, ms.output(floor_cmd, env), "sorted", "py-query vs floor")
-    check_table = ms.agree(ms.output(ours_table, env), ms.output(theirs_table, env), "count",
-                           "py-query vs kubectl get (table)")
+    check_table = ms.agree(
+        ms.output(ours_table, env), ms.output(theirs_table, env), "count", "py-query vs kubectl get (table)"
+    )
     load0 = ms.load()
     rows = [
         ms.measure("kubectl py-query pods -A -o jsonpath=T", ours_cmd, repeat, env),
@@ -54,32 +66,42 @@ def run(repeat: int = 5, install: bool = True) -> str:
     r_k, r_f = ms.ratio(rows[0], rows[1]), ms.ratio(rows[0], rows[2])
     rows[0].note = f"{r_k:.2f}x kubectl, {r_f:.2f}x floor"
     rows[3].note += f"; {ms.ratio(rows[3], rows[4]):.2f}x kubectl"
-    notes = [f"cluster: {big.description} (context {big.contexts[0]}); "
-             f"T = `{TEMPLATE}`",
-             f"outputs: ours vs kubectl {check}; ours vs floor {check_floor}; tables {check_table}",
-             f"target <= 0.5x kubectl: {r_k:.2f}x {ms.verdict(r_k <= 0.5)}; <= 150 MB: {rows[0].peak_mb:.0f} MB "
-             f"{ms.verdict(rows[0].peak_mb <= 150)}; within 1.5x floor: {r_f:.2f}x {ms.verdict(r_f <= 1.5)}",
-             f"load average before {load0}, after {ms.load()}"]
+    notes = [
+        f"cluster: {big.description} (context {big.contexts[0]}); T = `{TEMPLATE}`",
+        f"outputs: ours vs kubectl {check}; ours vs floor {check_floor}; tables {check_table}",
+        f"target <= 0.5x kubectl: {r_k:.2f}x {ms.verdict(r_k <= 0.5)}; <= 150 MB: {rows[0].peak_mb:.0f} MB "
+        f"{ms.verdict(rows[0].peak_mb <= 150)}; within 1.5x floor: {r_f:.2f}x {ms.verdict(r_f <= 1.5)}",
+        f"load average before {load0}, after {ms.load()}",
+    ]
     out.append(ms.report("py-query: 10,000 pods, one context", rows, notes=notes))
 
     # -- (2) three clusters ------------------------------------------------------------------------------------
     env3 = ms.bench_env(KUBECONFIG=three.kubeconfig)
     ours3 = [k, "py-query", "pods", "-A", "--context", ",".join(three.contexts), "-o", "jsonpath=" + TEMPLATE]
     per_ctx = [[k, "get", "pods", "-A", "--context", c, "-o", "jsonpath=" + TEMPLATE] for c in three.contexts]
-    check3 = ms.agree(ms.output(ours3, env3), "".join(ms.output(c, env3) for c in per_ctx), "sorted",
-                      "py-query three contexts vs kubectl per context")
+    check3 = ms.agree(
+        ms.output(ours3, env3),
+        "".join(ms.output(c, env3) for c in per_ctx),
+        "sorted",
+        "py-query three contexts vs kubectl per context",
+    )
     load0 = ms.load()
-    ours_row = ms.measure(f"kubectl py-query pods -A --context {','.join(three.contexts)} -o jsonpath=T", ours3,
-                          repeat, env3)
-    parts = [ms.measure(f"kubectl get pods -A --context {c} -o jsonpath=T", cmd, repeat, env3)
-             for c, cmd in zip(three.contexts, per_ctx)]
+    ours_row = ms.measure(
+        f"kubectl py-query pods -A --context {','.join(three.contexts)} -o jsonpath=T", ours3, repeat, env3
+    )
+    parts = [
+        ms.measure(f"kubectl get pods -A --context {c} -o jsonpath=T", cmd, repeat, env3)
+        for c, cmd in zip(three.contexts, per_ctx)
+    ]
     sum_row = ms.total("kubectl, one run per context: sum", parts)
     r3 = ms.ratio(ours_row, sum_row)
     ours_row.note = f"{r3:.2f}x the kubectl sum"
-    notes = [f"clusters: {three.description}; KUBECONFIG={three.kubeconfig}",
-             f"outputs: {check3} (ours vs the three kubectl outputs concatenated)",
-             f"target <= 0.5x the sum of the kubectl runs: {r3:.2f}x {ms.verdict(r3 <= 0.5)}",
-             f"load average before {load0}, after {ms.load()}"]
+    notes = [
+        f"clusters: {three.description}; KUBECONFIG={three.kubeconfig}",
+        f"outputs: {check3} (ours vs the three kubectl outputs concatenated)",
+        f"target <= 0.5x the sum of the kubectl runs: {r3:.2f}x {ms.verdict(r3 <= 0.5)}",
+        f"load average before {load0}, after {ms.load()}",
+    ]
     out.append(ms.report("py-query: 10,000 pods over three clusters", [ours_row, *parts, sum_row], notes=notes))
 
     # -- (3) --sort-by and --count -------------------------------------------------------------------------------
@@ -89,8 +111,7 @@ def run(repeat: int = 5, install: bool = True) -> str:
     theirs_count = ["sh", "-c", f"{k} get pods -A --context {big.contexts[0]} -o name | wc -l"]
     ours_count3 = [k, "py-query", "pods", "-A", "--context", ",".join(three.contexts), "--count"]
     theirs_count3 = ["sh", "-c", "; ".join(f"{k} get pods -A --context {c} -o name | wc -l" for c in three.contexts)]
-    check_sort = ms.agree(ms.output(ours_sort, env), ms.output(theirs_sort, env), "sorted",
-                          "--sort-by ours vs kubectl")
+    check_sort = ms.agree(ms.output(ours_sort, env), ms.output(theirs_sort, env), "sorted", "--sort-by ours vs kubectl")
     sorted_ok = _is_sorted_by_time(ours_sort, env)
     n_ours = int(ms.output(ours_count, env).splitlines()[-1].split()[-1])
     n_theirs = int(ms.output(theirs_count, env).strip())
@@ -105,23 +126,31 @@ def run(repeat: int = 5, install: bool = True) -> str:
         ms.measure("kubectl py-query pods -A --count", ours_count, repeat, env),
         ms.measure("kubectl get pods -A -o name | wc -l", theirs_count, repeat, env),
         ms.measure("kubectl py-query pods -A --context <three> --count", ours_count3, repeat, env3),
-        ms.measure("kubectl get pods -A -o name | wc -l, once per context", theirs_count3, repeat, env3,
-                   note="three runs one after the other"),
+        ms.measure(
+            "kubectl get pods -A -o name | wc -l, once per context",
+            theirs_count3,
+            repeat,
+            env3,
+            note="three runs one after the other",
+        ),
     ]
     for i in (0, 2, 4):
         rows[i].note = f"{ms.ratio(rows[i], rows[i + 1]):.2f}x kubectl"
-    notes = [f"one context: {big.description}; three: {three.description}",
-             f"outputs: --sort-by {check_sort}, ours in creationTimestamp order: {'yes' if sorted_ok else 'NO'} "
-             f"(ties may be ordered differently); --count {n_ours:,} = {n_theirs:,} and {n3_ours:,} = {n3_theirs:,}",
-             f"load average before {load0}, after {ms.load()}"]
+    notes = [
+        f"one context: {big.description}; three: {three.description}",
+        f"outputs: --sort-by {check_sort}, ours in creationTimestamp order: {'yes' if sorted_ok else 'NO'} "
+        f"(ties may be ordered differently); --count {n_ours:,} = {n_theirs:,} and {n3_ours:,} = {n3_theirs:,}",
+        f"load average before {load0}, after {ms.load()}",
+    ]
     out.append(ms.report("py-query: --sort-by and --count", rows, notes=notes))
     return "".join(out)
 
 
 def _is_sorted_by_time(sort_cmd: list, env: dict) -> bool:
     """Our --sort-by output is in creationTimestamp order (the same command printing the timestamps)."""
-    stamps = ms.output(sort_cmd[:-1] + ['jsonpath={range .items[*]}{.metadata.creationTimestamp}{"\\n"}{end}'],
-                       env).splitlines()
+    stamps = ms.output(
+        sort_cmd[:-1] + ['jsonpath={range .items[*]}{.metadata.creationTimestamp}{"\\n"}{end}'], env
+    ).splitlines()
     return len(stamps) > 1 and stamps == sorted(stamps)
 
 

@@ -15,6 +15,7 @@ Columns: `--help`, and one query (`py-query pods -n NS -o name`), against the cl
 the shared development cluster, /work/devcluster/kubeconfig, or $KUBECONFIG). The release archive is built (or
 reused) with scripts/build_release.py. Every variant reads the same warm discovery cache.
 """
+
 import argparse
 import hashlib
 import os
@@ -41,8 +42,9 @@ def _rss_wrapper():
     child had before exec; GNU time (Linux) or BSD time -l (macOS) fork from a tiny process instead."""
     time_bin = "/usr/bin/time"
     if os.path.exists(time_bin):
-        probe = subprocess.run([time_bin, "-f", "%M", "true"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+        probe = subprocess.run(
+            [time_bin, "-f", "%M", "true"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         if probe.returncode == 0 and probe.stderr.strip().isdigit():
             return "gnu"
         if sys.platform == "darwin":
@@ -97,8 +99,18 @@ def pip_install(cache: Path) -> Path:
         with tempfile.TemporaryDirectory() as tmp:
             source = build_release.copy_source(Path(tmp) / "src")
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                            "--disable-pip-version-check", str(source)], check=True)
+            subprocess.run(
+                [
+                    str(venv / "bin" / "python"),
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    str(source),
+                ],
+                check=True,
+            )
         (venv / ".ready").write_text("")
     return venv / "bin"
 
@@ -149,8 +161,12 @@ def main() -> int:
             "zipapp": row("zipapp, first run (unpack)", [zipapp, "--help"], [zipapp, *query], env, fresh_root),
         }
         outputs["zipapp later"] = row("zipapp, later runs", [zipapp, "--help"], [zipapp, *query], dict(env, **warm))
-        outputs["pip"] = row("pip install (console script)", [pip_bin / "kubectl-py_query", "--help"],
-                             [pip_bin / "kubectl-py_query", *query], env)
+        outputs["pip"] = row(
+            "pip install (console script)",
+            [pip_bin / "kubectl-py_query", "--help"],
+            [pip_bin / "kubectl-py_query", *query],
+            env,
+        )
         kubectl_query = [args.kubectl, "get", *query]
         outputs["kubectl"] = row("kubectl get", [args.kubectl, "get", "--help"], kubectl_query, env)
         helper = pip_bin / "kubectl_complete-py_describe"
@@ -165,8 +181,10 @@ def main() -> int:
     names_seen = {k: sorted(v.split()) for k, v in outputs.items()}
     same = len({tuple(v) for v in names_seen.values()}) == 1
     python = subprocess.run(["python3", "--version"], stdout=subprocess.PIPE, text=True).stdout.strip()
-    print(f"\n{n} runs each; {python} (zipapps: /usr/bin/env python3); "
-          f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}")
+    print(
+        f"\n{n} runs each; {python} (zipapps: /usr/bin/env python3); "
+        f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}"
+    )
     size = release.archive.stat().st_size
     print(f"archive {release.archive.name}: {size / 1e6:.1f} MB, zipapp {zipapp_size(release):.1f} MB each")
     print(f"query: py-query {' '.join(query)}  (outputs identical across variants: {same})\n")

@@ -17,6 +17,7 @@ watcher's stdout; the write's own round trip is in it, the same for every row. R
 ours over both contexts (changes in the first), kubectl. Before the figures count, every watcher must have
 printed the same events (EVENT NAME) in the same order during the measured rounds.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,7 @@ sys.path.insert(0, os.path.join(ms.REPO, "tests", "cluster"))
 import kubeapi  # noqa: E402
 
 TEST_VENV = os.path.join(ms.CACHE, "venv-test")
-LINE_WAIT = 30.0   # seconds: a line later than this is a failure, not a figure
+LINE_WAIT = 30.0  # seconds: a line later than this is a failure, not a figure
 EVENTS = ("ADDED", "MODIFIED", "DELETED")
 
 
@@ -61,7 +62,7 @@ class Watcher:
         self.argv = argv
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.lines = queue.Queue()
-        self.seen = []   # (EVENT, NAME) of every event line consumed
+        self.seen = []  # (EVENT, NAME) of every event line consumed
         threading.Thread(target=self._pump, daemon=True).start()
 
     def _pump(self) -> None:
@@ -79,12 +80,14 @@ class Watcher:
                 item = None
             if item is None:
                 self.stop()
-                raise ms.OutputMismatch(f"{' '.join(self.argv[:4])}: no `{event} {name}` line within {LINE_WAIT:g} s "
-                                        f"(exit {self.proc.poll()}): {self.proc.stderr.read()[-400:]}")
+                raise ms.OutputMismatch(
+                    f"{' '.join(self.argv[:4])}: no `{event} {name}` line within {LINE_WAIT:g} s "
+                    f"(exit {self.proc.poll()}): {self.proc.stderr.read()[-400:]}"
+                )
             at, line = item
             cells = line.split()
             if len(cells) > 2 and cells[0] not in EVENTS:
-                cells = cells[1:]   # py-query's CONTEXT column (several contexts)
+                cells = cells[1:]  # py-query's CONTEXT column (several contexts)
             if cells[:1] and cells[0] in EVENTS:
                 self.seen.append((cells[0], cells[1]))
                 if self.seen[-1] == (event, name):
@@ -102,9 +105,11 @@ def rounds(client: kubeapi.Client, namespace: str, watcher: Watcher, count: int)
     delays = []
     for i in range(count):
         name = f"w{i}"
-        writes = [("ADDED", "POST", base, {"metadata": {"name": name}, "data": {"a": "1"}}, "application/json"),
-                  ("MODIFIED", "PATCH", f"{base}/{name}", {"data": {"b": "2"}}, "application/merge-patch+json"),
-                  ("DELETED", "DELETE", f"{base}/{name}", None, "application/json")]
+        writes = [
+            ("ADDED", "POST", base, {"metadata": {"name": name}, "data": {"a": "1"}}, "application/json"),
+            ("MODIFIED", "PATCH", f"{base}/{name}", {"data": {"b": "2"}}, "application/merge-patch+json"),
+            ("DELETED", "DELETE", f"{base}/{name}", None, "application/json"),
+        ]
         for event, method, path, body, content_type in writes:
             start = time.monotonic()
             client.call(method, path, body, content_type=content_type)
@@ -127,8 +132,10 @@ def run(repeat: int = 10, install: bool = True, setup_name: str = "test") -> str
     watch = ["configmap", "-n", namespace, "-w", "--output-watch-events"]
     commands = [
         (f"kubectl py-query configmap -w --context {first}", [k, "py-query", *watch, "--context", first]),
-        (f"kubectl py-query configmap -w --context {','.join(contexts)}",
-         [k, "py-query", *watch, "--context", ",".join(contexts)]),
+        (
+            f"kubectl py-query configmap -w --context {','.join(contexts)}",
+            [k, "py-query", *watch, "--context", ",".join(contexts)],
+        ),
         (f"kubectl get configmap -w --context {first}", [k, "get", *watch, "--context", first]),
     ]
     load0 = ms.load()
@@ -137,42 +144,53 @@ def run(repeat: int = 10, install: bool = True, setup_name: str = "test") -> str
         for label, argv in commands:
             watcher = Watcher(argv, env)
             try:
-                watcher.until("ADDED", "kube-root-ca.crt")   # the list is printed: the watch is on
-                rounds(client, namespace, watcher, 1)        # unmeasured
+                watcher.until("ADDED", "kube-root-ca.crt")  # the list is printed: the watch is on
+                rounds(client, namespace, watcher, 1)  # unmeasured
                 watcher.seen = []
                 delays = rounds(client, namespace, watcher, repeat)
                 events = watcher.seen
             finally:
                 watcher.stop()
             results.append((label, delays, events))
-            sys.stderr.write(f"  {label}: median {statistics.median(delays) * 1000:.1f} ms, "
-                             f"max {max(delays) * 1000:.1f} ms (load {ms.load()})\n")
+            sys.stderr.write(
+                f"  {label}: median {statistics.median(delays) * 1000:.1f} ms, "
+                f"max {max(delays) * 1000:.1f} ms (load {ms.load()})\n"
+            )
     finally:
         client.request("DELETE", f"/api/v1/namespaces/{namespace}")
         client.close()
     if any(events != results[-1][2] for _, _, events in results):
-        raise ms.OutputMismatch("the watchers printed different events: "
-                                + "; ".join(f"{label}: {events[:6]}" for label, _, events in results))
+        raise ms.OutputMismatch(
+            "the watchers printed different events: "
+            + "; ".join(f"{label}: {events[:6]}" for label, _, events in results)
+        )
     return report(results, description, contexts, load0)
 
 
 def report(results: list, description: str, contexts: list, load0: str) -> str:
     theirs = statistics.median(results[-1][1])
     width = max(len(f"`{label}`") for label, _, _ in results)
-    lines = ["### py-query -w: from a change to its line", "",
-             f"| {'command'.ljust(width)} | median | max | min | changes | note |",
-             f"|{'-' * (width + 2)}|---:|---:|---:|---:|---|"]
+    lines = [
+        "### py-query -w: from a change to its line",
+        "",
+        f"| {'command'.ljust(width)} | median | max | min | changes | note |",
+        f"|{'-' * (width + 2)}|---:|---:|---:|---:|---|",
+    ]
     for label, delays, _ in results:
         median = statistics.median(delays)
         note = "" if label.startswith("kubectl get") else f"{median / theirs:.2f}x kubectl's median"
-        lines.append(f"| {f'`{label}`'.ljust(width)} | {median * 1000:.1f} ms | {max(delays) * 1000:.1f} ms | "
-                     f"{min(delays) * 1000:.1f} ms | {len(delays)} | {note} |")
-    lines += ["",
-              f"- cluster: {description}; contexts {', '.join(contexts)}; the changes are in {contexts[0]}",
-              "- figure: from the start of the write request (over HTTP, by this script) to the line's arrival on "
-              "the watcher's stdout; each watcher ran alone, one change at a time",
-              f"- outputs: every watcher printed the same {len(results[0][2])} events in the same order",
-              f"- load average before {load0}, after {ms.load()}"]
+        lines.append(
+            f"| {f'`{label}`'.ljust(width)} | {median * 1000:.1f} ms | {max(delays) * 1000:.1f} ms | "
+            f"{min(delays) * 1000:.1f} ms | {len(delays)} | {note} |"
+        )
+    lines += [
+        "",
+        f"- cluster: {description}; contexts {', '.join(contexts)}; the changes are in {contexts[0]}",
+        "- figure: from the start of the write request (over HTTP, by this script) to the line's arrival on "
+        "the watcher's stdout; each watcher ran alone, one change at a time",
+        f"- outputs: every watcher printed the same {len(results[0][2])} events in the same order",
+        f"- load average before {load0}, after {ms.load()}",
+    ]
     text = "\n".join(lines) + "\n\n"
     print(text, flush=True)
     return text

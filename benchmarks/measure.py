@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 CACHE = os.environ.get("KUBECTL_PY_CACHE", os.path.expanduser("~/.cache/kubectl-py"))
-ORACLE_BIN = os.path.join(CACHE, "bin", "v1.37.2")          # the built kubectl v1.37.2
+ORACLE_BIN = os.path.join(CACHE, "bin", "v1.37.2")  # the built kubectl v1.37.2
 KUBECTL = os.path.join(ORACLE_BIN, "kubectl")
-BENCH_VENV = os.path.join(CACHE, "venv-bench")                # non-editable install: the real figures
+BENCH_VENV = os.path.join(CACHE, "venv-bench")  # non-editable install: the real figures
 EDITABLE_VENV = os.environ.get("KUBECTL_PY_EDITABLE_VENV", "/work/venv")
-KUBE_CACHE = os.path.join(CACHE, "bench-kube-cache")          # kubectl's discovery cache for the benchmarks
-NOOP_BIN = os.path.join(CACHE, "bench-noop-bin")               # kubectl-bench_noop: /bin/true as a kubectl plugin
+KUBE_CACHE = os.path.join(CACHE, "bench-kube-cache")  # kubectl's discovery cache for the benchmarks
+NOOP_BIN = os.path.join(CACHE, "bench-noop-bin")  # kubectl-bench_noop: /bin/true as a kubectl plugin
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Result:
     ok: bool
     note: str = ""
     times: list = field(default_factory=list)
-    cpu: float = 0.0        # median user+sys CPU seconds of the process (and its waited-for children)
+    cpu: float = 0.0  # median user+sys CPU seconds of the process (and its waited-for children)
 
 
 def load() -> str:
@@ -73,9 +73,10 @@ def install_bench_venv(quiet: bool = True) -> str:
     if not os.path.exists(python):
         subprocess.run([sys.executable, "-m", "venv", BENCH_VENV], check=True, env=env)
         subprocess.run([python, "-m", "pip", "install", "-q", REPO], check=True, env=env)
-    else:   # the dependencies stay; the package itself follows the checkout
-        subprocess.run([python, "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", REPO],
-                       check=True, env=env)
+    else:  # the dependencies stay; the package itself follows the checkout
+        subprocess.run(
+            [python, "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", REPO], check=True, env=env
+        )
     return BENCH_VENV
 
 
@@ -84,8 +85,9 @@ GNU_TIME = "/usr/bin/time"
 
 def _gnu_time() -> bool:
     try:
-        probe = subprocess.run([GNU_TIME, "-f", "%M", "true"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+        probe = subprocess.run(
+            [GNU_TIME, "-f", "%M", "true"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
     except OSError:
         return False
     return probe.returncode == 0 and probe.stderr.strip().isdigit()
@@ -119,25 +121,42 @@ def run_once(argv: list, env: dict | None = None, stdin=None, expect: int = 0) -
     return elapsed, peak_kb / 1024, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
-def measure(label: str, argv: list, repeat: int = 5, env: dict | None = None, warmup: int = 1,
-            note: str = "", expect: int = 0) -> Result:
+def measure(
+    label: str, argv: list, repeat: int = 5, env: dict | None = None, warmup: int = 1, note: str = "", expect: int = 0
+) -> Result:
     """`expect`: the exit code of a run that went as it should (a command that must report a failure)."""
     for _ in range(warmup):
         run_once(argv, env, expect=expect)
     runs = [run_once(argv, env, expect=expect) for _ in range(repeat)]
-    result = Result(label, statistics.median(r[0] for r in runs), max(r[1] for r in runs), repeat,
-                    all(r[2] == expect for r in runs), note, [r[0] for r in runs],
-                    statistics.median(r[3] for r in runs))
-    sys.stderr.write(f"  {label}: {result.seconds:.3f} s, {result.peak_mb:.0f} MB, cpu {result.cpu:.3f} s "
-                     f"(runs {', '.join(f'{t:.3f}' for t in result.times)}; load {load()})\n")
+    result = Result(
+        label,
+        statistics.median(r[0] for r in runs),
+        max(r[1] for r in runs),
+        repeat,
+        all(r[2] == expect for r in runs),
+        note,
+        [r[0] for r in runs],
+        statistics.median(r[3] for r in runs),
+    )
+    sys.stderr.write(
+        f"  {label}: {result.seconds:.3f} s, {result.peak_mb:.0f} MB, cpu {result.cpu:.3f} s "
+        f"(runs {', '.join(f'{t:.3f}' for t in result.times)}; load {load()})\n"
+    )
     return result
 
 
 def total(label: str, parts: list, note: str = "") -> Result:
     """A row adding up commands run one after the other (e.g. kubectl once per context): summed medians, the
     largest peak."""
-    return Result(label, sum(p.seconds for p in parts), max(p.peak_mb for p in parts), parts[0].runs,
-                  all(p.ok for p in parts), note, cpu=sum(p.cpu for p in parts))
+    return Result(
+        label,
+        sum(p.seconds for p in parts),
+        max(p.peak_mb for p in parts),
+        parts[0].runs,
+        all(p.ok for p in parts),
+        note,
+        cpu=sum(p.cpu for p in parts),
+    )
 
 
 class OutputMismatch(AssertionError):
@@ -148,8 +167,9 @@ def output(argv: list, env: dict | None = None) -> str:
     """stdout of one run; a failing command is an error (we never benchmark a failing command)."""
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     if proc.returncode != 0:
-        raise OutputMismatch(f"{' '.join(argv)[:200]} exited {proc.returncode}: "
-                             f"{proc.stderr.decode(errors='replace').strip()[:600]}")
+        raise OutputMismatch(
+            f"{' '.join(argv)[:200]} exited {proc.returncode}: {proc.stderr.decode(errors='replace').strip()[:600]}"
+        )
     return proc.stdout.decode()
 
 
@@ -159,12 +179,14 @@ def agree(ours: str, theirs: str, how: str = "same", what: str = "") -> str:
     a, b = ours.splitlines(), theirs.splitlines()
     if not a or not b:
         raise OutputMismatch(f"{what}: empty output ({len(a)} vs {len(b)} lines)")
-    checks = {"same": lambda: ours == theirs, "sorted": lambda: sorted(a) == sorted(b),
-              "count": lambda: len(a) == len(b)}
+    checks = {
+        "same": lambda: ours == theirs,
+        "sorted": lambda: sorted(a) == sorted(b),
+        "count": lambda: len(a) == len(b),
+    }
     if not checks[how]():
         sample = next(((x, y) for x, y in zip(sorted(a), sorted(b)) if x != y), None)
-        raise OutputMismatch(f"{what}: outputs differ ({how}): {len(a)} vs {len(b)} lines; first difference "
-                             f"{sample}")
+        raise OutputMismatch(f"{what}: outputs differ ({how}): {len(a)} vs {len(b)} lines; first difference {sample}")
     words = {"same": "identical output", "sorted": "same lines", "count": "same line count"}
     return f"{words[how]}, {len(a):,} lines"
 
@@ -179,18 +201,24 @@ def verdict(ok: bool) -> str:
 
 def report(title: str, results: list, intro: str = "", notes: list = ()) -> str:
     """A markdown section: title, an intro line, the table, then notes (targets, checks)."""
-    def cell(text: str) -> str:   # a `|` inside a cell would end it
+
+    def cell(text: str) -> str:  # a `|` inside a cell would end it
         return text.replace("|", "\\|")
+
     width = max(len(cell(f"`{r.label}`")) for r in results)
     lines = [f"### {title}", ""]
     if intro:
         lines += [intro, ""]
-    lines += [f"| {'command'.ljust(width)} | wall (median) | CPU user+sys | peak RSS | runs | ok | note |",
-              f"|{'-' * (width + 2)}|---:|---:|---:|---:|:-:|---|"]
+    lines += [
+        f"| {'command'.ljust(width)} | wall (median) | CPU user+sys | peak RSS | runs | ok | note |",
+        f"|{'-' * (width + 2)}|---:|---:|---:|---:|:-:|---|",
+    ]
     for r in results:
-        lines.append(f"| {cell('`' + r.label + '`').ljust(width)} | {r.seconds:.3f} s | {r.cpu:.3f} s | "
-                     f"{r.peak_mb:.0f} MB | "
-                     f"{r.runs} | {'yes' if r.ok else 'NO'} | {cell(r.note)} |")
+        lines.append(
+            f"| {cell('`' + r.label + '`').ljust(width)} | {r.seconds:.3f} s | {r.cpu:.3f} s | "
+            f"{r.peak_mb:.0f} MB | "
+            f"{r.runs} | {'yes' if r.ok else 'NO'} | {cell(r.note)} |"
+        )
     lines.append("")
     lines += [f"- {n}" for n in notes]
     text = "\n".join(lines).rstrip() + "\n\n"
@@ -200,20 +228,29 @@ def report(title: str, results: list, intro: str = "", notes: list = ()) -> str:
 
 def machine() -> str:
     """One paragraph: date, machine, versions (for RESULTS.md)."""
-    kubectl = subprocess.run([KUBECTL, "version", "--client", "-o", "json"], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True).stdout
+    kubectl = subprocess.run(
+        [KUBECTL, "version", "--client", "-o", "json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ).stdout
     try:
         import json
+
         kubectl = json.loads(kubectl)["clientVersion"]["gitVersion"]
     except (ValueError, KeyError):
         kubectl = "unknown"
-    python = subprocess.run([os.path.join(BENCH_VENV, "bin", "python"), "-c",
-                             "import platform; print(platform.python_version())"],
-                            stdout=subprocess.PIPE, text=True).stdout.strip() or platform.python_version()
+    python = (
+        subprocess.run(
+            [os.path.join(BENCH_VENV, "bin", "python"), "-c", "import platform; print(platform.python_version())"],
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout.strip()
+        or platform.python_version()
+    )
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {platform.machine()}, nproc {os.cpu_count()}, "
-            f"{mem:.0f} GiB RAM, Linux {platform.release()}; Python {python}; kubectl {kubectl} (client and "
-            f"servers, built by tests/cluster/build.sh); load average at start {load()}")
+    return (
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {platform.machine()}, nproc {os.cpu_count()}, "
+        f"{mem:.0f} GiB RAM, Linux {platform.release()}; Python {python}; kubectl {kubectl} (client and "
+        f"servers, built by tests/cluster/build.sh); load average at start {load()}"
+    )
 
 
 def which(name: str, env: dict) -> str:

@@ -8,6 +8,7 @@ Starts (or reuses) the benchmark clusters (scale_cluster.py), reinstalls the che
 bench_remote.py (over simulated remote links; at most 3 runs per command), bench_diff.py, bench_groupby.py and bench_fleet.py (1,000 contexts). An output check that fails (ours and
 kubectl disagree) stops the run, or in bench_remote that row: no figures for a failing command.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,15 @@ import bench_remote  # noqa: E402
 import measure as ms  # noqa: E402
 import scale_cluster  # noqa: E402
 
-BENCHES = {"nodeports": bench_nodeports, "query": bench_query, "describe": bench_describe, "remote": bench_remote,
-           "diff": bench_diff, "groupby": bench_groupby, "fleet": bench_fleet}
+BENCHES = {
+    "nodeports": bench_nodeports,
+    "query": bench_query,
+    "describe": bench_describe,
+    "remote": bench_remote,
+    "diff": bench_diff,
+    "groupby": bench_groupby,
+    "fleet": bench_fleet,
+}
 RESULTS = os.path.join(ms.HERE, "RESULTS.md")
 
 
@@ -42,7 +50,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
 
-    scale_cluster.ensure()        # every setup up and seeded before the clock starts
+    scale_cluster.ensure()  # every setup up and seeded before the clock starts
     if not args.no_install:
         ms.install_bench_venv()
     header = (
@@ -55,7 +63,8 @@ def main() -> int:
         "row says otherwise; the clusters are the project's test control plane (real kube-apiserver v1.37.2 on "
         "loopback, kwok nodes), started by `benchmarks/scale_cluster.py`; the `remote` tables reach them through "
         "simulated links (`tests/cluster/link.py`). Before each table the outputs of ours "
-        "and kubectl's commands were compared (noted under each table). Re-run: `python3 benchmarks/run_all.py`.\n\n")
+        "and kubectl's commands were compared (noted under each table). Re-run: `python3 benchmarks/run_all.py`.\n\n"
+    )
     sections = []
     for name in names:
         print(f"== {name} (load {ms.load()})", file=sys.stderr, flush=True)

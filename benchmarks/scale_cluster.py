@@ -22,6 +22,7 @@ three ~2.5 GiB together, small ~1 GiB.
 
 The benchmark scripts call `ensure()` and get `Setup`s back.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,6 +47,7 @@ LAYOUT_REVISION = "1"
 class Seed:
     """One seeding step in cluster `cluster` of its plane: seed.py's `profile`; or, with `configmaps` or
     `replicas`, the remote-benchmark namespace (_seed_remote); else one seed.py --scale run."""
+
     namespace: str = "scale"
     pods: int = 0
     services: int = 0
@@ -59,10 +61,11 @@ class Seed:
 @dataclass
 class Plane:
     """One control plane (one state dir, one cluster) of a setup."""
-    name: str                  # state dir name under RUN_DIR; also the context prefix
+
+    name: str  # state dir name under RUN_DIR; also the context prefix
     seeds: List[Seed]
-    nodeport_namespaces: List[str] = field(default_factory=list)   # services made NodePort after seeding
-    clusters: int = 1          # API servers in this control plane (contexts <name>-a, <name>-b)
+    nodeport_namespaces: List[str] = field(default_factory=list)  # services made NodePort after seeding
+    clusters: int = 1  # API servers in this control plane (contexts <name>-a, <name>-b)
 
     @property
     def state_dir(self) -> str:
@@ -79,7 +82,7 @@ class Plane:
     @property
     def cluster_contexts(self) -> List[str]:
         """The admin context of each cluster of the plane."""
-        return [f"{self.name}-{c}" for c in controlplane.CLUSTER_NAMES[:self.clusters]]
+        return [f"{self.name}-{c}" for c in controlplane.CLUSTER_NAMES[: self.clusters]]
 
 
 @dataclass
@@ -87,8 +90,8 @@ class Setup:
     name: str
     description: str
     planes: List[Plane]
-    node: str = ""             # a node carrying ~1,000 pods (big)
-    namespace_2k: str = ""     # a namespace with 2,000 pods (big)
+    node: str = ""  # a node carrying ~1,000 pods (big)
+    namespace_2k: str = ""  # a namespace with 2,000 pods (big)
     namespace_remote: str = ""  # 3,000 ConfigMaps and Deployment/Service `web` with 20 pods (small)
 
     @property
@@ -106,23 +109,50 @@ class Setup:
 
 
 SETUPS: Dict[str, Setup] = {
-    "small": Setup("small", "two clusters seeded like the test clusters (profiles a and b); in the first, "
-                            "namespace remote: 3,000 ConfigMaps, Deployment and Service web with 20 pods",
-                   [Plane("bench-small", [Seed(profile="a"), Seed(profile="b", cluster="b"),
-                                          Seed("remote", configmaps=3000, replicas=20)], clusters=2)],
-                   namespace_remote="remote"),
-    "big": Setup("big", "one cluster: 10,000 pods on 10 nodes, 2,000 NodePort services",
-                 [Plane("bench", [Seed("scale", 8000, 1600, 10), Seed("scale-2k", 2000, 400, 10)],
-                        nodeport_namespaces=["scale", "scale-2k"])],
-                 node="scale-node-00", namespace_2k="scale-2k"),
-    "three": Setup("three", "three clusters: 3,334 + 3,333 + 3,333 pods (4 nodes, 667 services each)",
-                   [Plane(f"bench3-{i}", [Seed("scale", pods, 667, 4)]) for i, pods in ((1, 3334), (2, 3333), (3, 3333))]),
+    "small": Setup(
+        "small",
+        "two clusters seeded like the test clusters (profiles a and b); in the first, "
+        "namespace remote: 3,000 ConfigMaps, Deployment and Service web with 20 pods",
+        [
+            Plane(
+                "bench-small",
+                [Seed(profile="a"), Seed(profile="b", cluster="b"), Seed("remote", configmaps=3000, replicas=20)],
+                clusters=2,
+            )
+        ],
+        namespace_remote="remote",
+    ),
+    "big": Setup(
+        "big",
+        "one cluster: 10,000 pods on 10 nodes, 2,000 NodePort services",
+        [
+            Plane(
+                "bench",
+                [Seed("scale", 8000, 1600, 10), Seed("scale-2k", 2000, 400, 10)],
+                nodeport_namespaces=["scale", "scale-2k"],
+            )
+        ],
+        node="scale-node-00",
+        namespace_2k="scale-2k",
+    ),
+    "three": Setup(
+        "three",
+        "three clusters: 3,334 + 3,333 + 3,333 pods (4 nodes, 667 services each)",
+        [Plane(f"bench3-{i}", [Seed("scale", pods, 667, 4)]) for i, pods in ((1, 3334), (2, 3333), (3, 3333))],
+    ),
 }
 
 
 def _layout(plane: Plane) -> str:
-    return json.dumps({"revision": LAYOUT_REVISION, "seeds": [s.__dict__ for s in plane.seeds],
-                       "nodeport": plane.nodeport_namespaces, "clusters": plane.clusters}, sort_keys=True)
+    return json.dumps(
+        {
+            "revision": LAYOUT_REVISION,
+            "seeds": [s.__dict__ for s in plane.seeds],
+            "nodeport": plane.nodeport_namespaces,
+            "clusters": plane.clusters,
+        },
+        sort_keys=True,
+    )
 
 
 def _alive(plane: Plane) -> bool:
@@ -146,15 +176,23 @@ def _seeded(client: kubeapi.Client, plane: Plane) -> bool:
 def _make_nodeports(client: kubeapi.Client, namespace: str) -> int:
     """Turn the namespace's ClusterIP services into NodePorts (every 4th with externalTrafficPolicy Local, so the
     plugin's EndpointSlice join is exercised); returns how many were patched. Idempotent."""
-    todo = [s["metadata"]["name"] for s in client.list_items(f"/api/v1/namespaces/{namespace}/services")
-            if s["spec"]["type"] == "ClusterIP"]
+    todo = [
+        s["metadata"]["name"]
+        for s in client.list_items(f"/api/v1/namespaces/{namespace}/services")
+        if s["spec"]["type"] == "ClusterIP"
+    ]
 
     def patch(name: str) -> None:
         spec = {"type": "NodePort"}
         if int(name.rsplit("-", 1)[1]) % 4 == 0:
             spec["externalTrafficPolicy"] = "Local"
-        client.call("PATCH", f"/api/v1/namespaces/{namespace}/services/{name}", {"spec": spec},
-                    content_type="application/merge-patch+json")
+        client.call(
+            "PATCH",
+            f"/api/v1/namespaces/{namespace}/services/{name}",
+            {"spec": spec},
+            content_type="application/merge-patch+json",
+        )
+
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(patch, todo))
     return len(todo)
@@ -169,6 +207,7 @@ def _seed_scale(client: kubeapi.Client, s: Seed, attempts: int = 3) -> None:
     (`"items": null` before the first pod runs makes seed_scale._count raise TypeError); a re-run is cheap:
     existing objects count as created."""
     import seed_scale
+
     for attempt in range(1, attempts + 1):
         try:
             seed_scale.seed_scale(client, s.namespace, s.pods, s.services, s.nodes)
@@ -183,10 +222,18 @@ def _seed_scale(client: kubeapi.Client, s: Seed, attempts: int = 3) -> None:
 def _configmap(namespace: str, i: int) -> dict:
     """~1 KB of typical application configuration."""
     import manifests as m
+
     properties = "\n".join(f"app.setting.{k:02d}=value-{i}-{k}" for k in range(30))
-    return m.obj("v1", "ConfigMap", m.meta(f"app-config-{i:05d}", namespace, {"app": f"app-{i % 50:02d}"}),
-                 data={"mode": "staging" if i % 3 == 0 else "production", "LOG_LEVEL": "info",
-                       "application.properties": properties})
+    return m.obj(
+        "v1",
+        "ConfigMap",
+        m.meta(f"app-config-{i:05d}", namespace, {"app": f"app-{i % 50:02d}"}),
+        data={
+            "mode": "staging" if i % 3 == 0 else "production",
+            "LOG_LEVEL": "info",
+            "application.properties": properties,
+        },
+    )
 
 
 def _seed_remote(client: kubeapi.Client, s: Seed) -> None:
@@ -195,17 +242,22 @@ def _seed_remote(client: kubeapi.Client, s: Seed) -> None:
     import manifests as m
     import seed as seeder
     import seed_scale
+
     ns = s.namespace
     client.create("/api/v1/namespaces", m.namespace(ns))
     seeder.wait_settled(f"default ServiceAccount in {ns}", [seeder.default_service_accounts(client, [ns])], 60)
-    seed_scale._create_all(client, f"/api/v1/namespaces/{ns}/configmaps",
-                           [_configmap(ns, i) for i in range(s.configmaps)])
-    template = m.pod_template({"app": "web"}, [m.container("web", "nginx:1.27.4", ports=[("http", 8080)],
-                                                           res=m.resources("10m", "32Mi", "50m", "64Mi"))])
+    seed_scale._create_all(
+        client, f"/api/v1/namespaces/{ns}/configmaps", [_configmap(ns, i) for i in range(s.configmaps)]
+    )
+    template = m.pod_template(
+        {"app": "web"},
+        [m.container("web", "nginx:1.27.4", ports=[("http", 8080)], res=m.resources("10m", "32Mi", "50m", "64Mi"))],
+    )
     client.create(f"/apis/apps/v1/namespaces/{ns}/deployments", m.deployment(ns, "web", s.replicas, template))
     client.create(f"/api/v1/namespaces/{ns}/services", m.service(ns, "web", {"app": "web"}, [m.port(80, "http")]))
-    seeder.wait_settled(f"{ns}: web rolled out", [seeder.workloads_done(client, ns),
-                                                  seeder.endpoints_filled(client, ns)], 300)
+    seeder.wait_settled(
+        f"{ns}: web rolled out", [seeder.workloads_done(client, ns), seeder.endpoints_filled(client, ns)], 300
+    )
 
 
 def ensure_plane(plane: Plane) -> None:
@@ -222,6 +274,7 @@ def ensure_plane(plane: Plane) -> None:
     if _seeded(client, plane):
         return
     import seed as seeder
+
     t0 = time.monotonic()
     for s in plane.seeds:
         _log(f"{plane.name}: seeding {s}")
@@ -234,9 +287,12 @@ def ensure_plane(plane: Plane) -> None:
             _seed_scale(kubeapi.Client.from_kubeconfig(plane.kubeconfig, context), s)
     for ns in plane.nodeport_namespaces:
         _log(f"{plane.name}: {_make_nodeports(client, ns)} services in {ns} made NodePort")
-    marker = {"apiVersion": "v1", "kind": "ConfigMap",
-              "metadata": {"name": "kpy-bench-layout", "namespace": "kube-public"},
-              "data": {"layout": _layout(plane), "seconds": f"{time.monotonic() - t0:.0f}"}}
+    marker = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "kpy-bench-layout", "namespace": "kube-public"},
+        "data": {"layout": _layout(plane), "seconds": f"{time.monotonic() - t0:.0f}"},
+    }
     if client.request("GET", LAYOUT_MARKER)[0] == 200:
         client.call("PUT", LAYOUT_MARKER, marker)
     else:
@@ -267,13 +323,16 @@ def down() -> None:
 def describe(setups: Dict[str, Setup]) -> str:
     lines = []
     for s in setups.values():
-        lines.append(f"{s.name}: {s.description}\n  export KUBECONFIG={s.kubeconfig}\n"
-                     f"  contexts: {','.join(s.contexts)}")
+        lines.append(
+            f"{s.name}: {s.description}\n  export KUBECONFIG={s.kubeconfig}\n  contexts: {','.join(s.contexts)}"
+        )
         if s.node:
             lines.append(f"  node with ~1,000 pods: {s.node}; namespace with 2,000 pods: {s.namespace_2k}")
         if s.namespace_remote:
-            lines.append(f"  contexts of each cluster: {','.join(c for p in s.planes for c in p.cluster_contexts)}; "
-                         f"namespace with 3,000 ConfigMaps and Deployment/Service web: {s.namespace_remote}")
+            lines.append(
+                f"  contexts of each cluster: {','.join(c for p in s.planes for c in p.cluster_contexts)}; "
+                f"namespace with 3,000 ConfigMaps and Deployment/Service web: {s.namespace_remote}"
+            )
     lines.append(f"stop: python3 {os.path.relpath(__file__)} --down")
     return "\n".join(lines)
 

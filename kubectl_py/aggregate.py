@@ -56,8 +56,8 @@ def split_keys(text: str) -> list:
 
 
 def _template(text: str):
-    from .printers.custom_columns import relaxed
     from . import jsonpath
+    from .printers.custom_columns import relaxed
 
     # '.spec.nodeName' means '{.spec.nodeName}', as for --sort-by; text with braces is the user's template as is
     source = text if "{" in text else relaxed(text)
@@ -105,12 +105,16 @@ class Plan:
         kubectl's, a template's last path segment (``NODENAME``), the function around a template's:
         ``CONTEXT  NODENAME  COUNT  SUM(.spec.containers[*].resources.requests.cpu)``."""
         names = self.names or (None,) * (len(self.keys) + len(self.aggregates))
-        titles = [name or (key.upper() if key in KEYWORDS else _title(last_segment(key)))
-                  for name, key in zip(names, self.keys)]
+        titles = [
+            name or (key.upper() if key in KEYWORDS else _title(last_segment(key)))
+            for name, key in zip(names, self.keys)
+        ]
         if self.count:
             titles.append("COUNT")
-        titles += [name or f"{function.upper()}({_bare(template)})"
-                   for name, (function, template) in zip(names[len(self.keys):], self.aggregates)]
+        titles += [
+            name or f"{function.upper()}({_bare(template)})"
+            for name, (function, template) in zip(names[len(self.keys) :], self.aggregates)
+        ]
         return titles
 
 
@@ -239,8 +243,10 @@ class Groups:
                     try:
                         parsed = as_decimal(value)
                     except ValueError:
-                        raise BadValue(f"{_item_name(item, kind)}: cannot {function} {template.source}: "
-                                       f"{_shown(value, kind)} is neither a number nor a quantity") from None
+                        raise BadValue(
+                            f"{_item_name(item, kind)}: cannot {function} {template.source}: "
+                            f"{_shown(value, kind)} is neither a number nor a quantity"
+                        ) from None
                     if parsed is not None:
                         accumulator.add(*parsed)
 
@@ -278,11 +284,16 @@ class Groups:
         aggregate is ``<none>``, which is easy to take for an answer."""
         if not self.groups:
             return []
-        out = [f'warning: --group-by "{key}" found nothing in any item: every one is in the <none> group'
-               for key, template in zip(self.plan.keys, self._templates)
-               if template is not None and template.source not in self.found]
-        out += [f'warning: --{function} "{template.source}" found no value in any item'
-                for function, template in self._aggregates if template.source not in self.found]
+        out = [
+            f'warning: --group-by "{key}" found nothing in any item: every one is in the <none> group'
+            for key, template in zip(self.plan.keys, self._templates)
+            if template is not None and template.source not in self.found
+        ]
+        out += [
+            f'warning: --{function} "{template.source}" found no value in any item'
+            for function, template in self._aggregates
+            if template.source not in self.found
+        ]
         return out
 
     # -- output ----------------------------------------------------------------------------------------
@@ -297,8 +308,11 @@ class Groups:
                     rank.setdefault(text, len(rank))
 
         def sort_key(pair):
-            return tuple((rank[text], "") if name == "context" else (text == "", text)
-                         for name, text in zip(self.plan.keys, pair[0]))
+            return tuple(
+                (rank[text], "") if name == "context" else (text == "", text)
+                for name, text in zip(self.plan.keys, pair[0])
+            )
+
         return sorted(self.groups.items(), key=sort_key)
 
     def rows(self) -> list:
@@ -328,13 +342,19 @@ class Groups:
                 record["count"] = group.count
             record["aggregates"] = [
                 {"function": function, "template": template, "value": _data(accumulator.result(function))}
-                for (function, template), accumulator in zip(self.plan.aggregates, group.accumulators)]
+                for (function, template), accumulator in zip(self.plan.aggregates, group.accumulators)
+            ]
             out.append(record)
         return out
 
     def document(self, contexts: list) -> dict:
-        return {"apiVersion": "kubectl-py/v1", "kind": "GroupList", "groupBy": list(self.plan.keys),
-                "items": self.records(), "contexts": contexts}
+        return {
+            "apiVersion": "kubectl-py/v1",
+            "kind": "GroupList",
+            "groupBy": list(self.plan.keys),
+            "items": self.records(),
+            "contexts": contexts,
+        }
 
 
 def _values(template, item, function, kind) -> list:

@@ -18,13 +18,32 @@ from .kube.fanout import ContextResult, run_per_context
 from .kube.kubeconfig import Overrides
 from .kube.offline import Dump, load_dump
 
-__all__ = ["clusters", "load_files", "list_objects", "get_object", "diff", "render", "fields", "run_per_context",
-           "Cluster", "Dump", "ContextResult", "Overrides", "KubectlPyError"]
+__all__ = [
+    "clusters",
+    "load_files",
+    "list_objects",
+    "get_object",
+    "diff",
+    "render",
+    "fields",
+    "run_per_context",
+    "Cluster",
+    "Dump",
+    "ContextResult",
+    "Overrides",
+    "KubectlPyError",
+]
 
 
-def clusters(contexts: list | None = None, all_contexts: bool = False, kubeconfig_path: str | None = None,
-             overrides: Overrides | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-             exclude_contexts: list | None = None, early=None) -> list:
+def clusters(
+    contexts: list | None = None,
+    all_contexts: bool = False,
+    kubeconfig_path: str | None = None,
+    overrides: Overrides | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    exclude_contexts: list | None = None,
+    early=None,
+) -> list:
     """One :class:`Cluster` per selected context (the current one by default), selected as ``--context``
     (names or shell globs such as ``prod-*``), ``--all-contexts`` and ``--exclude-context`` do. Nothing is
     contacted and no credential plugin runs until a cluster is used. ``early(conn)``: a connection opened
@@ -63,9 +82,15 @@ def load_files(paths: list, namespace: str = "default", name: str = "") -> Dump:
     return dump
 
 
-def list_objects(sources: list, type_name: str, namespace: str | None = None, all_namespaces: bool = False,
-                 label_selector: str | None = None, field_selector: str | None = None,
-                 parallel: int | None = None) -> list:
+def list_objects(
+    sources: list,
+    type_name: str,
+    namespace: str | None = None,
+    all_namespaces: bool = False,
+    label_selector: str | None = None,
+    field_selector: str | None = None,
+    parallel: int | None = None,
+) -> list:
     """List one type in every source concurrently (at most ``parallel`` at once): a :class:`ContextResult`
     per source, in the sources' order, whose ``value`` is the list of items (or whose ``error`` says why not)."""
 
@@ -82,19 +107,39 @@ def get_object(source, type_name: str, name: str, namespace: str | None = None) 
     return source.get(info, name, (namespace or source.namespace) if info.namespaced else None)
 
 
-def diff(sources: list, type_names: list, names: list | None = None, namespace: str | None = None,
-         all_namespaces: bool = False, label_selector: str | None = None, ignore: list | None = None,
-         include_status: bool = False, describe: bool = False, parallel: int | None = None,
-         include_generated: bool = False, all_objects: bool = False):
+def diff(
+    sources: list,
+    type_names: list,
+    names: list | None = None,
+    namespace: str | None = None,
+    all_namespaces: bool = False,
+    label_selector: str | None = None,
+    ignore: list | None = None,
+    include_status: bool = False,
+    describe: bool = False,
+    parallel: int | None = None,
+    include_generated: bool = False,
+    all_objects: bool = False,
+):
     """Compare the same objects in several sources (contexts or dumps), field by field, as
     ``kubectl py-diff`` does: a :class:`kubectl_py.diff.DiffResult` whose ``document()`` is the DiffList
     and ``exit_code()`` kubectl diff's (0 same, 1 different or missing, 2 a source (or a join) failed)."""
     from .diff_reader import compare_sources
 
-    return compare_sources(sources, type_names, names=names, namespace=namespace, all_namespaces=all_namespaces,
-                           label_selector=label_selector, ignore=ignore, include_status=include_status,
-                           describe=describe, parallel=parallel, include_generated=include_generated,
-                           all_objects=all_objects)
+    return compare_sources(
+        sources,
+        type_names,
+        names=names,
+        namespace=namespace,
+        all_namespaces=all_namespaces,
+        label_selector=label_selector,
+        ignore=ignore,
+        include_status=include_status,
+        describe=describe,
+        parallel=parallel,
+        include_generated=include_generated,
+        all_objects=all_objects,
+    )
 
 
 def render(template: str, obj, allow_missing_keys: bool = True) -> str:

@@ -107,8 +107,13 @@ DESCRIBE_IGNORED = (
     ".conditions[*].lastUpdateTime",
     ".conditions[*].lastHeartbeatTime",
     ".conditions[*].lastProbeTime",
-    ".endpointsError", ".usedByError", ".resourceQuotasError", ".limitRangesError", ".podsStatusError",
-    ".leaseError", ".podsError",
+    ".endpointsError",
+    ".usedByError",
+    ".resourceQuotasError",
+    ".limitRangesError",
+    ".podsStatusError",
+    ".leaseError",
+    ".podsError",
 )
 # The fields of describe documents that joins fill (null when the join could not be read: the schemas in
 # describe/schemas say so), by kind.
@@ -180,6 +185,7 @@ def new_secret_key() -> bytes:
 
 # -- paths --------------------------------------------------------------------------------------------
 
+
 def key_segment(key: str) -> str:
     return f".{key}" if _PLAIN_KEY.match(key) else "['" + key.replace("'", "\\'") + "']"
 
@@ -188,7 +194,9 @@ def _item_segment(values: dict) -> str:
     return "[" + ",".join(f"{k}={v}" for k, v in values.items()) + "]"
 
 
-_TOKEN = re.compile(r"""\.(?P<key>(?:[^.\[\\]|\\.)+)|\[(?:'(?P<quoted>(?:[^'\\]|\\.)*)'|"(?P<dquoted>[^"]*)"|(?P<item>[^\]]*))\]""")
+_TOKEN = re.compile(
+    r"""\.(?P<key>(?:[^.\[\\]|\\.)+)|\[(?:'(?P<quoted>(?:[^'\\]|\\.)*)'|"(?P<dquoted>[^"]*)"|(?P<item>[^\]]*))\]"""
+)
 
 
 def parse_path(text: str) -> tuple:
@@ -205,8 +213,9 @@ def parse_path(text: str) -> tuple:
     while position < len(source):
         match = _TOKEN.match(source, position)
         if not match or match.end() == position:
-            raise UsageError(f'invalid --ignore path "{text}": expected .field, [\'key\'], [key=value] or [*] '
-                             f"at position {position}")
+            raise UsageError(
+                f'invalid --ignore path "{text}": expected .field, [\'key\'], [key=value] or [*] at position {position}'
+            )
         position = match.end()
         if match.group("key") is not None:
             key = re.sub(r"\\(.)", r"\1", match.group("key"))
@@ -246,8 +255,9 @@ class Ignore:
         return out
 
 
-def ignore_for(extra=(), include_status: bool = False, describe: bool = False,
-               include_generated: bool = False) -> Ignore:
+def ignore_for(
+    extra=(), include_status: bool = False, describe: bool = False, include_generated: bool = False
+) -> Ignore:
     """The default noise list of an object (or describe document) plus ``--ignore`` paths; generated
     names and placement (:data:`GENERATED`) too unless ``include_generated``."""
     if describe:
@@ -261,6 +271,7 @@ def ignore_for(extra=(), include_status: bool = False, describe: bool = False,
 
 
 # -- flattening ---------------------------------------------------------------------------------------
+
 
 class Flat(dict):
     """{path: leaf value} of one object, and what comparing it needs besides: ``entries`` (the path of
@@ -357,8 +368,11 @@ def _kept(value, path: str, flat: Flat, field: str | None):
         segments, _ = _list_segments(value, field)
         if segments is None:
             return value if path in flat else None
-        kept = [got for got in (_kept(child, path + segment, flat, None) for segment, child in zip(segments, value))
-                if got is not None]
+        kept = [
+            got
+            for got in (_kept(child, path + segment, flat, None) for segment, child in zip(segments, value))
+            if got is not None
+        ]
         return kept or None
     return value if path in flat else None
 
@@ -458,7 +472,10 @@ def _without_generated(obj: dict, describe: bool) -> dict:
         if isinstance(holder.get(containers), list):
             holder[containers] = [
                 dict(c, **{mounts: [m for m in c[mounts] if not _generated_volume(m)]})
-                if isinstance(c, dict) and isinstance(c.get(mounts), list) else c for c in holder[containers]]
+                if isinstance(c, dict) and isinstance(c.get(mounts), list)
+                else c
+                for c in holder[containers]
+            ]
     if not describe:
         out["spec"] = holder
     labels_holder = out if describe else out.get("metadata")
@@ -480,10 +497,19 @@ def _service_doc_without_pods(doc: dict) -> dict:
     out = {k: v for k, v in doc.items() if k != "endpointSlices"}
     if isinstance(doc.get("endpoints"), list):
         out["endpoints"] = [
-            dict(port, endpoints=[{k: v for k, v in e.items() if k not in ("ip", "nodeName", "zone", "targetRef")}
-                                  if isinstance(e, dict) else e for e in port["endpoints"]])
-            if isinstance(port, dict) and isinstance(port.get("endpoints"), list) else port
-            for port in doc["endpoints"]]
+            dict(
+                port,
+                endpoints=[
+                    {k: v for k, v in e.items() if k not in ("ip", "nodeName", "zone", "targetRef")}
+                    if isinstance(e, dict)
+                    else e
+                    for e in port["endpoints"]
+                ],
+            )
+            if isinstance(port, dict) and isinstance(port.get("endpoints"), list)
+            else port
+            for port in doc["endpoints"]
+        ]
     return out
 
 
@@ -503,7 +529,9 @@ def _server_assigned(origin: dict, shown: dict, describe: bool, flat: Flat) -> d
     verdict = ALLOCATED if isinstance(managed, list) and managed else UNKNOWN
     owned = _set_by_users(managed) if verdict == ALLOCATED else set()
     base = "" if describe else ".spec"
-    names = {"clusterIP": "ip", "clusterIPs": "ips"} if describe else {"clusterIP": "clusterIP", "clusterIPs": "clusterIPs"}
+    names = (
+        {"clusterIP": "ip", "clusterIPs": "ips"} if describe else {"clusterIP": "clusterIP", "clusterIPs": "clusterIPs"}
+    )
     out = {}
     for field, name in list(names.items()) + [("healthCheckNodePort", "healthCheckNodePort")]:
         path = base + key_segment(name)
@@ -514,8 +542,11 @@ def _server_assigned(origin: dict, shown: dict, describe: bool, flat: Flat) -> d
         segments, _ = _list_segments(ports, "ports")
         for segment, port in zip(segments or (), ports):
             path = f"{base}.ports{segment}.nodePort"
-            if isinstance(port, dict) and ("nodePort", port.get("port"), port.get("protocol")) not in owned \
-                    and path in flat:
+            if (
+                isinstance(port, dict)
+                and ("nodePort", port.get("port"), port.get("protocol")) not in owned
+                and path in flat
+            ):
                 out[path] = verdict
     return out
 
@@ -530,7 +561,7 @@ def _set_by_users(managed_fields: list) -> set:
             continue
         owned.update(name for name in ("clusterIP", "clusterIPs", "healthCheckNodePort") if "f:" + name in spec)
         ports = spec.get("f:ports")
-        for key, fields in (ports.items() if isinstance(ports, dict) else ()):
+        for key, fields in ports.items() if isinstance(ports, dict) else ():
             if key.startswith("k:") and isinstance(fields, dict) and "f:nodePort" in fields:
                 try:
                     port = json.loads(key[2:])
@@ -542,6 +573,7 @@ def _set_by_users(managed_fields: list) -> set:
 
 
 # -- comparing ----------------------------------------------------------------------------------------
+
 
 def object_key(obj: dict, describe: bool = False) -> tuple:
     """(group, kind, namespace, name): how objects are matched across contexts."""
@@ -571,8 +603,9 @@ def compare_object(key: tuple, sides: dict) -> dict:
             if entry is not None:
                 if entry not in done:
                     done.add(entry)
-                    differences.append(_row(entry, sides, {s: entry_value(f, entry) for s, f in flats
-                                                           if entry in f.entries}))
+                    differences.append(
+                        _row(entry, sides, {s: entry_value(f, entry) for s, f in flats if entry in f.entries})
+                    )
                 continue
             held = {side: flat[path] for side, flat in flats if path in flat}
             if assigned and all(path in assigned.get(side, ()) for side in held):
@@ -581,8 +614,14 @@ def compare_object(key: tuple, sides: dict) -> dict:
                 differences.append(_row(path, sides, held))
     unreadable = {side: list(flat.unreadable) for side, flat in present.items() if getattr(flat, "unreadable", ())}
     status = MISSING if missing_in else (DIFFERENT if differences else SAME)
-    item = {"kind": kind, "namespace": namespace or None, "name": name, "status": status,
-            "missingIn": missing_in, "differences": differences}
+    item = {
+        "kind": kind,
+        "namespace": namespace or None,
+        "name": name,
+        "status": status,
+        "missingIn": missing_in,
+        "differences": differences,
+    }
     if unreadable:
         item["unreadable"] = unreadable
     if any(isinstance(v, Hidden) for flat in present.values() for v in flat.values()):
@@ -613,8 +652,9 @@ def _disagree(path: str, held: dict, present: dict) -> bool:
     first = next(values)
     if any(v != first for v in values):
         return True
-    return len(held) < len(present) and any(why_not_held(flat, path) == ABSENT
-                                            for side, flat in present.items() if side not in held)
+    return len(held) < len(present) and any(
+        why_not_held(flat, path) == ABSENT for side, flat in present.items() if side not in held
+    )
 
 
 def _entries_lacking_somewhere(present: dict) -> set:
@@ -628,8 +668,9 @@ def _entries_lacking_somewhere(present: dict) -> set:
     out = set()
     for path in entries:
         holders = [flat for flat in present.values() if path in getattr(flat, "entries", ())]
-        if len(holders) < len(present) and any(why_not_held(flat, path) == ABSENT for flat in present.values()
-                                                if path not in getattr(flat, "entries", ())):
+        if len(holders) < len(present) and any(
+            why_not_held(flat, path) == ABSENT for flat in present.values() if path not in getattr(flat, "entries", ())
+        ):
             out.add(path)
     return out
 
@@ -638,18 +679,24 @@ def _outermost(path: str, entries: set):
     """The outermost of ``entries`` that ``path`` lies under, or None."""
     position = path.find("]")
     while position != -1:
-        if path[:position + 1] in entries:
-            return path[:position + 1]
+        if path[: position + 1] in entries:
+            return path[: position + 1]
         position = path.find("]", position + 1)
     return None
 
 
 def _row(path: str, sides: dict, held: dict) -> dict:
     """A difference: every side's value (null where it holds none) and, for those, why."""
-    not_held = {side: (MISSING if flat is None else why_not_held(flat, path))
-                for side, flat in sides.items() if side not in held}
-    return {"path": path, "values": {side: _document_value(held[side]) if side in held else None for side in sides},
-            "notHeld": not_held}
+    not_held = {
+        side: (MISSING if flat is None else why_not_held(flat, path))
+        for side, flat in sides.items()
+        if side not in held
+    }
+    return {
+        "path": path,
+        "values": {side: _document_value(held[side]) if side in held else None for side in sides},
+        "notHeld": not_held,
+    }
 
 
 def _document_value(value):
@@ -668,8 +715,7 @@ def diff_list(items: list, contexts: list) -> dict:
     for item in items:
         counts[item["status"]] += 1
     counts["partlyUnreadable"] = sum(1 for item in items if item.get("unreadable"))
-    return {"apiVersion": "kubectl-py/v1", "kind": "DiffList", "items": items, "summary": counts,
-            "contexts": contexts}
+    return {"apiVersion": "kubectl-py/v1", "kind": "DiffList", "items": items, "summary": counts, "contexts": contexts}
 
 
 def exit_code(items: list, failed: bool) -> int:
@@ -681,6 +727,7 @@ def exit_code(items: list, failed: bool) -> int:
 
 
 # -- text ---------------------------------------------------------------------------------------------
+
 
 def shorten(value, width: int | None) -> str:
     """A value for one table cell: scalars as kubectl prints them, lists and maps as compact JSON, line
@@ -716,8 +763,8 @@ def shorten_row(values: list, width: int | None, held: list | None = None) -> li
     common = len(os.path.commonprefix(compared)) if len(compared) > 1 else 0
     lead = 10
     if common > lead + 3:
-        texts = [t if not h else "..." + t[common - lead:] for t, h in zip(texts, held)]
-        return [t if len(t) <= width else t[:width - 3] + "..." for t in texts]
+        texts = [t if not h else "..." + t[common - lead :] for t, h in zip(texts, held)]
+        return [t if len(t) <= width else t[: width - 3] + "..." for t in texts]
     return [shorten(t, width) if h else t for t, h in zip(texts, held)]
 
 

@@ -42,15 +42,31 @@ class DiffResult:
         return logic.exit_code(self.items, bool(self.failed) or self.unknown_everywhere or self.unread_failed)
 
 
-def compare_sources(sources: list, type_names: list, names=None, namespace=None, all_namespaces=False,
-                    label_selector=None, ignore=None, include_status=False, describe=False,
-                    parallel=None, include_generated=False, all_objects=False) -> DiffResult:
+def compare_sources(
+    sources: list,
+    type_names: list,
+    names=None,
+    namespace=None,
+    all_namespaces=False,
+    label_selector=None,
+    ignore=None,
+    include_status=False,
+    describe=False,
+    parallel=None,
+    include_generated=False,
+    all_objects=False,
+) -> DiffResult:
     """``all_objects``: compare every object found, even where a file side speaks only for its own
     objects (:func:`speaks_for_its_objects_only`)."""
     from .kube.fanout import run_per_context
 
-    spec = engine.QuerySpec(resources=tuple(type_names), names=tuple(names or ()), namespace=namespace,
-                            all_namespaces=all_namespaces, label_selector=label_selector)
+    spec = engine.QuerySpec(
+        resources=tuple(type_names),
+        names=tuple(names or ()),
+        namespace=namespace,
+        all_namespaces=all_namespaces,
+        label_selector=label_selector,
+    )
     # bad --ignore paths fail before any read
     rules = logic.ignore_for(ignore or (), include_status, describe, include_generated)
     secret_key = logic.new_secret_key()

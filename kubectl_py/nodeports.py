@@ -27,8 +27,7 @@ class NodePortSettings:
 
 def has_node_port(service: dict) -> bool:
     spec = service.get("spec") or {}
-    return spec.get("type") in ("NodePort", "LoadBalancer") and any(
-        p.get("nodePort") for p in spec.get("ports") or [])
+    return spec.get("type") in ("NodePort", "LoadBalancer") and any(p.get("nodePort") for p in spec.get("ports") or [])
 
 
 def is_local(service: dict) -> bool:
@@ -99,20 +98,24 @@ def no_nodes_reason(nodes: list, usable: list, settings: NodePortSettings) -> st
         return f"{len(nodes)} node{'s' * (len(nodes) != 1)}, {', '.join(parts)}; --all-nodes includes them"
     if not any(addresses for _, addresses in usable):
         wanted = settings.address_type or " or ".join(DEFAULT_PREFERENCE)
-        return f"no usable node has an {wanted} address" + ("" if settings.address_type else
-                                                              "; --address-type picks another")
+        return f"no usable node has an {wanted} address" + (
+            "" if settings.address_type else "; --address-type picks another"
+        )
     return None
 
 
-def node_port_records(services: list, nodes: list | None, slices: list | None,
-                      settings: NodePortSettings = NodePortSettings()) -> list:
+def node_port_records(
+    services: list, nodes: list | None, slices: list | None, settings: NodePortSettings = NodePortSettings()
+) -> list:
     """One record per (Service, node port). ``nodes`` None means nodes could not be read (a user limited
     to a namespace): URLs are then null. ``slices`` None means EndpointSlices could not be read: ready
     counts are then null and Local-policy services get no URLs. ``noUrlsReason`` says why a URL list is
     empty (null otherwise)."""
     # each node's name and addresses, worked out once for all services
-    candidates = [((n.get("metadata") or {}).get("name"), node_addresses(n, settings))
-                  for n in usable_nodes(nodes or [], settings)]
+    candidates = [
+        ((n.get("metadata") or {}).get("name"), node_addresses(n, settings))
+        for n in usable_nodes(nodes or [], settings)
+    ]
     nodes_reason = None if nodes is None else no_nodes_reason(nodes, candidates, settings)
     grouped = slices_by_service(slices) if slices is not None else None
     records = []
@@ -129,28 +132,36 @@ def node_port_records(services: list, nodes: list | None, slices: list | None,
         if policy == "Local":
             nodes_for_service = [c for c in candidates if c[0] in endpoint_nodes]
             if reason is None and not any(addresses for _, addresses in nodes_for_service):
-                reason = ("externalTrafficPolicy Local: EndpointSlices unreadable" if grouped is None else
-                          "externalTrafficPolicy Local: no ready endpoint on a usable node")
+                reason = (
+                    "externalTrafficPolicy Local: EndpointSlices unreadable"
+                    if grouped is None
+                    else "externalTrafficPolicy Local: no ready endpoint on a usable node"
+                )
         for port in spec.get("ports") or []:
             node_port = port.get("nodePort")
             if not node_port:
                 continue
-            urls = None if nodes is None else [
-                host_port(address, node_port) for _, addresses in nodes_for_service for address in addresses]
-            records.append({
-                "namespace": meta.get("namespace", ""),
-                "name": meta.get("name", ""),
-                "type": spec.get("type"),
-                "portName": port.get("name", ""),
-                "port": port.get("port"),
-                "nodePort": node_port,
-                "protocol": port.get("protocol", "TCP"),
-                "targetPort": port.get("targetPort", port.get("port")),
-                "selector": spec.get("selector") or {},
-                "externalTrafficPolicy": policy,
-                "readyEndpoints": ready_count,
-                "urls": urls,
-                "noUrlsReason": reason if urls == [] else None,
-            })
+            urls = (
+                None
+                if nodes is None
+                else [host_port(address, node_port) for _, addresses in nodes_for_service for address in addresses]
+            )
+            records.append(
+                {
+                    "namespace": meta.get("namespace", ""),
+                    "name": meta.get("name", ""),
+                    "type": spec.get("type"),
+                    "portName": port.get("name", ""),
+                    "port": port.get("port"),
+                    "nodePort": node_port,
+                    "protocol": port.get("protocol", "TCP"),
+                    "targetPort": port.get("targetPort", port.get("port")),
+                    "selector": spec.get("selector") or {},
+                    "externalTrafficPolicy": policy,
+                    "readyEndpoints": ready_count,
+                    "urls": urls,
+                    "noUrlsReason": reason if urls == [] else None,
+                }
+            )
     records.sort(key=lambda r: (r["namespace"], r["name"]))  # stable: a Service's ports keep their order
     return records

@@ -122,6 +122,7 @@ def split_items_range(template: str):
 
 # -- sorting and counting ------------------------------------------------------------------------------
 
+
 def sort_key(values: list):
     """Order like kubectl's --sort-by: numbers by value, then strings; missing values (and null) first."""
     if not values or values[0] is None:
@@ -149,6 +150,7 @@ def field_indexer(context: str, managed_fields: bool = False):
     def transform(_info, items):
         index.add(tag(items, context, managed_fields))
         return []
+
     return index, transform
 
 
@@ -166,8 +168,10 @@ def merged_fields(indexes: list):
 def field_rows(index) -> list:
     """--fields: one record per kind and leaf path present in the items (a path where a scalar, null or an
     empty map or list was seen): how many items have it, the JSON types seen there, one secret-safe example."""
-    return [{"kind": f.kind, "path": f.path, "count": f.count, "types": list(f.types), "example": f.example}
-            for f in index.leaf_paths()]
+    return [
+        {"kind": f.kind, "path": f.path, "count": f.count, "types": list(f.types), "example": f.example}
+        for f in index.leaf_paths()
+    ]
 
 
 def field_table(rows: list) -> list:

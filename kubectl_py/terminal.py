@@ -31,7 +31,7 @@ def cell(text: str) -> str:
         return text
     cut = _BREAK.search(text)
     if cut:
-        return escape(text[:cut.start()]) + "..."
+        return escape(text[: cut.start()]) + "..."
     return escape(text)
 
 

@@ -18,13 +18,14 @@ import threading
 import time
 from dataclasses import dataclass
 
-from . import notices, query as engine
+from . import notices
+from . import query as engine
 from .errors import ApiError, KubectlPyError, Timeout, Unreachable
 
 # a watch lasts a random 5 to 10 minutes, then is resumed (client-go's reflector: minWatchTimeout x [1, 2))
 WATCH_SECONDS = (300, 600)
-FIRST_TABLE_WAIT = 5.0   # seconds the first table waits for slower contexts once one context was listed
-RETRY_FIRST, RETRY_MAX = 0.8, 10.0   # seconds between attempts to reach a failed context (doubling)
+FIRST_TABLE_WAIT = 5.0  # seconds the first table waits for slower contexts once one context was listed
+RETRY_FIRST, RETRY_MAX = 0.8, 10.0  # seconds between attempts to reach a failed context (doubling)
 TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
 EVENT_TYPES = ("ADDED", "MODIFIED", "DELETED")
 
@@ -113,8 +114,13 @@ class Follower:
                 failing, delay = False, RETRY_FIRST
                 self._watch()
             except _Expired:
-                self.out.put(("notice", f"warning: the watch of {self.info.resource} expired (410 Gone); listed "
-                              f'again from a fresh resourceVersion (context "{context}")'))
+                self.out.put(
+                    (
+                        "notice",
+                        f"warning: the watch of {self.info.resource} expired (410 Gone); listed "
+                        f'again from a fresh resourceVersion (context "{context}")',
+                    )
+                )
             except KubectlPyError as exc:
                 retry = _transient(exc)
                 if not failing or not retry:
@@ -126,8 +132,7 @@ class Follower:
                 time.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX)
             except Exception as exc:  # a bug: say it and end this context, never leave the others waiting
-                self.out.put(("failed", context, KubectlPyError(f"internal error: {type(exc).__name__}: {exc}"),
-                              True))
+                self.out.put(("failed", context, KubectlPyError(f"internal error: {type(exc).__name__}: {exc}"), True))
                 return
 
     def _resolve(self) -> None:
@@ -160,8 +165,11 @@ class Follower:
                 listed.extend(self._entries(page))
         self.version = version
         changes = [Change(self.source.name, kind, payload) for kind, payload in self.known.replace(listed)]
-        self.out.put(("list", self.source.name, (columns or [], self.info.namespaced), changes) if first else
-                     ("changes", self.source.name, changes))
+        self.out.put(
+            ("list", self.source.name, (columns or [], self.info.namespaced), changes)
+            if first
+            else ("changes", self.source.name, changes)
+        )
         self.listed = True
 
     def _entries(self, page: dict, event: bool = False) -> list:
@@ -179,8 +187,13 @@ class Follower:
         """Follow changes from the last version seen; each time the server ends the watch, resume it."""
         while True:
             seconds = self.watch_seconds or random.randint(*WATCH_SECONDS)  # the server ends the watch then
-            query = dict(self.selectors, watch="true", resourceVersion=self.version, allowWatchBookmarks="true",
-                         timeoutSeconds=str(seconds))
+            query = dict(
+                self.selectors,
+                watch="true",
+                resourceVersion=self.version,
+                allowWatchBookmarks="true",
+                timeoutSeconds=str(seconds),
+            )
             if self.table:
                 query["includeObject"] = "Metadata"
             try:
@@ -197,8 +210,10 @@ class Follower:
         if kind == "ERROR":
             if obj.get("code") == 410 or obj.get("reason") in ("Expired", "Gone"):
                 raise _Expired()
-            raise ApiError(f"Error from server ({obj.get('reason') or 'InternalError'}): {obj.get('message')}",
-                           int(obj.get("code") or 500))
+            raise ApiError(
+                f"Error from server ({obj.get('reason') or 'InternalError'}): {obj.get('message')}",
+                int(obj.get("code") or 500),
+            )
         entries = self._entries(obj, event=True)
         if kind == "BOOKMARK" or kind not in EVENT_TYPES:
             version = (entries[0][0] if entries else (obj.get("metadata") or {})).get("resourceVersion")
@@ -301,8 +316,10 @@ def _next(out: queue.Queue, deadline: float | None = None):
 
 def _failed(message: tuple) -> None:
     _, context, error, final = message
-    _say(f'{error.user_message().rstrip()} (context "{context}")'
-         + ("" if final else "; listing and watching again when it answers"))
+    _say(
+        f'{error.user_message().rstrip()} (context "{context}")'
+        + ("" if final else "; listing and watching again when it answers")
+    )
 
 
 def _say(line: str) -> None:

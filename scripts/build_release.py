@@ -385,8 +385,17 @@ def inputs_digest() -> str:
 
 
 # -- dependencies ----------------------------------------------------------------------------------------------
-PURE_WHEEL_ARGS = ("--only-binary=:all:", "--platform", "any", "--implementation", "py", "--abi", "none",
-                   "--python-version", "{py}")
+PURE_WHEEL_ARGS = (
+    "--only-binary=:all:",
+    "--platform",
+    "any",
+    "--implementation",
+    "py",
+    "--abi",
+    "none",
+    "--python-version",
+    "{py}",
+)
 SDIST_BUILD_ENV = {"PYYAML_FORCE_LIBYAML": "0", "CHARSET_NORMALIZER_USE_MYPYC": "0"}
 
 
@@ -419,8 +428,10 @@ def fetch(python: Path, entry: LockEntry) -> Path:
 def build_wheel(python: Path, source: Path, out: Path) -> Path:
     """A py3-none-any wheel from a source tree or sdist, with the pinned setuptools (no build isolation)."""
     with tempfile.TemporaryDirectory() as tmp:
-        run(pip(python, "wheel", "--no-deps", "--no-build-isolation", "--no-cache-dir", "-w", tmp, source),
-            env=build_env(**SDIST_BUILD_ENV))
+        run(
+            pip(python, "wheel", "--no-deps", "--no-build-isolation", "--no-cache-dir", "-w", tmp, source),
+            env=build_env(**SDIST_BUILD_ENV),
+        )
         (wheel,) = Path(tmp).glob("*.whl")
         if not wheel.name.endswith("-none-any.whl"):
             raise BuildError(f"{source.name} built a platform wheel ({wheel.name}): it must build pure Python")
@@ -428,8 +439,7 @@ def build_wheel(python: Path, source: Path, out: Path) -> Path:
 
 
 def find_compiled(folder: Path) -> list:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                  if p.is_file() and is_compiled(p.name))
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and is_compiled(p.name))
 
 
 def is_compiled(name: str) -> bool:
@@ -444,9 +454,13 @@ def normalize_site_packages(folder: Path) -> None:
     for path in sorted(folder.rglob("*"), reverse=True):
         if path.is_dir() and path.name == "__pycache__":
             shutil.rmtree(path)
-        elif path.is_file() and (path.suffix in (".pyc", ".pyo") or (
+        elif path.is_file() and (
+            path.suffix in (".pyc", ".pyo")
+            or (
                 path.parent.name.endswith(".dist-info")
-                and path.name in ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json"))):
+                and path.name in ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json")
+            )
+        ):
             path.unlink()
     for path in folder.rglob("*"):
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
@@ -483,8 +497,22 @@ def site_packages(python: Path, work: Path, version: str) -> Path:
     staging = work / "site-packages"
     log("installing the locked closure")
     try:
-        run(pip(python, "--isolated", "install", "--no-index", "--find-links", wheels, "--no-compile",
-                "--no-warn-script-location", "--target", staging, f"kubectl-py=={version}"), env=build_env())
+        run(
+            pip(
+                python,
+                "--isolated",
+                "install",
+                "--no-index",
+                "--find-links",
+                wheels,
+                "--no-compile",
+                "--no-warn-script-location",
+                "--target",
+                staging,
+                f"kubectl-py=={version}",
+            ),
+            env=build_env(),
+        )
     except BuildError as exc:
         raise BuildError(f"{exc}\nthe LOCK does not satisfy pyproject's dependencies: run --lock") from None
     normalize_site_packages(staging)
@@ -507,15 +535,34 @@ def build_zipapps(python: Path, staging: Path, work: Path) -> dict:
         target = work / "zipapps" / plugin / ZIPAPP_NAME
         target.parent.mkdir(parents=True)
         log(f"zipapp {plugin}")
-        run([python, "-m", "shiv", "--site-packages", staging, "--entry-point", spec["entry_point"],
-             "--output-file", target, "--python", SHEBANG, "--reproducible", "--root", SHIV_ROOT,
-             "--preamble", preamble], env=build_env())
+        run(
+            [
+                python,
+                "-m",
+                "shiv",
+                "--site-packages",
+                staging,
+                "--entry-point",
+                spec["entry_point"],
+                "--output-file",
+                target,
+                "--python",
+                SHEBANG,
+                "--reproducible",
+                "--root",
+                SHIV_ROOT,
+                "--preamble",
+                preamble,
+            ],
+            env=build_env(),
+        )
         out[f"{plugin}/{ZIPAPP_NAME}"] = target
     return out
 
 
 def write_archive(path: Path, files: dict) -> None:
     """A tar.gz with sorted entries, fixed times, owners and modes, and no name or time in the gzip header."""
+
     def info(name: str, mode: int, size: int = 0, is_dir: bool = False) -> tarfile.TarInfo:
         entry = tarfile.TarInfo(name)
         entry.type = tarfile.DIRTYPE if is_dir else tarfile.REGTYPE
@@ -621,8 +668,9 @@ def manifest_diff(release: Release, krew_dir: Path = None) -> str:
     for name, text in release.manifest_files.items():
         path = krew_dir / name
         old = path.read_text() if path.is_file() else ""
-        out.extend(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
-                                        f"committed/{name}", f"built/{name}"))
+        out.extend(
+            difflib.unified_diff(old.splitlines(True), text.splitlines(True), f"committed/{name}", f"built/{name}")
+        )
     return "".join(out)
 
 
@@ -644,9 +692,24 @@ def resolve_lock() -> str:
         (work / "wheels").mkdir()
         wheel = build_wheel(python, copy_source(work / "src"), work / "wheels")
         report = work / "report.json"
-        run(pip(python, "install", "--dry-run", "--ignore-installed", "--quiet", "--report", report,
-                "--python-version", py, "--only-binary=:all:", "--target", work / "target", wheel),
-            env=build_env())
+        run(
+            pip(
+                python,
+                "install",
+                "--dry-run",
+                "--ignore-installed",
+                "--quiet",
+                "--report",
+                report,
+                "--python-version",
+                py,
+                "--only-binary=:all:",
+                "--target",
+                work / "target",
+                wheel,
+            ),
+            env=build_env(),
+        )
         items = json.loads(report.read_text())["install"]
         lines = []
         for item in sorted(items, key=lambda i: canonical(i["metadata"]["name"])):
@@ -655,12 +718,18 @@ def resolve_lock() -> str:
                 continue
             dest = work / "dl" / name
             dest.mkdir(parents=True)
-            pure = subprocess.run([str(a) for a in pip(python, "download", "--no-deps", "-d", dest, *_pure_args(),
-                                                       f"{name}=={version}")],
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=build_env())
+            pure = subprocess.run(
+                [str(a) for a in pip(python, "download", "--no-deps", "-d", dest, *_pure_args(), f"{name}=={version}")],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=build_env(),
+            )
             if pure.returncode != 0:  # no pure wheel: the sdist, built without extensions
-                run(pip(python, "download", "--no-deps", "--no-binary=:all:", "-d", dest, f"{name}=={version}"),
-                    env=build_env())
+                run(
+                    pip(python, "download", "--no-deps", "--no-binary=:all:", "-d", dest, f"{name}=={version}"),
+                    env=build_env(),
+                )
             (path,) = dest.iterdir()
             lines.append(f"{name}=={version} {path.name} {sha256_file(path)}")
             log(f"locked {lines[-1]}")
@@ -670,20 +739,30 @@ def resolve_lock() -> str:
 def write_lock(text: str) -> None:
     script = Path(__file__).resolve()
     source = script.read_text()
-    new = re.sub(r'(# --- LOCK BEGIN\nLOCK = """\n).*?(""")', lambda m: m.group(1) + text + m.group(2), source,
-                 count=1, flags=re.S)
+    new = re.sub(
+        r'(# --- LOCK BEGIN\nLOCK = """\n).*?(""")',
+        lambda m: m.group(1) + text + m.group(2),
+        source,
+        count=1,
+        flags=re.S,
+    )
     script.write_text(new)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true",
-                        help="build, and exit 1 if krew/*.yaml are not what the build gives (writes nothing there)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="build, and exit 1 if krew/*.yaml are not what the build gives (writes nothing there)",
+    )
     parser.add_argument("--lock", action="store_true", help="re-resolve the pinned dependencies (needs PyPI)")
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="where the archive goes (default: dist/)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep an archive already built in --out from the same inputs")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep an archive already built in --out from the same inputs"
+    )
     args = parser.parse_args(argv)
     try:
         if args.lock:

@@ -13,9 +13,11 @@ import os
 import subprocess
 from pathlib import Path
 
-KINDS = ("nodes,services,endpointslices,pods,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,"
-         "configmaps,persistentvolumeclaims,persistentvolumes,ingresses,horizontalpodautoscalers,"
-         "namespaces,resourcequotas,limitranges,serviceaccounts,events")
+KINDS = (
+    "nodes,services,endpointslices,pods,deployments,replicasets,statefulsets,daemonsets,jobs,cronjobs,"
+    "configmaps,persistentvolumeclaims,persistentvolumes,ingresses,horizontalpodautoscalers,"
+    "namespaces,resourcequotas,limitranges,serviceaccounts,events"
+)
 NAMESPACES = {"", "demo", "shop"}  # cluster-scoped objects and the seeded namespaces
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,10 +39,13 @@ def main() -> None:
     parser.add_argument("--kubectl", default=os.path.expanduser("~/.cache/kubectl-py/bin/v1.37.2/kubectl"))
     parser.add_argument("--out", default=str(ROOT / "examples" / "snapshot.json"))
     args = parser.parse_args()
-    out = subprocess.run([args.kubectl, "--kubeconfig", args.kubeconfig, "--context", args.context, "get", KINDS,
-                          "-A", "-o", "json"], capture_output=True, text=True, check=True).stdout
-    items = [slim(o) for o in json.loads(out)["items"]
-             if o.get("metadata", {}).get("namespace", "") in NAMESPACES]
+    out = subprocess.run(
+        [args.kubectl, "--kubeconfig", args.kubeconfig, "--context", args.context, "get", KINDS, "-A", "-o", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    items = [slim(o) for o in json.loads(out)["items"] if o.get("metadata", {}).get("namespace", "") in NAMESPACES]
     snapshot = {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items}
     Path(args.out).write_text(json.dumps(snapshot, indent=1, sort_keys=True) + "\n")
     print(f"wrote {args.out}: {len(items)} objects")

@@ -19,6 +19,7 @@ Environment
 If the control plane cannot be built or started, every test that uses it ERRORs with the reason.
 When such a test fails, the tail of every control plane log is added to its report.
 """
+
 import os
 import re
 import subprocess
@@ -34,7 +35,7 @@ import kubeapi  # noqa: E402
 import seed  # noqa: E402
 
 REUSE_ENV = "KUBECTL_PY_CLUSTER_DIR"
-_running = {}   # "cp": the session's ControlPlane, for the report hook
+_running = {}  # "cp": the session's ControlPlane, for the report hook
 
 
 def pytest_configure(config):
@@ -66,7 +67,7 @@ def _seed(cp: "controlplane.ControlPlane") -> None:
 
 @pytest.fixture(scope="session")
 def cluster():
-    failure = None   # pytest.fail outside `except`, so the report shows the reason without a chained traceback
+    failure = None  # pytest.fail outside `except`, so the report shows the reason without a chained traceback
     try:
         cp, owned = _open_control_plane()
     except (controlplane.ClusterError, OSError) as e:
@@ -95,11 +96,25 @@ def cluster():
 
 @pytest.fixture(scope="session")
 def kubectl(cluster):
-    def run(args: Sequence[str], context: Optional[str] = None, input: Optional[str] = None,
-            check: bool = False, timeout: float = 60) -> subprocess.CompletedProcess:
+    def run(
+        args: Sequence[str],
+        context: Optional[str] = None,
+        input: Optional[str] = None,
+        check: bool = False,
+        timeout: float = 60,
+    ) -> subprocess.CompletedProcess:
         argv = [cluster.kubectl] + (["--context", context] if context else []) + list(args)
-        return subprocess.run(argv, input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=cluster.env, timeout=timeout, check=check)
+        return subprocess.run(
+            argv,
+            input=input,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cluster.env,
+            timeout=timeout,
+            check=check,
+        )
+
     run.cluster = cluster  # for helpers that also run the plugins (tests/integration/harness.py)
     return run
 
@@ -112,8 +127,12 @@ def namespace(request, cluster, kubectl):
     assert created.returncode == 0, f"cannot create namespace {name}: {created.stderr}"
     client = cluster.client()
     # pods cannot be created before the controller-manager made the namespace's default ServiceAccount
-    kubeapi.wait_for(f"default ServiceAccount in {name}", lambda: client.request(
-        "GET", f"/api/v1/namespaces/{name}/serviceaccounts/default")[0] == 200, 30, 0.1)
+    kubeapi.wait_for(
+        f"default ServiceAccount in {name}",
+        lambda: client.request("GET", f"/api/v1/namespaces/{name}/serviceaccounts/default")[0] == 200,
+        30,
+        0.1,
+    )
     client.close()
     yield name
     kubectl(["delete", "namespace", name, "--wait=false"])
@@ -122,9 +141,16 @@ def namespace(request, cluster, kubectl):
 @pytest.fixture
 def settled(cluster):
     client = cluster.client()
-    kubeapi.wait_for("namespaces of earlier tests deleted", lambda: not any(
-        (ns.get("status") or {}).get("phase") == "Terminating" for ns in client.list_items("/api/v1/namespaces")),
-        120, 0.2)
+    kubeapi.wait_for(
+        "namespaces of earlier tests deleted",
+        lambda: (
+            not any(
+                (ns.get("status") or {}).get("phase") == "Terminating" for ns in client.list_items("/api/v1/namespaces")
+            )
+        ),
+        120,
+        0.2,
+    )
     client.close()
 
 

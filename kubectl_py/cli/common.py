@@ -27,9 +27,14 @@ def open_sources(connection: ConnectionOptions) -> list:
         return [api.load_files(list(connection.filenames), overrides.namespace or "default")]
     from ..kube import preconnect
 
-    return api.clusters(contexts=list(connection.contexts), all_contexts=connection.all_contexts,
-                        exclude_contexts=list(connection.exclude_contexts), overrides=overrides,
-                        chunk_size=connection.chunk_size, early=preconnect.take)
+    return api.clusters(
+        contexts=list(connection.contexts),
+        all_contexts=connection.all_contexts,
+        exclude_contexts=list(connection.exclude_contexts),
+        overrides=overrides,
+        chunk_size=connection.chunk_size,
+        early=preconnect.take,
+    )
 
 
 def multi(sources: list) -> bool:

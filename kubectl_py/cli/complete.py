@@ -65,8 +65,20 @@ PLUGINS = {
     "py-triage": {
         "formats": ("json", "yaml", "jsonpath", "jsonpath-file") + SPREADSHEET_FORMATS,
         # the kinds it checks (= triage.CHECKS, by their plural names): comma lists, no names after them
-        "positionals": ("pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs",
-                        "services", "nodes", "persistentvolumeclaims", "persistentvolumes", "events"),
+        "positionals": (
+            "pods",
+            "deployments",
+            "statefulsets",
+            "daemonsets",
+            "replicasets",
+            "jobs",
+            "cronjobs",
+            "services",
+            "nodes",
+            "persistentvolumeclaims",
+            "persistentvolumes",
+            "events",
+        ),
     },
 }
 
@@ -87,8 +99,11 @@ def _clusters(line: CommandLine) -> list:
     minus ``--exclude-context``. ``--all-contexts`` completes from the current context only, to keep TAB fast."""
     from .. import api
 
-    return api.clusters(contexts=line.values.get("--context"), overrides=_overrides(line),
-                        exclude_contexts=line.values.get("--exclude-context"))
+    return api.clusters(
+        contexts=line.values.get("--context"),
+        overrides=_overrides(line),
+        exclude_contexts=line.values.get("--exclude-context"),
+    )
 
 
 def _names(cluster, type_name: str, namespace, all_namespaces: bool) -> list:

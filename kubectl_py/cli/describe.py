@@ -16,8 +16,9 @@ FORMATS = ("text", "json", "yaml", "jsonpath", "jsonpath-file")
 
 @connection_flags
 def describe(
-    resource: Annotated[str, typer.Argument(help="The type (pods, svc, nodes, deploy.apps, ...) or TYPE/NAME.",
-                                            show_default=False)],
+    resource: Annotated[
+        str, typer.Argument(help="The type (pods, svc, nodes, deploy.apps, ...) or TYPE/NAME.", show_default=False)
+    ],
     names: Annotated[Optional[List[str]], typer.Argument(help="Names or name prefixes.", show_default=False)] = None,
     output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS))] = None,
     all_namespaces: Annotated[bool, option("--all-namespaces")] = False,
@@ -34,7 +35,8 @@ def describe(
     non-terminated pods, old and new ReplicaSets, pod status counts, events, ...). Each kind's documents have
     a published JSON Schema (kubectl_py/describe/schemas/): --schema KIND prints it, e.g. --schema deploy.
     """
-    from ..describe import describe as describe_source, render_one, render_text, text_warnings
+    from ..describe import describe as describe_source
+    from ..describe import render_one, render_text, text_warnings
     from ..kube.fanout import run_per_context
 
     fmt = parse_output(output, FORMATS)
@@ -45,9 +47,17 @@ def describe(
     namespace = connection.overrides.namespace
 
     def work(source):
-        return describe_source(source, resource, names or [], namespace or source.namespace, all_namespaces,
-                               selector, show_events=events, chunk_size=connection.chunk_size,
-                               field_selector=field_selector)
+        return describe_source(
+            source,
+            resource,
+            names or [],
+            namespace or source.namespace,
+            all_namespaces,
+            selector,
+            show_events=events,
+            chunk_size=connection.chunk_size,
+            field_selector=field_selector,
+        )
 
     results = run_per_context(sources, work, connection.parallel)
     multi = common.multi(sources)
@@ -67,14 +77,15 @@ def describe(
     elif len(docs) == 1 and not multi:
         common.print_document(fmt, docs[0])
     elif docs or fmt.structured:
-        common.print_document(fmt, {"apiVersion": "v1", "kind": "List", "items": docs,
-                                    "contexts": common.status_records(results)})
+        common.print_document(
+            fmt, {"apiVersion": "v1", "kind": "List", "items": docs, "contexts": common.status_records(results)}
+        )
     if not fmt.structured:  # json/yaml keep them in each document; text and jsonpath say them here
         for line in text_warnings(docs, multi):
             typer.echo(terminal.line(line), err=True)
     code = common.report_failures(results)
     for result in results:
-        for error in (result.value[1] if result.ok else []):
+        for error in result.value[1] if result.ok else []:
             where = f' (context "{result.context}")' if multi else ""
             typer.echo(terminal.line(error.user_message() + where), err=True)
             code = 1
@@ -102,8 +113,7 @@ def _print_schema(resource: str, names, fmt, connection) -> int:
         except UnknownResource:
             raise
         except KubectlPyError as exc:
-            raise UsageError(f'"{resource}" is not a built-in kind and the cluster could not be asked: '
-                             f'{exc}') from None
+            raise UsageError(f'"{resource}" is not a built-in kind and the cluster could not be asked: {exc}') from None
     document = schema_for(*group_kind)
     if fmt.name == "yaml":
         from ..printers.structured import to_yaml

@@ -24,8 +24,13 @@ ERROR_EXIT = 2
 def diff(
     resources: ResourcesArg,
     names: NamesArg = None,
-    output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS) + "; default: a table per "
-                                            "object, values shortened (wide: in full)")] = None,
+    output: Annotated[
+        Optional[str],
+        option(
+            "--output",
+            formats=allowed_help(FORMATS) + "; default: a table per object, values shortened (wide: in full)",
+        ),
+    ] = None,
     no_headers: Annotated[bool, option("--no-headers")] = False,
     all_namespaces: Annotated[bool, option("--all-namespaces")] = False,
     selector: Annotated[Optional[str], option("--selector")] = None,
@@ -57,10 +62,20 @@ def diff(
     if names and len(types) > 1:
         raise UsageError("names can only be given with a single resource type")
     sources = open_sides(connection)
-    result = api.diff(sources, list(types), names=list(names or ()), namespace=connection.overrides.namespace,
-                      all_namespaces=all_namespaces, label_selector=selector, ignore=list(ignore or ()),
-                      include_status=include_status, describe=describe, parallel=connection.parallel,
-                      include_generated=include_generated, all_objects=all_objects)
+    result = api.diff(
+        sources,
+        list(types),
+        names=list(names or ()),
+        namespace=connection.overrides.namespace,
+        all_namespaces=all_namespaces,
+        label_selector=selector,
+        ignore=list(ignore or ()),
+        include_status=include_status,
+        describe=describe,
+        parallel=connection.parallel,
+        include_generated=include_generated,
+        all_objects=all_objects,
+    )
     common.report_failures(result.results)
     for context, message in result.warnings:
         prefix = "error" if result.unknown_everywhere else "warning"
@@ -89,13 +104,19 @@ def open_sides(connection: ConnectionOptions) -> list:
     named = connection.contexts or connection.all_contexts or connection.exclude_contexts
     clusters = []
     if named or len(dumps) < 2:
-        clusters = api.clusters(contexts=list(connection.contexts), all_contexts=connection.all_contexts,
-                                exclude_contexts=list(connection.exclude_contexts), overrides=overrides,
-                                chunk_size=connection.chunk_size)
+        clusters = api.clusters(
+            contexts=list(connection.contexts),
+            all_contexts=connection.all_contexts,
+            exclude_contexts=list(connection.exclude_contexts),
+            overrides=overrides,
+            chunk_size=connection.chunk_size,
+        )
     sides = clusters + dumps
     if len(sides) < 2:
-        raise UsageError("py-diff compares at least two sides: name several contexts (--context a,b or a glob, "
-                         "--all-contexts) or add a dump with -f")
+        raise UsageError(
+            "py-diff compares at least two sides: name several contexts (--context a,b or a glob, "
+            "--all-contexts) or add a dump with -f"
+        )
     seen = set()
     for side in sides:
         if side.name in seen:
@@ -125,8 +146,10 @@ def _print_text(items: list, order: list, wide: bool, no_headers: bool) -> None:
     if out and out[-1]:
         out.append("")
     counts = {s: sum(1 for i in items if i["status"] == s) for s in (logic.SAME, logic.DIFFERENT, logic.MISSING)}
-    summary = (f"{len(items)} object{'' if len(items) == 1 else 's'} compared: {counts[logic.SAME]} same, "
-               f"{counts[logic.DIFFERENT]} different, {counts[logic.MISSING]} missing somewhere")
+    summary = (
+        f"{len(items)} object{'' if len(items) == 1 else 's'} compared: {counts[logic.SAME]} same, "
+        f"{counts[logic.DIFFERENT]} different, {counts[logic.MISSING]} missing somewhere"
+    )
     partly = sum(1 for i in items if i.get("unreadable"))
     out.append(summary + (f", {partly} partly unreadable" if partly else ""))
     typer.echo("\n".join(out))
@@ -152,11 +175,14 @@ def _print_spreadsheet(items: list, sides: list, style: str, no_headers: bool) -
     for item in items:
         identity = [item["kind"], item["namespace"] or "", item["name"], item["status"]]
         if item["missingIn"] and not item["differences"]:
-            rows.append(identity + [""] + [logic.MARKERS[logic.MISSING] if s in item["missingIn"] else "" for s in sides])
+            rows.append(
+                identity + [""] + [logic.MARKERS[logic.MISSING] if s in item["missingIn"] else "" for s in sides]
+            )
         for difference in item["differences"]:
             rows.append(identity + [difference["path"]] + logic.row_cells(difference, sides, None))
-    common.print_table(["KIND", "NAMESPACE", "NAME", "STATUS", "PATH"] + sides, rows, no_headers, style=style,
-                       upper=False)
+    common.print_table(
+        ["KIND", "NAMESPACE", "NAME", "STATUS", "PATH"] + sides, rows, no_headers, style=style, upper=False
+    )
 
 
 main = main_for(diff, "py-diff", error_code=ERROR_EXIT)

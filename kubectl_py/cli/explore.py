@@ -53,8 +53,17 @@ def explore(
     show = parse_bool(show_events, "--show-events") if show_events is not None else True
 
     def reader(sources):
-        return Run(spec, sources, parse_output(output, FORMATS), no_headers, None, describe, show,
-                    show_managed_fields, connection.parallel)
+        return Run(
+            spec,
+            sources,
+            parse_output(output, FORMATS),
+            no_headers,
+            None,
+            describe,
+            show,
+            show_managed_fields,
+            connection.parallel,
+        )
 
     if fields:  # the field listing needs no terminal
         return reader(common.open_sources(connection)).fields()
@@ -77,9 +86,17 @@ def explore(
         def leave_with(template: str, mode: str) -> str:
             return command_line(sys.argv[1:], template, mode) if print_command else template
 
-        outcome = app.run(app.Settings(
-            document=run.document_of(items, results), items=items, contexts=len(sources), failed=failed,
-            render_ng=_ng_renderer(items, results), leave_with=leave_with), terminal)
+        outcome = app.run(
+            app.Settings(
+                document=run.document_of(items, results),
+                items=items,
+                contexts=len(sources),
+                failed=failed,
+                render_ng=_ng_renderer(items, results),
+                leave_with=leave_with,
+            ),
+            terminal,
+        )
     finally:
         terminal.close()
     if outcome.text:

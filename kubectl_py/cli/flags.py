@@ -22,8 +22,9 @@ def option(name: str, plugin: str | None = None, formats: str = ""):
     entry = flagtable.flag(name)
     help_text = entry.help_for(plugin).replace("{parallel}", str(DEFAULT_PARALLEL)).replace("{formats}", formats)
     names = (entry.long, entry.short) if entry.short else (entry.long,)
-    return typer.Option(*names, help=help_text, rich_help_panel=entry.panel, metavar=entry.metavar,
-                        show_default=entry.show_default)
+    return typer.Option(
+        *names, help=help_text, rich_help_panel=entry.panel, metavar=entry.metavar, show_default=entry.show_default
+    )
 
 
 def annotated(name: str):
@@ -33,7 +34,11 @@ def annotated(name: str):
 
 
 # --- arguments of the plugins that take resource types (py-query, py-diff) ---------------------------
-ResourcesArg = Annotated[str, typer.Argument(
-    help="Resource types: one, a comma list (pods,svc,deploy), a category (all) or a custom resource.",
-    show_default=False)]
+ResourcesArg = Annotated[
+    str,
+    typer.Argument(
+        help="Resource types: one, a comma list (pods,svc,deploy), a category (all) or a custom resource.",
+        show_default=False,
+    ),
+]
 NamesArg = Annotated[Optional[List[str]], typer.Argument(help="Object names (optional).", show_default=False)]

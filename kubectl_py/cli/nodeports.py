@@ -12,8 +12,15 @@ from .flags import option
 from .options import ConnectionOptions, connection_flags
 from .runner import main_for
 
-FORMATS = ("wide", "json", "yaml", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file"
-           ) + SPREADSHEET_FORMATS
+FORMATS = (
+    "wide",
+    "json",
+    "yaml",
+    "jsonpath",
+    "jsonpath-file",
+    "custom-columns",
+    "custom-columns-file",
+) + SPREADSHEET_FORMATS
 HEADERS = ["NAMESPACE", "NAME", "TYPE", "PORT", "NODEPORT", "PROTOCOL", "URLS"]
 WIDE_HEADERS = ["TARGET-PORT", "SELECTOR", "EXTERNAL-TRAFFIC-POLICY", "READY-ENDPOINTS"]
 
@@ -72,8 +79,13 @@ def nodeports(
             # are read over their own connections while the services are
             nodes = pool.submit(optional_list, source.clone(), "nodes", None, "nodes: URLS are unknown")
             default_columns = fmt.name in ("",) + SPREADSHEET_FORMATS  # csv=wide's name is wide
-            slices = None if default_columns else pool.submit(
-                optional_list, source.clone(), "endpointslices.discovery.k8s.io", namespace, slices_what).result
+            slices = (
+                None
+                if default_columns
+                else pool.submit(
+                    optional_list, source.clone(), "endpointslices.discovery.k8s.io", namespace, slices_what
+                ).result
+            )
             services = []
             for page in source.list_pages(source.resolve("services"), namespace, selector, field_selector):
                 found = [s for s in page if logic.has_node_port(s)]
@@ -99,8 +111,12 @@ def nodeports(
 
 def _print(fmt, records, results, no_headers, with_context, namespace):
     if fmt.structured or fmt.name == "jsonpath":
-        document = {"apiVersion": "kubectl-py/v1", "kind": "NodePortList", "items": records,
-                    "contexts": common.status_records(results)}
+        document = {
+            "apiVersion": "kubectl-py/v1",
+            "kind": "NodePortList",
+            "items": records,
+            "contexts": common.status_records(results),
+        }
         common.print_document(fmt, document)
         return
     if fmt.name == "custom-columns":

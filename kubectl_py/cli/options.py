@@ -56,13 +56,16 @@ def parse_bool(value: str, flag: str) -> bool:
         return True
     if lowered in ("false", "0", "f", "no"):
         return False
-    raise UsageError(f'invalid argument "{value}" for "{flag}" flag: strconv.ParseBool: parsing "{value}": invalid syntax')
+    raise UsageError(
+        f'invalid argument "{value}" for "{flag}" flag: strconv.ParseBool: parsing "{value}": invalid syntax'
+    )
 
 
 # The connection flags, as (parameter name, annotated type, default), from the flag table: added to every
 # command by @connection_flags.
-_CONNECTION_PARAMS = tuple((entry.param, flags.annotated(entry.long), entry.default)
-                           for entry in flagtable.connection_flags())
+_CONNECTION_PARAMS = tuple(
+    (entry.param, flags.annotated(entry.long), entry.default) for entry in flagtable.connection_flags()
+)
 
 
 def _connection_from(values: dict) -> ConnectionOptions:
@@ -70,8 +73,9 @@ def _connection_from(values: dict) -> ConnectionOptions:
         raise UsageError("--chunk-size must be 0 or greater")
     if values["parallel"] is not None and values["parallel"] < 1:
         raise UsageError("--parallel must be 1 or greater")
-    overrides = flagtable.overrides(lambda entry: values[entry.param],
-                                    request_timeout=parse_duration(values["request_timeout"]))
+    overrides = flagtable.overrides(
+        lambda entry: values[entry.param], request_timeout=parse_duration(values["request_timeout"])
+    )
     if values["all_contexts"] and values["context"]:
         raise UsageError("--context and --all-contexts cannot be used together")
     return ConnectionOptions(
@@ -90,8 +94,10 @@ def connection_flags(command):
     (a :class:`ConnectionOptions`)."""
     signature = inspect.signature(command)
     own = [p for p in signature.parameters.values() if p.name != "connection"]
-    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-             for name, annotation, default in _CONNECTION_PARAMS]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        for name, annotation, default in _CONNECTION_PARAMS
+    ]
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):

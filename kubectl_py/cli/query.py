@@ -5,9 +5,11 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .. import query as engine, terminal
+from .. import query as engine
+from .. import terminal
 from ..errors import UsageError
-from ..printers import SPREADSHEET_FORMATS, allowed_help, name as name_printer, parse_output
+from ..printers import SPREADSHEET_FORMATS, allowed_help, parse_output
+from ..printers import name as name_printer
 from ..printers.custom_columns import has_context_column, parse_spec, rows_for
 from ..printers.table import format_table
 from . import common
@@ -15,8 +17,17 @@ from .flags import NamesArg, ResourcesArg, option
 from .options import ConnectionOptions, connection_flags, parse_bool
 from .runner import main_for
 
-FORMATS = ("wide", "json", "yaml", "name", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file",
-           "jsonpath-ng") + SPREADSHEET_FORMATS
+FORMATS = (
+    "wide",
+    "json",
+    "yaml",
+    "name",
+    "jsonpath",
+    "jsonpath-file",
+    "custom-columns",
+    "custom-columns-file",
+    "jsonpath-ng",
+) + SPREADSHEET_FORMATS
 COUNT_BY = ("context", "kind", "namespace")
 FIELD_FORMATS = ("", "json", "yaml", "jsonpath") + SPREADSHEET_FORMATS  # --fields: the table, or its rows as these
 
@@ -57,20 +68,32 @@ def query(
     count_by = count_keys(by)
     aggregating = bool(group_by or sums or avgs or mins or maxs)
     if fields and (aggregating or count or sort_by or watch or watch_only):
-        raise UsageError("--fields cannot be combined with --count, --group-by, --sum, --avg, --min, --max, "
-                         "--sort-by or --watch")
+        raise UsageError(
+            "--fields cannot be combined with --count, --group-by, --sum, --avg, --min, --max, --sort-by or --watch"
+        )
     if describe and not aggregating and not fields and fmt.name in ("", "wide", "name") + SPREADSHEET_FORMATS:
-        raise UsageError("--describe needs a structured output: -o json, yaml, jsonpath=, jsonpath-ng= or "
-                         "custom-columns=")
+        raise UsageError(
+            "--describe needs a structured output: -o json, yaml, jsonpath=, jsonpath-ng= or custom-columns="
+        )
     spec = query_spec(resources, names, connection, all_namespaces, selector, field_selector)
     if output_watch_events and not (watch or watch_only):
         raise UsageError("--output-watch-events option can only be used with --watch or --watch-only")
     if watch or watch_only:
         if aggregating or count or describe or connection.filenames:
-            raise UsageError("--watch cannot be combined with --count, --group-by, --sum, --avg, --min, --max, "
-                             "--describe or --filename")
-        return _watch(spec, common.open_sources(connection), fmt, no_headers, sort_by, watch_only,
-                      output_watch_events, show_managed_fields)
+            raise UsageError(
+                "--watch cannot be combined with --count, --group-by, --sum, --avg, --min, --max, "
+                "--describe or --filename"
+            )
+        return _watch(
+            spec,
+            common.open_sources(connection),
+            fmt,
+            no_headers,
+            sort_by,
+            watch_only,
+            output_watch_events,
+            show_managed_fields,
+        )
     sources = common.open_sources(connection)
     show = parse_bool(show_events, "--show-events") if show_events is not None else True
     run = Run(spec, sources, fmt, no_headers, sort_by, describe, show, show_managed_fields, connection.parallel)
@@ -90,9 +113,13 @@ def query(
 def query_spec(resources, names, connection, all_namespaces, selector, field_selector) -> engine.QuerySpec:
     """What to read, from the arguments py-query and py-explore share."""
     spec = engine.QuerySpec(
-        resources=engine.split_resources(resources), names=tuple(names or ()),
-        namespace=connection.overrides.namespace, all_namespaces=all_namespaces,
-        label_selector=selector, field_selector=field_selector)
+        resources=engine.split_resources(resources),
+        names=tuple(names or ()),
+        namespace=connection.overrides.namespace,
+        all_namespaces=all_namespaces,
+        label_selector=selector,
+        field_selector=field_selector,
+    )
     if not spec.resources:
         raise UsageError("you must specify the type of resource to get")
     if spec.names and len(spec.resources) > 1:
@@ -142,6 +169,7 @@ class Run:
                 if on_page:
                     on_page(source.name, len(items))
                 return items
+
             return transform
 
         results = self._read(transform_for, on_done)
@@ -183,8 +211,9 @@ class Run:
                     typer.echo(terminal.line(error.user_message() + where), err=True)
                     code = 1
         if not printed_any and code == 0 and not self.spec.names:
-            typer.echo(common.no_resources_message(self.spec.all_namespaces, self.spec.namespace, self.sources),
-                       err=True)
+            typer.echo(
+                common.no_resources_message(self.spec.all_namespaces, self.spec.namespace, self.sources), err=True
+            )
         return code
 
     def _describe_page(self, source):
@@ -210,12 +239,13 @@ class Run:
         def counter(source):
             def transform(info, items):
                 return [(info.kind, (item.get("metadata") or {}).get("namespace", "")) for item in items]
+
             return transform
 
         results = self._read(counter)
         rows = {}
         for result in results:
-            for info, pairs in (result.value.sections if result.ok else []):
+            for info, pairs in result.value.sections if result.ok else []:
                 for kind, namespace in pairs:
                     found = {"kind": kind, "namespace": namespace}
                     key = (result.context,) + tuple(found[name] for name in by)
@@ -224,8 +254,15 @@ class Run:
                     rows.setdefault((result.context,) + tuple(info.kind for _ in by), 0)
         records = [{"context": key[0], **dict(zip(by, key[1:])), "count": n} for key, n in rows.items()]
         if self.fmt.structured or self.fmt.name == "jsonpath":
-            common.print_document(self.fmt, {"apiVersion": "kubectl-py/v1", "kind": "CountList",
-                                             "items": records, "contexts": common.status_records(results)})
+            common.print_document(
+                self.fmt,
+                {
+                    "apiVersion": "kubectl-py/v1",
+                    "kind": "CountList",
+                    "items": records,
+                    "contexts": common.status_records(results),
+                },
+            )
         else:
             headers = ["CONTEXT"] + [name.upper() for name in by] + ["COUNT"]
             table = [[r["context"]] + [r[name] for name in by] + [r["count"]] for r in records]
@@ -238,8 +275,10 @@ class Run:
         from ..aggregate import Groups
 
         if self.fmt.name in ("name", "custom-columns"):
-            raise UsageError(f"-o {self.fmt.name} cannot print groups: use the table, csv, tsv, markdown, json, "
-                             "yaml, jsonpath= or jsonpath-ng=")
+            raise UsageError(
+                f"-o {self.fmt.name} cannot print groups: use the table, csv, tsv, markdown, json, "
+                "yaml, jsonpath= or jsonpath-ng="
+            )
         if self.sort_by:
             raise UsageError("--sort-by cannot be combined with --group-by: groups are sorted by their keys")
         describe, per_context = self.describe, {}
@@ -251,6 +290,7 @@ class Run:
             def transform(info, items):
                 groups.add(describe_page(info, items) if describe_page else items, source.name, info.kind)
                 return []  # nothing is kept
+
             return transform
 
         results = self._read(fold_into_groups)
@@ -291,8 +331,9 @@ class Run:
         rows = engine.field_rows(engine.merged_fields([indexes[r.context] for r in results if r.ok]))
         if self.fmt.tabular:
             if rows:
-                common.print_table(list(engine.FIELD_HEADERS), engine.field_table(rows), self.no_headers,
-                                   style=self.fmt.name)
+                common.print_table(
+                    list(engine.FIELD_HEADERS), engine.field_table(rows), self.no_headers, style=self.fmt.name
+                )
         else:
             common.print_document(self.fmt, engine.field_list(rows, common.status_records(results)))
         return self.finish(results, bool(rows))
@@ -398,7 +439,8 @@ class Run:
     def _streamed_template(self, split) -> int:
         """``{range .items[*]}BODY{end}``: BODY is rendered as each page arrives, so memory holds text,
         not objects, whatever the size of the cluster."""
-        from ..jsonpath import compile as compile_template, evaluate
+        from ..jsonpath import compile as compile_template
+        from ..jsonpath import evaluate
 
         pre, body, post = split
         found = []  # whether some item has the --sort-by field (kubectl's error otherwise)
@@ -423,6 +465,7 @@ class Run:
                     else:
                         out.append(text)
                 return out
+
             return transform
 
         results = self._read(transform_for)
@@ -443,13 +486,18 @@ def _watch(spec, sources, fmt, no_headers, sort_by, watch_only, events, managed_
     if len(spec.resources) > 1:
         raise UsageError("you may only specify a single resource type")
     if len(spec.names) > 1:
-        raise UsageError("watch is only supported on individual resources and resource collections, but "
-                         f"{len(spec.names)} resources were found")
+        raise UsageError(
+            "watch is only supported on individual resources and resource collections, but "
+            f"{len(spec.names)} resources were found"
+        )
     if fmt.name not in ("", "wide", "json", "yaml", "name", "jsonpath", "custom-columns") or fmt.style:
         raise UsageError(f"-o {fmt.style or fmt.name} cannot be used with --watch")
     if sort_by:
-        typer.echo(f"warning: --{'watch-only' if watch_only else 'watch'} requested, --sort-by will be ignored"
-                   + ("" if watch_only else " for watch events received"), err=True)
+        typer.echo(
+            f"warning: --{'watch-only' if watch_only else 'watch'} requested, --sort-by will be ignored"
+            + ("" if watch_only else " for watch events received"),
+            err=True,
+        )
     multi = common.multi(sources)
     table = fmt.name in ("", "wide")
     if table:
@@ -457,8 +505,15 @@ def _watch(spec, sources, fmt, no_headers, sort_by, watch_only, events, managed_
     else:
         if fmt.name == "jsonpath":
             common.render_template(fmt, {})  # a malformed template fails now, not at the first change
-        printer = DocumentPrinter(fmt, multi, events, managed_fields, watch_only,
-                                  lambda document: common.render_template(fmt, document), no_headers)
+        printer = DocumentPrinter(
+            fmt,
+            multi,
+            events,
+            managed_fields,
+            watch_only,
+            lambda document: common.render_template(fmt, document),
+            no_headers,
+        )
     return watch.follow(sources, spec, table, printer)
 
 
@@ -491,8 +546,13 @@ def count_keys(by: str) -> tuple:
 
 
 def as_list(items, results) -> dict:
-    return {"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""},
-            "contexts": common.status_records(results)}
+    return {
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": items,
+        "metadata": {"resourceVersion": ""},
+        "contexts": common.status_records(results),
+    }
 
 
 def jsonpath_ng(expression: str, document) -> str:
@@ -546,8 +606,8 @@ def _sort_rank(value):
 @functools.lru_cache(maxsize=None)
 def _null_safe_sorted():
     """The sort node (a class made once, when jsonpath-ng is first used)."""
-    from jsonpath_ng.jsonpath import DatumInContext
     from jsonpath_ng.ext.iterable import SortedThis
+    from jsonpath_ng.jsonpath import DatumInContext
 
     class NullSafeSorted(SortedThis):
         def find(self, datum):
@@ -565,6 +625,7 @@ def _null_safe_sorted():
                 def rank(item, field=field):
                     found = field.find(DatumInContext.wrap(item))
                     return _sort_rank(found[0].value if len(found) == 1 else None)
+
                 items.sort(key=rank, reverse=reverse)
             return [DatumInContext.wrap(items)]
 
@@ -627,8 +688,9 @@ def _offline_table(source, info, namespace, spec, errors):
     rows = []
     for obj in objects:
         meta = obj.get("metadata") or {}
-        rows.append(([meta.get("name", ""), meta.get("creationTimestamp") or "<unknown>"],
-                     meta.get("namespace", ""), obj))
+        rows.append(
+            ([meta.get("name", ""), meta.get("creationTimestamp") or "<unknown>"], meta.get("namespace", ""), obj)
+        )
     return columns, rows
 
 

@@ -23,8 +23,12 @@ def click_command(command, plugin: str | None = None):
     from .examples import epilog
 
     help_flag, version_flag = flagtable.flag("--help"), flagtable.flag("--version")
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
-                      context_settings={"help_option_names": [help_flag.short, help_flag.long]})
+    app = typer.Typer(
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": [help_flag.short, help_flag.long]},
+    )
     app.command(epilog=epilog(plugin) if plugin else None)(command)
     click = typer.main.get_command(app)
 
@@ -33,8 +37,16 @@ def click_command(command, plugin: str | None = None):
             sys.stdout.write(version_text(plugin or "py"))
             ctx.exit(0)
 
-    click.params.append(TyperOption(param_decls=[version_flag.long], is_flag=True, expose_value=False,
-                                    is_eager=True, callback=print_version, help=version_flag.help))
+    click.params.append(
+        TyperOption(
+            param_decls=[version_flag.long],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=print_version,
+            help=version_flag.help,
+        )
+    )
     return click
 
 
@@ -44,9 +56,11 @@ def version_text(plugin: str) -> str:
 
     import kubectl_py
 
-    return (f"kubectl {plugin} {kubectl_py.__version__}\n"
-            f"Python {platform.python_version()} ({sys.executable or 'python3'})\n"
-            f"installed from: {installed_from()}\n")
+    return (
+        f"kubectl {plugin} {kubectl_py.__version__}\n"
+        f"Python {platform.python_version()} ({sys.executable or 'python3'})\n"
+        f"installed from: {installed_from()}\n"
+    )
 
 
 def installed_from() -> str:
@@ -93,8 +107,7 @@ def run_plugin(command, plugin: str, line=None, error_code: int | None = None) -
             raise UsageError(line.error)
         # commands return their exit code (0 when every context answered)
         _whole_lines_first()
-        code = click_command(command, plugin).main(args=line.argv, prog_name=f"kubectl {plugin}",
-                                                   standalone_mode=False)
+        code = click_command(command, plugin).main(args=line.argv, prog_name=f"kubectl {plugin}", standalone_mode=False)
         return code if isinstance(code, int) else 0
     except KubectlPyError as exc:
         return _fail(exc.user_message(), error_code or exc.exit_code)
@@ -118,8 +131,9 @@ def run_plugin(command, plugin: str, line=None, error_code: int | None = None) -
     except Exception as exc:  # an unexpected bug: one line, unless debugging
         if os.environ.get("KUBECTL_PY_DEBUG"):
             raise
-        return _fail(f"error: internal error: {type(exc).__name__}: {exc} (set KUBECTL_PY_DEBUG=1 for details)",
-                     error_code or 1)
+        return _fail(
+            f"error: internal error: {type(exc).__name__}: {exc} (set KUBECTL_PY_DEBUG=1 for details)", error_code or 1
+        )
 
 
 def unknown_option(plugin: str, name: str) -> str:

@@ -21,18 +21,24 @@ ERROR_EXIT = 2  # = triage.ERROR_EXIT: 1 means "something is wrong"
 WATCH_SECONDS = 2
 CLEAR_SCREEN = "\x1b[H\x1b[2J"
 
-TypesArg = Annotated[Optional[List[str]], typer.Argument(
-    help="What to check, as kubectl names it (comma lists too): pods, deployments, statefulsets, daemonsets, "
-         "replicasets, jobs, cronjobs, services, nodes, persistentvolumeclaims, persistentvolumes, events. "
-         "Default: every namespaced kind, plus nodes and persistentvolumes with -A.", show_default=False,
-    metavar="[TYPE,...]")]
+TypesArg = Annotated[
+    Optional[List[str]],
+    typer.Argument(
+        help="What to check, as kubectl names it (comma lists too): pods, deployments, statefulsets, daemonsets, "
+        "replicasets, jobs, cronjobs, services, nodes, persistentvolumeclaims, persistentvolumes, events. "
+        "Default: every namespaced kind, plus nodes and persistentvolumes with -A.",
+        show_default=False,
+        metavar="[TYPE,...]",
+    ),
+]
 
 
 @connection_flags
 def triage(
     types: TypesArg = None,
-    output: Annotated[Optional[str], option("--output", formats=allowed_help(FORMATS) + "; default: a table "
-                                            "per section")] = None,
+    output: Annotated[
+        Optional[str], option("--output", formats=allowed_help(FORMATS) + "; default: a table per section")
+    ] = None,
     no_headers: Annotated[bool, option("--no-headers")] = False,
     all_namespaces: Annotated[bool, option("--all-namespaces")] = False,
     selector: Annotated[Optional[str], option("--selector")] = None,
@@ -60,8 +66,14 @@ def triage(
     if selector:
         parse_label_selector(selector)  # a bad selector is the command's error, not each context's
     names = tuple(t for word in types or () for t in split_resources(word))
-    spec = engine.TriageSpec(checks=engine.checks_for(names, all_namespaces), namespace=connection.overrides.namespace,
-                             all_namespaces=all_namespaces, over=over, since=_since(since), label_selector=selector)
+    spec = engine.TriageSpec(
+        checks=engine.checks_for(names, all_namespaces),
+        namespace=connection.overrides.namespace,
+        all_namespaces=all_namespaces,
+        over=over,
+        since=_since(since),
+        label_selector=selector,
+    )
     sources = common.open_sources(connection)
     if not watch:
         return _report(engine.run(sources, spec, connection.parallel), fmt, no_headers, common.multi(sources))

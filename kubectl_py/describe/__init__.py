@@ -65,8 +65,22 @@ DESCRIBERS = {
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
-__all__ = ["DESCRIBERS", "SCHEMA_DIR", "schema_file", "Describer", "Joins", "Selection", "Settings", "describe", "describe_objects",
-           "describer_for", "group_of", "render_text", "select_objects", "text_warnings"]
+__all__ = [
+    "DESCRIBERS",
+    "SCHEMA_DIR",
+    "schema_file",
+    "Describer",
+    "Joins",
+    "Selection",
+    "Settings",
+    "describe",
+    "describe_objects",
+    "describer_for",
+    "group_of",
+    "render_text",
+    "select_objects",
+    "text_warnings",
+]
 
 
 def describer_for(group: str, kind: str) -> Describer:
@@ -87,6 +101,7 @@ def schema_file(group: str, kind: str) -> Path:
 
 # -- selection ------------------------------------------------------------------------------------
 
+
 class Selection:
     """What ``kubectl describe`` would describe. Unpacks as ``info, objects``.
 
@@ -95,8 +110,9 @@ class Selection:
     ``prefix_matched`` whether NAME was used as a prefix (kubectl then ends every output with a newline).
     """
 
-    def __init__(self, info, objects: list, errors: list | None = None, prefix_matched: bool = False,
-                 groups: list | None = None):
+    def __init__(
+        self, info, objects: list, errors: list | None = None, prefix_matched: bool = False, groups: list | None = None
+    ):
         self.info = info
         self.objects = objects
         self.errors = errors or []
@@ -120,17 +136,21 @@ def _split_args(type_name: str, names: list) -> list:
         pairs = []
         for arg in [type_name] + names:
             if "/" not in arg:
-                raise KubectlPyError("there is no need to specify a resource type as a separate argument when "
-                                     "passing arguments in resource/name form (e.g. 'kubectl describe "
-                                     "resource/<resource_name>' instead of 'kubectl describe resource "
-                                     "resource/<resource_name>'")
+                raise KubectlPyError(
+                    "there is no need to specify a resource type as a separate argument when "
+                    "passing arguments in resource/name form (e.g. 'kubectl describe "
+                    "resource/<resource_name>' instead of 'kubectl describe resource "
+                    "resource/<resource_name>'"
+                )
             kind, _, name = arg.partition("/")
             pairs.append((kind, name))
         return pairs
     if any("/" in n for n in names):
-        raise KubectlPyError("there is no need to specify a resource type as a separate argument when passing "
-                             "arguments in resource/name form (e.g. 'kubectl describe resource/<resource_name>' "
-                             "instead of 'kubectl describe resource resource/<resource_name>'")
+        raise KubectlPyError(
+            "there is no need to specify a resource type as a separate argument when passing "
+            "arguments in resource/name form (e.g. 'kubectl describe resource/<resource_name>' "
+            "instead of 'kubectl describe resource resource/<resource_name>'"
+        )
     types = [t for t in (type_name or "").split(",") if t]
     if not names:
         return [(t, None) for t in types]
@@ -143,9 +163,16 @@ def _scope(info, namespace: str | None, all_namespaces: bool) -> str | None:
     return None if all_namespaces else (namespace or "default")
 
 
-def select_objects(source, type_name: str, names: list | None = None, namespace: str | None = None,
-                   all_namespaces: bool = False, label_selector: str | None = None,
-                   prefix_match: bool = True, field_selector: str | None = None) -> Selection:
+def select_objects(
+    source,
+    type_name: str,
+    names: list | None = None,
+    namespace: str | None = None,
+    all_namespaces: bool = False,
+    label_selector: str | None = None,
+    prefix_match: bool = True,
+    field_selector: str | None = None,
+) -> Selection:
     """The objects ``kubectl describe TYPE [NAME...] [-l SEL] [-A]`` would describe, from ``source``.
 
     Unknown types raise. Names that cannot be read are collected in ``errors``; with exactly one
@@ -188,7 +215,7 @@ def select_objects(source, type_name: str, names: list | None = None, namespace:
             errors.append(exc)
 
     single = len(pairs) == 1 and pairs[0][1] is not None and not slash_form
-    if (single and prefix_match and errors and isinstance(errors[0], NotFound) and not groups):
+    if single and prefix_match and errors and isinstance(errors[0], NotFound) and not groups:
         info = infos[pairs[0][0]]
         prefix = pairs[0][1]
         try:
@@ -209,6 +236,7 @@ def select_objects(source, type_name: str, names: list | None = None, namespace:
 
 # -- documents ------------------------------------------------------------------------------------
 
+
 def _identity(obj: dict, info) -> dict:
     meta = obj.get("metadata") or {}
     return {
@@ -226,8 +254,10 @@ def describe_objects(source, info, objects: list, settings: Settings | None = No
     if not objects:
         return []
     settings = settings or Settings()
-    describer = describer_for(info.group if info is not None else group_of(objects[0].get("apiVersion")),
-                              info.kind if info is not None else objects[0].get("kind"))
+    describer = describer_for(
+        info.group if info is not None else group_of(objects[0].get("apiVersion")),
+        info.kind if info is not None else objects[0].get("kind"),
+    )
     batch = len(objects) > 1
     source = send_joins_ahead(source, describer, objects, settings, batch)
     joins = Joins(source=source, settings=settings, batch=batch)
@@ -243,9 +273,17 @@ def describe_objects(source, info, objects: list, settings: Settings | None = No
     return docs
 
 
-def describe(source, type_name: str, names: list | None = None, namespace: str | None = None,
-             all_namespaces: bool = False, label_selector: str | None = None,
-             show_events: bool | None = None, chunk_size: int = 500, field_selector: str | None = None) -> tuple:
+def describe(
+    source,
+    type_name: str,
+    names: list | None = None,
+    namespace: str | None = None,
+    all_namespaces: bool = False,
+    label_selector: str | None = None,
+    show_events: bool | None = None,
+    chunk_size: int = 500,
+    field_selector: str | None = None,
+) -> tuple:
     """Select and describe, like ``kubectl describe``: ``(documents, errors, selection)``.
 
     ``show_events=None`` applies kubectl's default (off for several objects, errors or a prefix match).
@@ -254,8 +292,9 @@ def describe(source, type_name: str, names: list | None = None, namespace: str |
     if len(names or []) == 1 and not label_selector and "/" not in type_name and "," not in type_name:
         settings = Settings(show_events=show_events is not False, chunk_size=chunk_size)
         source = _send_joins_with_the_object(source, type_name, names[0], namespace, settings)
-    selection = select_objects(source, type_name, names, namespace, all_namespaces, label_selector,
-                               field_selector=field_selector)
+    selection = select_objects(
+        source, type_name, names, namespace, all_namespaces, label_selector, field_selector=field_selector
+    )
     events = (not selection.hide_events_by_default) if show_events is None else show_events
     settings = Settings(show_events=events, chunk_size=chunk_size)
     docs = []
@@ -278,6 +317,7 @@ def _send_joins_with_the_object(source, type_name: str, name: str, namespace: st
 
 
 # -- text -----------------------------------------------------------------------------------------
+
 
 def render_one(doc: dict, now=None) -> str:
     """One document as kubectl's text for its kind."""

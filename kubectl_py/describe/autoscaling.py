@@ -30,8 +30,12 @@ def _gather(objects: list, joins) -> list:
             extra.append({})
             continue
         meta = obj.get("metadata") or {}
-        v2 = joins.get("horizontalpodautoscalers.v2.autoscaling", meta.get("name", ""), meta.get("namespace"),
-                       what="horizontalpodautoscalers.v2.autoscaling")
+        v2 = joins.get(
+            "horizontalpodautoscalers.v2.autoscaling",
+            meta.get("name", ""),
+            meta.get("namespace"),
+            what="horizontalpodautoscalers.v2.autoscaling",
+        )
         extra.append({"v2": v2} if v2 and v2.get("apiVersion") == V2 else {})
     return gather_with_events(objects, joins, "HorizontalPodAutoscaler", extra)
 
@@ -114,21 +118,29 @@ def build(obj: dict, gathered: dict) -> dict:
     doc["maxReplicas"] = spec.get("maxReplicas", 0)
     if "metrics" in doc:
         behavior = spec.get("behavior")
-        doc["behavior"] = None if behavior is None else {
-            "scaleUp": _rules(behavior.get("scaleUp")),
-            "scaleDown": _rules(behavior.get("scaleDown")),
-        }
+        doc["behavior"] = (
+            None
+            if behavior is None
+            else {
+                "scaleUp": _rules(behavior.get("scaleUp")),
+                "scaleDown": _rules(behavior.get("scaleDown")),
+            }
+        )
     doc["replicas"] = {"current": status.get("currentReplicas", 0), "desired": status.get("desiredReplicas", 0)}
-    doc["conditions"] = [
-        {
-            "type": c.get("type", ""),
-            "status": c.get("status", ""),
-            "reason": c.get("reason", ""),
-            "message": c.get("message", ""),
-            "lastTransitionTime": c.get("lastTransitionTime"),
-        }
-        for c in status.get("conditions") or []
-    ] if "metrics" in doc else []
+    doc["conditions"] = (
+        [
+            {
+                "type": c.get("type", ""),
+                "status": c.get("status", ""),
+                "reason": c.get("reason", ""),
+                "message": c.get("message", ""),
+                "lastTransitionTime": c.get("lastTransitionTime"),
+            }
+            for c in status.get("conditions") or []
+        ]
+        if "metrics" in doc
+        else []
+    )
     return with_events(doc, gathered)
 
 

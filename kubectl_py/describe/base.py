@@ -29,7 +29,7 @@ def strip_server_prefix(message: str) -> str:
     from ..kube.offline import IN_THE_FILES
 
     message = _SERVER_PREFIX.sub("", message)
-    return message[:-len(IN_THE_FILES)] if message.endswith(IN_THE_FILES) else message
+    return message[: -len(IN_THE_FILES)] if message.endswith(IN_THE_FILES) else message
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Describer:
 def text_renderer(module: str, function: str) -> Callable:
     """The ``render`` of a Describer: ``describe/text/<module>.<function>``, imported only when text is
     asked for (structured output never pays for it)."""
+
     def render(doc: dict, writer, now=None) -> None:
         from importlib import import_module
 
@@ -72,16 +73,24 @@ class Joins:
     not_in_input: set = field(default_factory=set)  # the ``what`` of joins the input files hold nothing for
     _cache: dict = field(default_factory=dict)
 
-    def list(self, type_name: str, namespace: str | None = None, label_selector: str | None = None,
-             field_selector: str | None = None, what: str | None = None):
+    def list(
+        self,
+        type_name: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        what: str | None = None,
+    ):
         """Items of a type, or None (with a warning naming ``what``) when the read is not allowed or fails."""
         from ..kube import selectors
 
         try:
             info = self.source.resolve(type_name)
             if not self.batch:  # the same list asked twice (a node's two event searches) is read once
-                return self.memo((info.qualified, namespace, label_selector, field_selector),
-                                 lambda: self.source.list(info, namespace, label_selector, field_selector))
+                return self.memo(
+                    (info.qualified, namespace, label_selector, field_selector),
+                    lambda: self.source.list(info, namespace, label_selector, field_selector),
+                )
             items = self.memo((info.qualified, namespace), lambda: self.source.list(info, namespace))
             return selectors.filter_items(items, label_selector, field_selector)
         except (ApiError, UnknownResource, KubectlPyError) as exc:
@@ -106,7 +115,7 @@ class Joins:
         """The error recorded for the join named ``what`` (its last one), or ``unknown error``."""
         for message in reversed(self.warnings):
             if message.startswith(what + ": "):
-                return message[len(what) + 2:]
+                return message[len(what) + 2 :]
         return "unknown error"
 
     def error(self, what: str) -> str | None:
@@ -126,6 +135,7 @@ class Joins:
 
 
 # -- overlapped joins -------------------------------------------------------------------------------
+
 
 def send_joins_ahead(source, describer: Describer, objects: list, settings: Settings, batch: bool):
     """Send at once every join ``describer`` will make for ``objects``, so that they share one round trip
@@ -209,4 +219,3 @@ class _Answering:
     def get(self, info, name, namespace=None):
         read = self._sent.pop(_get_key(info, name, namespace), None)
         return read() if read else self._source.get(info, name, namespace)
-

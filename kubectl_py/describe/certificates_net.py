@@ -30,9 +30,14 @@ def csr_status(condition_types: list, issued: bool) -> str:
 
 
 def _condition(c: dict) -> dict:
-    return {"type": c.get("type") or "", "status": c.get("status") or "", "reason": c.get("reason") or "",
-            "message": c.get("message") or "", "lastUpdateTime": c.get("lastUpdateTime"),
-            "lastTransitionTime": c.get("lastTransitionTime")}
+    return {
+        "type": c.get("type") or "",
+        "status": c.get("status") or "",
+        "reason": c.get("reason") or "",
+        "message": c.get("message") or "",
+        "lastUpdateTime": c.get("lastUpdateTime"),
+        "lastTransitionTime": c.get("lastTransitionTime"),
+    }
 
 
 def _request(encoded) -> tuple:
@@ -49,18 +54,20 @@ def build_csr(obj: dict, gathered: dict) -> dict:
     issued = bool(status.get("certificate"))
     request, error = _request(spec.get("request"))
     doc = metadata_fields(obj)
-    doc.update({
-        "creationTimestamp": (obj.get("metadata") or {}).get("creationTimestamp"),
-        "requestingUser": spec.get("username") or "",
-        "groups": list(spec.get("groups") or []),
-        "signerName": spec.get("signerName") or "",
-        "expirationSeconds": spec.get("expirationSeconds"),
-        "usages": list(spec.get("usages") or []),
-        "status": csr_status([c["type"] for c in conditions], issued),
-        "conditions": conditions,
-        "issued": issued,
-        "request": request,
-    })
+    doc.update(
+        {
+            "creationTimestamp": (obj.get("metadata") or {}).get("creationTimestamp"),
+            "requestingUser": spec.get("username") or "",
+            "groups": list(spec.get("groups") or []),
+            "signerName": spec.get("signerName") or "",
+            "expirationSeconds": spec.get("expirationSeconds"),
+            "usages": list(spec.get("usages") or []),
+            "status": csr_status([c["type"] for c in conditions], issued),
+            "conditions": conditions,
+            "issued": issued,
+            "request": request,
+        }
+    )
     if error:
         doc["warnings"] = [error]
     return with_events(doc, gathered)
@@ -68,21 +75,30 @@ def build_csr(obj: dict, gathered: dict) -> dict:
 
 def build_servicecidr(obj: dict, gathered: dict) -> dict:
     doc = metadata_fields(obj)
-    doc.update({
-        "cidrs": list((obj.get("spec") or {}).get("cidrs") or []),
-        "conditions": [{"type": c.get("type") or "", "status": c.get("status") or "",
-                        "lastTransitionTime": c.get("lastTransitionTime"), "reason": c.get("reason") or "",
-                        "message": c.get("message") or ""}
-                       for c in (obj.get("status") or {}).get("conditions") or []],
-    })
+    doc.update(
+        {
+            "cidrs": list((obj.get("spec") or {}).get("cidrs") or []),
+            "conditions": [
+                {
+                    "type": c.get("type") or "",
+                    "status": c.get("status") or "",
+                    "lastTransitionTime": c.get("lastTransitionTime"),
+                    "reason": c.get("reason") or "",
+                    "message": c.get("message") or "",
+                }
+                for c in (obj.get("status") or {}).get("conditions") or []
+            ],
+        }
+    )
     return with_events(doc, gathered)
 
 
 def build_ipaddress(obj: dict, gathered: dict) -> dict:
     ref = (obj.get("spec") or {}).get("parentRef")
     doc = metadata_fields(obj)
-    doc["parentRef"] = None if ref is None else {key: ref.get(key) or ""
-                                                 for key in ("group", "resource", "namespace", "name")}
+    doc["parentRef"] = (
+        None if ref is None else {key: ref.get(key) or "" for key in ("group", "resource", "namespace", "name")}
+    )
     return with_events(doc, gathered)
 
 

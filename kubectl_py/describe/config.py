@@ -44,21 +44,24 @@ def _sizes(data) -> dict:
     return {str(key): {"bytes": decoded_size(data[key])} for key in sorted(data, key=str)}
 
 
-
 # -- ConfigMap -------------------------------------------------------------------------------------
+
 
 def build_configmap(obj: dict, gathered: dict) -> dict:
     data = obj.get("data") or {}
     doc = metadata_fields(obj)
-    doc.update({
-        "data": {key: data[key] for key in sorted(data)},
-        "binaryData": _sizes(obj.get("binaryData")),
-        "immutable": obj.get("immutable"),
-    })
+    doc.update(
+        {
+            "data": {key: data[key] for key in sorted(data)},
+            "binaryData": _sizes(obj.get("binaryData")),
+            "immutable": obj.get("immutable"),
+        }
+    )
     return with_events(doc, gathered)
 
 
 # -- Secret ----------------------------------------------------------------------------------------
+
 
 def _gather_nothing(objects: list, joins) -> list:
     return [{} for _ in objects]
@@ -66,15 +69,18 @@ def _gather_nothing(objects: list, joins) -> list:
 
 def build_secret(obj: dict, gathered: dict) -> dict:
     doc = metadata_fields(obj)
-    doc.update({
-        "type": obj.get("type") or "",
-        "data": _sizes(obj.get("data")),
-        "immutable": obj.get("immutable"),
-    })
+    doc.update(
+        {
+            "type": obj.get("type") or "",
+            "data": _sizes(obj.get("data")),
+            "immutable": obj.get("immutable"),
+        }
+    )
     return doc
 
 
 # -- ServiceAccount --------------------------------------------------------------------------------
+
 
 def gather_serviceaccounts(objects: list, joins) -> list:
     events = gather_events(objects, joins)
@@ -83,13 +89,25 @@ def gather_serviceaccounts(objects: list, joins) -> list:
     for obj, evs in zip(objects, events):
         ns = (obj.get("metadata") or {}).get("namespace") or ""
         if ns not in tokens_by_ns:
-            secrets = joins.list("secrets", ns, field_selector=f"type={SA_TOKEN_TYPE}",
-                                 what=f"service account token secrets in namespace {ns}")
+            secrets = joins.list(
+                "secrets",
+                ns,
+                field_selector=f"type={SA_TOKEN_TYPE}",
+                what=f"service account token secrets in namespace {ns}",
+            )
             # keep only what the document needs: never a secret's data
-            tokens_by_ns[ns] = None if secrets is None else [
-                {"name": (s.get("metadata") or {}).get("name", ""),
-                 "annotations": (s.get("metadata") or {}).get("annotations") or {}}
-                for s in secrets if s.get("type") == SA_TOKEN_TYPE]
+            tokens_by_ns[ns] = (
+                None
+                if secrets is None
+                else [
+                    {
+                        "name": (s.get("metadata") or {}).get("name", ""),
+                        "annotations": (s.get("metadata") or {}).get("annotations") or {},
+                    }
+                    for s in secrets
+                    if s.get("type") == SA_TOKEN_TYPE
+                ]
+            )
         out.append({"tokenSecrets": tokens_by_ns[ns], "events": evs})
     return out
 
@@ -100,20 +118,25 @@ def build_serviceaccount(obj: dict, gathered: dict) -> dict:
     tokens = None
     if token_secrets is not None:
         tokens = sorted(
-            s["name"] for s in token_secrets
+            s["name"]
+            for s in token_secrets
             if s["annotations"].get(SA_NAME_ANNOTATION) == md.get("name")
-            and s["annotations"].get(SA_UID_ANNOTATION) == md.get("uid"))
+            and s["annotations"].get(SA_UID_ANNOTATION) == md.get("uid")
+        )
     doc = metadata_fields(obj)
-    doc.update({
-        "imagePullSecrets": [s.get("name", "") for s in obj.get("imagePullSecrets") or []],
-        "mountableSecrets": [s.get("name", "") for s in obj.get("secrets") or []],
-        "tokens": tokens,
-        "automountServiceAccountToken": obj.get("automountServiceAccountToken"),
-    })
+    doc.update(
+        {
+            "imagePullSecrets": [s.get("name", "") for s in obj.get("imagePullSecrets") or []],
+            "mountableSecrets": [s.get("name", "") for s in obj.get("secrets") or []],
+            "tokens": tokens,
+            "automountServiceAccountToken": obj.get("automountServiceAccountToken"),
+        }
+    )
     return with_events(doc, gathered)
 
 
 CONFIGMAP = Describer(gather_with_events, build_configmap, text_renderer("config", "render_configmap"))
 SECRET = Describer(_gather_nothing, build_secret, text_renderer("config", "render_secret"))
-SERVICEACCOUNT = Describer(gather_serviceaccounts, build_serviceaccount,
-                           text_renderer("config", "render_serviceaccount"))
+SERVICEACCOUNT = Describer(
+    gather_serviceaccounts, build_serviceaccount, text_renderer("config", "render_serviceaccount")
+)

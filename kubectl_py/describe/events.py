@@ -36,20 +36,25 @@ def search(joins, name: str, namespace: str | None, kind: str | None, uid: str |
     if not joins.batch:
         # the UID is matched here, not in the field selector, so that the request can be sent before the
         # object (and its UID) is read; both of a node's searches are then one request
-        found = joins.list(EVENTS, namespace or None,
-                           field_selector=field_selector(name, namespace or "", kind, None), what="events")
+        found = joins.list(
+            EVENTS, namespace or None, field_selector=field_selector(name, namespace or "", kind, None), what="events"
+        )
     else:
         index = _index(joins, namespace or "")
         found = None if index is None else index.get((name, namespace or ""), ())
     if found is None:
         return None
-    return [e for e in found
-            if (not kind or (e.get("involvedObject") or {}).get("kind") == kind)
-            and (not uid or (e.get("involvedObject") or {}).get("uid") == uid)]
+    return [
+        e
+        for e in found
+        if (not kind or (e.get("involvedObject") or {}).get("kind") == kind)
+        and (not uid or (e.get("involvedObject") or {}).get("uid") == uid)
+    ]
 
 
 def _index(joins, namespace: str):
     """Events of a namespace by (involvedObject.name, involvedObject.namespace), in API order."""
+
     def build():
         items = joins.list(EVENTS, namespace or None, what="events")
         if items is None:
@@ -117,7 +122,8 @@ def record(event: dict) -> dict:
         "lastTimestamp": event.get("lastTimestamp") or None,
         "eventTime": event.get("eventTime") or None,
         "series": {"count": series.get("count") or 0, "lastObservedTime": series.get("lastObservedTime") or None}
-        if series else None,
+        if series
+        else None,
         "fieldPath": involved.get("fieldPath") or None,
     }
 

@@ -8,11 +8,16 @@ fails (other than NotFound); here the field is null and a warning says why.
 from __future__ import annotations
 
 from .base import Describer, text_renderer
-from .sections import join_error, metadata_fields
 from .quantity import record as quantity
+from .sections import join_error, metadata_fields
 
-LIMIT_FIELDS = (("min", "min"), ("max", "max"), ("defaultRequest", "defaultRequest"),
-                ("default", "defaultLimit"), ("maxLimitRequestRatio", "maxLimitRequestRatio"))
+LIMIT_FIELDS = (
+    ("min", "min"),
+    ("max", "max"),
+    ("defaultRequest", "defaultRequest"),
+    ("default", "defaultLimit"),
+    ("maxLimitRequestRatio", "maxLimitRequestRatio"),
+)
 
 
 def gather_namespaces(objects: list, joins) -> list:
@@ -45,7 +50,7 @@ def quota_record(quota: dict) -> dict:
 def limit_range_record(limit_range: dict) -> dict:
     """One row per (limit item, resource); kubectl prints a resource's row in Go map order, we sort."""
     rows = []
-    for item in ((limit_range.get("spec") or {}).get("limits") or []):
+    for item in (limit_range.get("spec") or {}).get("limits") or []:
         resources = set()
         for field, _ in LIMIT_FIELDS:
             resources.update(item.get(field) or {})
@@ -62,21 +67,27 @@ def build_namespace(obj: dict, gathered: dict) -> dict:
     quotas = gathered.get("quotas")
     limits = gathered.get("limitRanges")
     doc = metadata_fields(obj)
-    doc.update({
-        "status": status.get("phase", ""),
-        "conditions": [{
-            "type": c.get("type", ""),
-            "status": c.get("status", ""),
-            "lastTransitionTime": c.get("lastTransitionTime"),
-            "reason": c.get("reason", ""),
-            "message": c.get("message", ""),
-        } for c in status.get("conditions") or []],
-        "resourceQuotas": None if quotas is None else sorted(
-            (quota_record(q) for q in quotas), key=lambda q: q["name"]),
-        "limitRanges": None if limits is None else [limit_range_record(lr) for lr in limits],
-        "resourceQuotasError": gathered.get("quotasError") if quotas is None else None,
-        "limitRangesError": gathered.get("limitRangesError") if limits is None else None,
-    })
+    doc.update(
+        {
+            "status": status.get("phase", ""),
+            "conditions": [
+                {
+                    "type": c.get("type", ""),
+                    "status": c.get("status", ""),
+                    "lastTransitionTime": c.get("lastTransitionTime"),
+                    "reason": c.get("reason", ""),
+                    "message": c.get("message", ""),
+                }
+                for c in status.get("conditions") or []
+            ],
+            "resourceQuotas": None
+            if quotas is None
+            else sorted((quota_record(q) for q in quotas), key=lambda q: q["name"]),
+            "limitRanges": None if limits is None else [limit_range_record(lr) for lr in limits],
+            "resourceQuotasError": gathered.get("quotasError") if quotas is None else None,
+            "limitRangesError": gathered.get("limitRangesError") if limits is None else None,
+        }
+    )
     return doc
 
 

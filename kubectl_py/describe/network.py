@@ -23,13 +23,15 @@ SLICES = "endpointslices.discovery.k8s.io"
 
 # -- EndpointSlices ------------------------------------------------------------------------------
 
+
 def _slice_selector(service_name: str) -> str:
     return f"{SERVICE_NAME_LABEL}={service_name}"
 
 
 def _slices_for(joins, namespace: str, service_name: str):
-    return joins.list(SLICES, namespace, label_selector=_slice_selector(service_name),
-                      what=_slices_what(namespace, service_name))
+    return joins.list(
+        SLICES, namespace, label_selector=_slice_selector(service_name), what=_slices_what(namespace, service_name)
+    )
 
 
 def _slices_what(namespace: str, service_name: str) -> str:
@@ -50,8 +52,11 @@ def _endpoint_record(endpoint: dict, port) -> dict:
         "hostname": endpoint.get("hostname"),
         "nodeName": endpoint.get("nodeName"),
         "zone": endpoint.get("zone"),
-        "targetRef": ({"kind": target.get("kind"), "name": target.get("name"),
-                       "namespace": target.get("namespace")} if target else None),
+        "targetRef": (
+            {"kind": target.get("kind"), "name": target.get("name"), "namespace": target.get("namespace")}
+            if target
+            else None
+        ),
     }
 
 
@@ -77,6 +82,7 @@ def _slice_names(slices: list) -> list:
 
 
 # -- Service -------------------------------------------------------------------------------------
+
 
 def gather_services(objects: list, joins) -> list:
     events = gather_events(objects, joins)
@@ -104,9 +110,8 @@ def _port_record(sp: dict) -> dict:
 
 def _lb_ingress(status: dict) -> list:
     out = []
-    for ing in ((status.get("loadBalancer") or {}).get("ingress") or []):
-        out.append({"ip": ing.get("ip") or None, "hostname": ing.get("hostname") or None,
-                    "ipMode": ing.get("ipMode")})
+    for ing in (status.get("loadBalancer") or {}).get("ingress") or []:
+        out.append({"ip": ing.get("ip") or None, "hostname": ing.get("hostname") or None, "ipMode": ing.get("ipMode")})
     return out
 
 
@@ -117,31 +122,35 @@ def build_service(obj: dict, gathered: dict) -> dict:
     if slices is None:
         endpoints = None
     else:
-        endpoints = [{"name": p["name"], "port": p["port"],
-                      "endpoints": endpoints_for_port(slices, p["name"] or "")} for p in ports]
+        endpoints = [
+            {"name": p["name"], "port": p["port"], "endpoints": endpoints_for_port(slices, p["name"] or "")}
+            for p in ports
+        ]
     doc = metadata_fields(obj)
-    doc.update({
-        "selector": dict(spec.get("selector") or {}),
-        "type": spec.get("type", ""),
-        "ipFamilyPolicy": spec.get("ipFamilyPolicy"),
-        "ipFamilies": list(spec.get("ipFamilies") or []),
-        "ip": spec.get("clusterIP", ""),
-        "ips": list(spec.get("clusterIPs") or []),
-        "externalIPs": list(spec.get("externalIPs") or []),
-        "desiredLoadBalancerIP": spec.get("loadBalancerIP") or None,
-        "externalName": spec.get("externalName") or None,
-        "loadBalancerIngress": _lb_ingress(obj.get("status") or {}),
-        "ports": ports,
-        "endpoints": endpoints,
-        "endpointSlices": None if slices is None else _slice_names(slices),
-        "endpointsError": gathered.get("slicesError") if slices is None else None,
-        "sessionAffinity": spec.get("sessionAffinity", ""),
-        "externalTrafficPolicy": spec.get("externalTrafficPolicy") or None,
-        "internalTrafficPolicy": spec.get("internalTrafficPolicy"),
-        "healthCheckNodePort": spec.get("healthCheckNodePort") or None,
-        "loadBalancerSourceRanges": list(spec.get("loadBalancerSourceRanges") or []),
-        "trafficDistribution": spec.get("trafficDistribution"),
-    })
+    doc.update(
+        {
+            "selector": dict(spec.get("selector") or {}),
+            "type": spec.get("type", ""),
+            "ipFamilyPolicy": spec.get("ipFamilyPolicy"),
+            "ipFamilies": list(spec.get("ipFamilies") or []),
+            "ip": spec.get("clusterIP", ""),
+            "ips": list(spec.get("clusterIPs") or []),
+            "externalIPs": list(spec.get("externalIPs") or []),
+            "desiredLoadBalancerIP": spec.get("loadBalancerIP") or None,
+            "externalName": spec.get("externalName") or None,
+            "loadBalancerIngress": _lb_ingress(obj.get("status") or {}),
+            "ports": ports,
+            "endpoints": endpoints,
+            "endpointSlices": None if slices is None else _slice_names(slices),
+            "endpointsError": gathered.get("slicesError") if slices is None else None,
+            "sessionAffinity": spec.get("sessionAffinity", ""),
+            "externalTrafficPolicy": spec.get("externalTrafficPolicy") or None,
+            "internalTrafficPolicy": spec.get("internalTrafficPolicy"),
+            "healthCheckNodePort": spec.get("healthCheckNodePort") or None,
+            "loadBalancerSourceRanges": list(spec.get("loadBalancerSourceRanges") or []),
+            "trafficDistribution": spec.get("trafficDistribution"),
+        }
+    )
     return with_events(doc, gathered)
 
 
@@ -154,21 +163,32 @@ def _address(addr: dict) -> dict:
         "ip": addr.get("ip", ""),
         "hostname": addr.get("hostname"),
         "nodeName": addr.get("nodeName"),
-        "targetRef": ({"kind": target.get("kind"), "name": target.get("name"),
-                       "namespace": target.get("namespace")} if target else None),
+        "targetRef": (
+            {"kind": target.get("kind"), "name": target.get("name"), "namespace": target.get("namespace")}
+            if target
+            else None
+        ),
     }
 
 
 def build_endpoints(obj: dict, gathered: dict) -> dict:
     subsets = []
     for sub in obj.get("subsets") or []:
-        subsets.append({
-            "addresses": [_address(a) for a in sub.get("addresses") or []],
-            "notReadyAddresses": [_address(a) for a in sub.get("notReadyAddresses") or []],
-            "ports": [{"name": p.get("name") or None, "port": p.get("port"),
-                       "protocol": p.get("protocol") or "TCP", "appProtocol": p.get("appProtocol")}
-                      for p in sub.get("ports") or []],
-        })
+        subsets.append(
+            {
+                "addresses": [_address(a) for a in sub.get("addresses") or []],
+                "notReadyAddresses": [_address(a) for a in sub.get("notReadyAddresses") or []],
+                "ports": [
+                    {
+                        "name": p.get("name") or None,
+                        "port": p.get("port"),
+                        "protocol": p.get("protocol") or "TCP",
+                        "appProtocol": p.get("appProtocol"),
+                    }
+                    for p in sub.get("ports") or []
+                ],
+            }
+        )
     doc = metadata_fields(obj)
     doc["subsets"] = subsets
     return with_events(doc, gathered)
@@ -176,13 +196,14 @@ def build_endpoints(obj: dict, gathered: dict) -> dict:
 
 # -- Ingress -------------------------------------------------------------------------------------
 
+
 def _backends(spec: dict) -> list:
     """Every backend kubectl prints: the default one, then each path of each rule with http."""
     out = []
     if spec.get("defaultBackend"):
         out.append(spec["defaultBackend"])
     for rule in spec.get("rules") or []:
-        for path in ((rule.get("http") or {}).get("paths") or []):
+        for path in (rule.get("http") or {}).get("paths") or []:
             out.append(path.get("backend") or {})
     return out
 
@@ -208,10 +229,12 @@ def _backend_reads(joins, namespace: str, svc_name: str) -> dict:
     slices_what = f"endpointslices in namespace {namespace}"
     services_what = f"services in namespace {namespace}"
     if joins.batch:
+
         def slices_call():
             cached = _cached_list(joins, SLICES, namespace)
-            return [s for s in cached if ((s.get("metadata") or {}).get("labels") or {})
-                    .get(SERVICE_NAME_LABEL) == svc_name]
+            return [
+                s for s in cached if ((s.get("metadata") or {}).get("labels") or {}).get(SERVICE_NAME_LABEL) == svc_name
+            ]
 
         def service_call():
             for svc in _cached_list(joins, "services", namespace):
@@ -219,6 +242,7 @@ def _backend_reads(joins, namespace: str, svc_name: str) -> dict:
                     return svc
             raise NotFound(f'services "{svc_name}" not found', 404)
     else:
+
         def slices_call():
             return source.list(source.resolve(SLICES), namespace, _slice_selector(svc_name))
 
@@ -255,19 +279,27 @@ def gather_ingresses(objects: list, joins) -> list:
 
 
 def _backend_record(backend: dict, services: dict) -> dict:
-    record = {"service": None, "resource": None, "servicePortName": None, "endpoints": None,
-              "endpointSlices": None, "error": None}
+    record = {
+        "service": None,
+        "resource": None,
+        "servicePortName": None,
+        "endpoints": None,
+        "endpointSlices": None,
+        "error": None,
+    }
     if backend.get("service"):
         svc = backend["service"]
         port = svc.get("port") or {}
-        record["service"] = {"name": svc.get("name", ""),
-                             "port": {"number": port.get("number") or None, "name": port.get("name") or None}}
+        record["service"] = {
+            "name": svc.get("name", ""),
+            "port": {"number": port.get("number") or None, "name": port.get("name") or None},
+        }
         found = services.get(svc.get("name")) or {}
         if found.get("error"):
             record["error"] = found["error"]
             return record
         sp_name = ""
-        for sp in (((found.get("service") or {}).get("spec") or {}).get("ports") or []):
+        for sp in ((found.get("service") or {}).get("spec") or {}).get("ports") or []:
             if port.get("number") and port.get("number") == sp.get("port"):
                 sp_name = sp.get("name") or ""
             elif port.get("name") and port.get("name") == sp.get("name"):
@@ -279,14 +311,13 @@ def _backend_record(backend: dict, services: dict) -> dict:
             record["endpointSlices"] = _slice_names(slices)
     elif backend.get("resource"):
         res = backend["resource"]
-        record["resource"] = {"apiGroup": res.get("apiGroup"), "kind": res.get("kind", ""),
-                              "name": res.get("name", "")}
+        record["resource"] = {"apiGroup": res.get("apiGroup"), "kind": res.get("kind", ""), "name": res.get("name", "")}
     return record
 
 
 def _ingress_addresses(status: dict) -> list:
     found = set()
-    for ing in ((status.get("loadBalancer") or {}).get("ingress") or []):
+    for ing in (status.get("loadBalancer") or {}).get("ingress") or []:
         if ing.get("ip"):
             found.add(ing["ip"])
         elif ing.get("hostname"):
@@ -300,23 +331,35 @@ def build_ingress(obj: dict, gathered: dict) -> dict:
     rules = []
     for rule in spec.get("rules") or []:
         http = rule.get("http")
-        rules.append({
-            "host": rule.get("host") or None,
-            "paths": None if http is None else [
-                {"path": p.get("path", ""), "pathType": p.get("pathType"),
-                 "backend": _backend_record(p.get("backend") or {}, services)}
-                for p in (http.get("paths") or [])],
-        })
+        rules.append(
+            {
+                "host": rule.get("host") or None,
+                "paths": None
+                if http is None
+                else [
+                    {
+                        "path": p.get("path", ""),
+                        "pathType": p.get("pathType"),
+                        "backend": _backend_record(p.get("backend") or {}, services),
+                    }
+                    for p in (http.get("paths") or [])
+                ],
+            }
+        )
     default = spec.get("defaultBackend")
     doc = metadata_fields(obj)
-    doc.update({
-        "address": _ingress_addresses(obj.get("status") or {}),
-        "ingressClass": spec.get("ingressClassName"),
-        "defaultBackend": None if not default else _backend_record(default, services),
-        "tls": [{"secretName": t.get("secretName") or None, "hosts": list(t.get("hosts") or [])}
-                for t in spec.get("tls") or []],
-        "rules": rules,
-    })
+    doc.update(
+        {
+            "address": _ingress_addresses(obj.get("status") or {}),
+            "ingressClass": spec.get("ingressClassName"),
+            "defaultBackend": None if not default else _backend_record(default, services),
+            "tls": [
+                {"secretName": t.get("secretName") or None, "hosts": list(t.get("hosts") or [])}
+                for t in spec.get("tls") or []
+            ],
+            "rules": rules,
+        }
+    )
     return with_events(doc, gathered)
 
 

@@ -22,6 +22,7 @@ _GO_MIN_INT64 = -9223372036854775808
 
 # -- quantities with Go's formatting memory -------------------------------------------------------
 
+
 class Q:
     """A quantity as Go's ``resource.Quantity`` keeps it: a value and the format of its first operand."""
 
@@ -160,8 +161,9 @@ def _pod_level(pod: dict, which: str) -> dict:
 
 def pod_requests(pod: dict, use_status: bool = False) -> dict:
     if use_status:
-        reqs = _max_of(_aggregate(pod, _spec_requests), _aggregate(pod, _actuated_requests),
-                       _aggregate(pod, _allocated_requests))
+        reqs = _max_of(
+            _aggregate(pod, _spec_requests), _aggregate(pod, _actuated_requests), _aggregate(pod, _allocated_requests)
+        )
     else:
         reqs = _aggregate(pod, _spec_requests)
     for name, q in _pod_level(pod, "requests").items():
@@ -191,8 +193,10 @@ def _status_agrees_with_spec(pod: dict) -> bool:
     sums equal the spec sums, and one computation serves both (3.5x less work on a node's pods)."""
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
-    resources = {c.get("name"): c.get("resources") or {}
-                 for c in (spec.get("containers") or []) + (spec.get("initContainers") or [])}
+    resources = {
+        c.get("name"): c.get("resources") or {}
+        for c in (spec.get("containers") or []) + (spec.get("initContainers") or [])
+    }
     for cs in (status.get("containerStatuses") or []) + (status.get("initContainerStatuses") or []):
         res = resources.get(cs.get("name"))
         if res is None:
@@ -217,8 +221,12 @@ def _percent(amount: int, total: int, guard: bool) -> int:
 
 def _pair(req: Q, lim: Q, alloc: Q, milli: bool, guard: bool = True) -> dict:
     value = (lambda q: q.milli()) if milli else (lambda q: q.units())
-    return {"requests": req.record(), "requestsPercent": _percent(value(req), value(alloc), guard),
-            "limits": lim.record(), "limitsPercent": _percent(value(lim), value(alloc), guard)}
+    return {
+        "requests": req.record(),
+        "requestsPercent": _percent(value(req), value(alloc), guard),
+        "limits": lim.record(),
+        "limitsPercent": _percent(value(lim), value(alloc), guard),
+    }
 
 
 def _is_hugepages(name: str) -> bool:
@@ -247,16 +255,24 @@ def node_resources(node: dict, pods: list) -> tuple:
             req, lim = pod_requests(pod, True), pod_limits(pod, True)
         meta = pod.get("metadata") or {}
         cpu = _pair(req.get("cpu", zero), lim.get("cpu", zero), allocatable.get("cpu", zero), True, guard=False)
-        mem = _pair(req.get("memory", zero), lim.get("memory", zero), allocatable.get("memory", zero), False,
-                    guard=False)
-        rows.append({
-            "namespace": meta.get("namespace") or "", "name": meta.get("name") or "",
-            "cpuRequests": cpu["requests"], "cpuRequestsPercent": cpu["requestsPercent"],
-            "cpuLimits": cpu["limits"], "cpuLimitsPercent": cpu["limitsPercent"],
-            "memoryRequests": mem["requests"], "memoryRequestsPercent": mem["requestsPercent"],
-            "memoryLimits": mem["limits"], "memoryLimitsPercent": mem["limitsPercent"],
-            "creationTimestamp": meta.get("creationTimestamp"),
-        })
+        mem = _pair(
+            req.get("memory", zero), lim.get("memory", zero), allocatable.get("memory", zero), False, guard=False
+        )
+        rows.append(
+            {
+                "namespace": meta.get("namespace") or "",
+                "name": meta.get("name") or "",
+                "cpuRequests": cpu["requests"],
+                "cpuRequestsPercent": cpu["requestsPercent"],
+                "cpuLimits": cpu["limits"],
+                "cpuLimitsPercent": cpu["limitsPercent"],
+                "memoryRequests": mem["requests"],
+                "memoryRequestsPercent": mem["requestsPercent"],
+                "memoryLimits": mem["limits"],
+                "memoryLimitsPercent": mem["limitsPercent"],
+                "creationTimestamp": meta.get("creationTimestamp"),
+            }
+        )
     return rows, allocated_resources(node, reqs, limits)
 
 
@@ -271,13 +287,15 @@ def allocated_resources(node: dict, reqs: dict, limits: dict) -> dict:
         allocated[name] = _pair(reqs.get(name, zero), limits.get(name, zero), allocatable.get(name, zero), milli)
     for name in sorted(n for n in allocatable if _is_hugepages(n)):
         allocated[name] = _pair(reqs.get(name, zero), limits.get(name, zero), allocatable[name], False)
-    for name in sorted(n for n in allocatable if not _is_hugepages(n)
-                       and not _is_standard_container_resource(n) and n != "pods"):
+    for name in sorted(
+        n for n in allocatable if not _is_hugepages(n) and not _is_standard_container_resource(n) and n != "pods"
+    ):
         allocated[name] = {"requests": reqs.get(name, zero).record(), "limits": limits.get(name, zero).record()}
     return allocated
 
 
 # -- gather / build -------------------------------------------------------------------------------
+
 
 def gather(objects: list, joins) -> list:
     out = []
@@ -285,8 +303,12 @@ def gather(objects: list, joins) -> list:
     for i, node in enumerate(objects):
         name = (node.get("metadata") or {}).get("name") or ""
         got: dict = {}
-        pods = joins.list("pods", None, field_selector=f"spec.nodeName={name},status.phase!=Succeeded,"
-                                                       f"status.phase!=Failed", what="pods")
+        pods = joins.list(
+            "pods",
+            None,
+            field_selector=f"spec.nodeName={name},status.phase!=Succeeded,status.phase!=Failed",
+            what="pods",
+        )
         got["pods"] = pods
         if pods is None:
             got["podsError"] = strip_server_prefix(joins.failure("pods"))
@@ -295,8 +317,9 @@ def gather(objects: list, joins) -> list:
         got["lease"] = lease
         if lease is None:
             got["leaseError"] = strip_server_prefix(joins.failure(what))
-        got["resourceSlices"] = joins.list("resourceslices.resource.k8s.io", None,
-                                           field_selector=f"spec.nodeName={name}", what="resourceslices")
+        got["resourceSlices"] = joins.list(
+            "resourceslices.resource.k8s.io", None, field_selector=f"spec.nodeName={name}", what="resourceslices"
+        )
         if found_events is not None:
             got["events"] = found_events[i]
         out.append(got)
@@ -307,7 +330,7 @@ def roles(labels: dict) -> list:
     found = set()
     for key, value in (labels or {}).items():
         if key.startswith(ROLE_PREFIX):
-            role = key[len(ROLE_PREFIX):]
+            role = key[len(ROLE_PREFIX) :]
             if role:
                 found.add(role)
         elif key == ROLE_LABEL and value:
@@ -342,25 +365,37 @@ def build(node: dict, gathered: dict) -> dict:
         "creationTimestamp": meta.get("creationTimestamp"),
         "taints": [dict(t) for t in spec.get("taints") or []],
         "unschedulable": bool(spec.get("unschedulable")),
-        "lease": None if lease is None else {
+        "lease": None
+        if lease is None
+        else {
             "holderIdentity": (lease.get("spec") or {}).get("holderIdentity"),
             "acquireTime": (lease.get("spec") or {}).get("acquireTime"),
             "renewTime": (lease.get("spec") or {}).get("renewTime"),
         },
-        "conditions": [{"type": c.get("type") or "", "status": c.get("status") or "",
-                        "lastHeartbeatTime": c.get("lastHeartbeatTime"),
-                        "lastTransitionTime": c.get("lastTransitionTime"),
-                        "reason": c.get("reason") or "", "message": c.get("message") or ""}
-                       for c in status.get("conditions") or []],
-        "addresses": [{"type": a.get("type") or "", "address": a.get("address") or ""}
-                      for a in status.get("addresses") or []],
+        "conditions": [
+            {
+                "type": c.get("type") or "",
+                "status": c.get("status") or "",
+                "lastHeartbeatTime": c.get("lastHeartbeatTime"),
+                "lastTransitionTime": c.get("lastTransitionTime"),
+                "reason": c.get("reason") or "",
+                "message": c.get("message") or "",
+            }
+            for c in status.get("conditions") or []
+        ],
+        "addresses": [
+            {"type": a.get("type") or "", "address": a.get("address") or ""} for a in status.get("addresses") or []
+        ],
         "capacity": quantity.resource_list(status.get("capacity")),
         "allocatable": quantity.resource_list(status.get("allocatable")),
         "resourceSlices": _slices(gathered.get("resourceSlices")),
         "systemInfo": {
-            "machineID": info.get("machineID") or "", "systemUUID": info.get("systemUUID") or "",
-            "bootID": info.get("bootID") or "", "kernelVersion": info.get("kernelVersion") or "",
-            "osImage": info.get("osImage") or "", "operatingSystem": info.get("operatingSystem") or "",
+            "machineID": info.get("machineID") or "",
+            "systemUUID": info.get("systemUUID") or "",
+            "bootID": info.get("bootID") or "",
+            "kernelVersion": info.get("kernelVersion") or "",
+            "osImage": info.get("osImage") or "",
+            "operatingSystem": info.get("operatingSystem") or "",
             "architecture": info.get("architecture") or "",
             "containerRuntimeVersion": info.get("containerRuntimeVersion") or "",
             "kubeletVersion": info.get("kubeletVersion") or "",

@@ -16,10 +16,18 @@ class RequestError(ValueError):
 
 
 _PEM = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.S)
-_SUBJECT_FIELDS = {3: "commonName", 5: "serialNumber", 6: "country", 7: "locality", 8: "province",
-                   9: "streetAddress", 10: "organization", 11: "organizationalUnit", 17: "postalCode"}
-_LIST_FIELDS = ("organization", "organizationalUnit", "country", "locality", "province", "streetAddress",
-                "postalCode")
+_SUBJECT_FIELDS = {
+    3: "commonName",
+    5: "serialNumber",
+    6: "country",
+    7: "locality",
+    8: "province",
+    9: "streetAddress",
+    10: "organization",
+    11: "organizationalUnit",
+    17: "postalCode",
+}
+_LIST_FIELDS = ("organization", "organizationalUnit", "country", "locality", "province", "streetAddress", "postalCode")
 _STRING_TAGS = {0x0C: "utf-8", 0x13: "ascii", 0x16: "ascii", 0x14: "latin-1", 0x12: "ascii", 0x1E: "utf-16-be"}
 _EXTENSION_REQUEST = "1.2.840.113549.1.9.14"
 _SUBJECT_ALT_NAME = "2.5.29.17"
@@ -35,11 +43,11 @@ def _read(data: bytes, pos: int) -> tuple:
         count = length & 0x7F
         if count == 0 or count > 4 or pos + count > len(data):
             raise RequestError("asn1: bad length")
-        length = int.from_bytes(data[pos:pos + count], "big")
+        length = int.from_bytes(data[pos : pos + count], "big")
         pos += count
     if pos + length > len(data):
         raise RequestError("asn1: truncated element")
-    return tag, data[pos:pos + length], pos + length
+    return tag, data[pos : pos + length], pos + length
 
 
 def _children(content: bytes) -> list:
@@ -74,7 +82,7 @@ def _subject(name: bytes) -> dict:
             oid, (tag, raw) = _oid(parts[0][1]), parts[1]
             if tag not in _STRING_TAGS:
                 continue  # Go keeps only string values
-            field = _SUBJECT_FIELDS.get(int(oid[len("2.5.4."):])) if re.fullmatch(r"2\.5\.4\.\d+", oid) else None
+            field = _SUBJECT_FIELDS.get(int(oid[len("2.5.4.") :])) if re.fullmatch(r"2\.5\.4\.\d+", oid) else None
             if field is None:
                 continue
             value = raw.decode(_STRING_TAGS[tag], errors="replace")
@@ -95,7 +103,7 @@ def _ip(raw: bytes) -> str:
 
 
 def _alt_names(extension_value: bytes, names: dict) -> None:
-    (_, general_names), = _children(extension_value)
+    ((_, general_names),) = _children(extension_value)
     for tag, raw in _children(general_names):
         kind = tag & 0x1F
         if kind == 1:
@@ -140,7 +148,7 @@ def parse(pem: bytes) -> dict:
     except ValueError as exc:
         raise RequestError("PEM block type must be CERTIFICATE REQUEST") from exc
     try:
-        (_, request), = _children(der)
+        ((_, request),) = _children(der)
         info = _children(_children(request)[0][1])
         subject = _subject(info[1][1])
         names = _no_alt_names()

@@ -48,14 +48,24 @@ def build(pod: dict, gathered: dict) -> dict:
         "resources": podspec.resources(spec.get("resources")) if spec.get("resources") is not None else None,
         "initContainers": podspec.containers(spec.get("initContainers"), status.get("initContainerStatuses"), pod),
         "containers": podspec.containers(spec.get("containers"), status.get("containerStatuses"), pod),
-        "ephemeralContainers": podspec.containers(spec.get("ephemeralContainers"),
-                                                  status.get("ephemeralContainerStatuses"), pod),
-        "readinessGates": [{"type": g.get("conditionType") or "", "status": by_type.get(g.get("conditionType"))}
-                           for g in spec.get("readinessGates") or []],
-        "conditions": [{"type": c.get("type") or "", "status": c.get("status") or "",
-                        "lastProbeTime": c.get("lastProbeTime"), "lastTransitionTime": c.get("lastTransitionTime"),
-                        "reason": c.get("reason") or None, "message": c.get("message") or None}
-                       for c in conditions],
+        "ephemeralContainers": podspec.containers(
+            spec.get("ephemeralContainers"), status.get("ephemeralContainerStatuses"), pod
+        ),
+        "readinessGates": [
+            {"type": g.get("conditionType") or "", "status": by_type.get(g.get("conditionType"))}
+            for g in spec.get("readinessGates") or []
+        ],
+        "conditions": [
+            {
+                "type": c.get("type") or "",
+                "status": c.get("status") or "",
+                "lastProbeTime": c.get("lastProbeTime"),
+                "lastTransitionTime": c.get("lastTransitionTime"),
+                "reason": c.get("reason") or None,
+                "message": c.get("message") or None,
+            }
+            for c in conditions
+        ],
         "volumes": [podspec.volume(v) for v in spec.get("volumes") or []],
         "qosClass": podspec.qos_class(pod),
         "nodeSelectors": dict(spec.get("nodeSelector") or {}),

@@ -14,27 +14,60 @@ from . import quantity
 
 # kubectl's describeVolumes switch order
 VOLUME_TYPES = (
-    "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "configMap",
-    "nfs", "iscsi", "glusterfs", "persistentVolumeClaim", "ephemeral", "rbd", "quobyte", "downwardAPI",
-    "azureDisk", "vsphereVolume", "cinder", "photonPersistentDisk", "portworxVolume", "scaleIO", "cephfs",
-    "storageos", "fc", "azureFile", "flexVolume", "flocker", "projected", "csi", "image",
+    "hostPath",
+    "emptyDir",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "secret",
+    "configMap",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "persistentVolumeClaim",
+    "ephemeral",
+    "rbd",
+    "quobyte",
+    "downwardAPI",
+    "azureDisk",
+    "vsphereVolume",
+    "cinder",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "scaleIO",
+    "cephfs",
+    "storageos",
+    "fc",
+    "azureFile",
+    "flexVolume",
+    "flocker",
+    "projected",
+    "csi",
+    "image",
 )
 
 
 # -- small pieces -------------------------------------------------------------------------------
 
+
 def resources(req: dict | None) -> dict:
     """A ResourceRequirements as ``{"limits": {...}, "requests": {...}}`` of quantity records."""
     req = req or {}
-    return {"limits": quantity.resource_list(req.get("limits")),
-            "requests": quantity.resource_list(req.get("requests"))}
+    return {
+        "limits": quantity.resource_list(req.get("limits")),
+        "requests": quantity.resource_list(req.get("requests")),
+    }
 
 
 def controller_of(obj: dict) -> dict | None:
     for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
         if ref.get("controller"):
-            return {"kind": ref.get("kind") or "", "name": ref.get("name") or "", "apiVersion": ref.get("apiVersion"),
-                    "uid": ref.get("uid")}
+            return {
+                "kind": ref.get("kind") or "",
+                "name": ref.get("name") or "",
+                "apiVersion": ref.get("apiVersion"),
+                "uid": ref.get("uid"),
+            }
     return None
 
 
@@ -46,8 +79,12 @@ def seccomp(security_context: dict | None) -> dict | None:
 
 
 def _port(p: dict) -> dict:
-    return {"name": p.get("name") or None, "containerPort": p.get("containerPort") or 0,
-            "hostPort": p.get("hostPort") or 0, "protocol": p.get("protocol") or ""}
+    return {
+        "name": p.get("name") or None,
+        "containerPort": p.get("containerPort") or 0,
+        "hostPort": p.get("hostPort") or 0,
+        "protocol": p.get("protocol") or "",
+    }
 
 
 def _probe(probe: dict | None) -> dict | None:
@@ -70,13 +107,22 @@ def _state(state: dict | None) -> dict:
     if state.get("running") is not None:
         return {"state": "Running", "startedAt": state["running"].get("startedAt")}
     if state.get("waiting") is not None:
-        return {"state": "Waiting", "reason": state["waiting"].get("reason") or None,
-                "message": state["waiting"].get("message") or None}
+        return {
+            "state": "Waiting",
+            "reason": state["waiting"].get("reason") or None,
+            "message": state["waiting"].get("message") or None,
+        }
     if state.get("terminated") is not None:
         t = state["terminated"]
-        return {"state": "Terminated", "reason": t.get("reason") or None, "message": t.get("message") or None,
-                "exitCode": t.get("exitCode") or 0, "signal": t.get("signal") or 0,
-                "startedAt": t.get("startedAt"), "finishedAt": t.get("finishedAt")}
+        return {
+            "state": "Terminated",
+            "reason": t.get("reason") or None,
+            "message": t.get("message") or None,
+            "exitCode": t.get("exitCode") or 0,
+            "signal": t.get("signal") or 0,
+            "startedAt": t.get("startedAt"),
+            "finishedAt": t.get("finishedAt"),
+        }
     return {"state": "Waiting", "reason": None, "message": None}
 
 
@@ -123,23 +169,38 @@ def _env(e: dict, container: dict, pod: dict | None) -> dict:
         return {"name": name, "value": e.get("value") or ""}
     if source.get("fieldRef") is not None:
         ref = source["fieldRef"]
-        return {"name": name, "valueFrom": {
-            "fieldRef": {"apiVersion": ref.get("apiVersion") or "", "fieldPath": ref.get("fieldPath") or ""},
-            "resolved": _field_ref_value(pod, ref.get("fieldPath") or "")}}
+        return {
+            "name": name,
+            "valueFrom": {
+                "fieldRef": {"apiVersion": ref.get("apiVersion") or "", "fieldPath": ref.get("fieldPath") or ""},
+                "resolved": _field_ref_value(pod, ref.get("fieldPath") or ""),
+            },
+        }
     if source.get("resourceFieldRef") is not None:
         ref = source["resourceFieldRef"]
         value = _resource_field_value(ref, container)
         res = ref.get("resource") or ""
         if value == "0" and res in ("limits.cpu", "limits.memory"):
             value = "node allocatable"
-        record = {"resource": res, "containerName": ref.get("containerName") or None,
-                  "divisor": quantity.record(ref.get("divisor"))}
+        record = {
+            "resource": res,
+            "containerName": ref.get("containerName") or None,
+            "divisor": quantity.record(ref.get("divisor")),
+        }
         return {"name": name, "valueFrom": {"resourceFieldRef": record, "resolved": value}}
     for key in ("secretKeyRef", "configMapKeyRef"):
         if source.get(key) is not None:
             ref = source[key]
-            return {"name": name, "valueFrom": {key: {"name": ref.get("name") or "", "key": ref.get("key") or "",
-                                                      "optional": bool(ref.get("optional"))}}}
+            return {
+                "name": name,
+                "valueFrom": {
+                    key: {
+                        "name": ref.get("name") or "",
+                        "key": ref.get("key") or "",
+                        "optional": bool(ref.get("optional")),
+                    }
+                },
+            }
     return {"name": name, "valueFrom": {}}
 
 
@@ -150,8 +211,12 @@ def _env_from(e: dict) -> dict:
         kind, ref = "Secret", e["secretRef"]
     else:
         kind, ref = "", {}
-    return {"name": ref.get("name") or "", "kind": kind, "prefix": e.get("prefix") or None,
-            "optional": bool(ref.get("optional"))}
+    return {
+        "name": ref.get("name") or "",
+        "kind": kind,
+        "prefix": e.get("prefix") or None,
+        "optional": bool(ref.get("optional")),
+    }
 
 
 def container(c: dict, status: dict | None, pod: dict | None) -> dict:
@@ -168,7 +233,7 @@ def container(c: dict, status: dict | None, pod: dict | None) -> dict:
     out["args"] = list(c.get("args") or [])
     if status is not None:
         out["state"] = _state(status.get("state"))
-        last = (status.get("lastState") or {})
+        last = status.get("lastState") or {}
         out["lastState"] = _state(last) if last.get("terminated") is not None else None
         out["ready"] = bool(status.get("ready"))
         out["restartCount"] = status.get("restartCount") or 0
@@ -180,11 +245,21 @@ def container(c: dict, status: dict | None, pod: dict | None) -> dict:
     out["envFrom"] = [_env_from(e) for e in c.get("envFrom") or []]
     out["env"] = [_env(e, c, pod) for e in c.get("env") or []]
     out["mounts"] = sorted(
-        ({"mountPath": m.get("mountPath") or "", "name": m.get("name") or "", "readOnly": bool(m.get("readOnly")),
-          "subPath": m.get("subPath") or None} for m in c.get("volumeMounts") or []),
-        key=lambda m: m["mountPath"])
-    out["devices"] = sorted(({"devicePath": d.get("devicePath") or "", "name": d.get("name") or ""}
-                             for d in c.get("volumeDevices") or []), key=lambda d: d["devicePath"])
+        (
+            {
+                "mountPath": m.get("mountPath") or "",
+                "name": m.get("name") or "",
+                "readOnly": bool(m.get("readOnly")),
+                "subPath": m.get("subPath") or None,
+            }
+            for m in c.get("volumeMounts") or []
+        ),
+        key=lambda m: m["mountPath"],
+    )
+    out["devices"] = sorted(
+        ({"devicePath": d.get("devicePath") or "", "name": d.get("name") or ""} for d in c.get("volumeDevices") or []),
+        key=lambda d: d["devicePath"],
+    )
     return out
 
 
@@ -204,8 +279,15 @@ def volume(v: dict) -> dict:
 
 
 def topology_spread(tscs: list | None) -> list:
-    out = [{"topologyKey": t.get("topologyKey") or "", "whenUnsatisfiable": t.get("whenUnsatisfiable") or "",
-            "maxSkew": t.get("maxSkew") or 0, "labelSelector": t.get("labelSelector")} for t in tscs or []]
+    out = [
+        {
+            "topologyKey": t.get("topologyKey") or "",
+            "whenUnsatisfiable": t.get("whenUnsatisfiable") or "",
+            "maxSkew": t.get("maxSkew") or 0,
+            "labelSelector": t.get("labelSelector"),
+        }
+        for t in tscs or []
+    ]
     return sorted(out, key=lambda t: t["topologyKey"])
 
 
@@ -237,6 +319,7 @@ def build_template(template: dict | None) -> dict | None:
 
 
 # -- QoS ----------------------------------------------------------------------------------------
+
 
 def _qos_of(req: dict | None) -> str:
     req = req or {}

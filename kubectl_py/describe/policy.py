@@ -25,7 +25,6 @@ def _gather_nothing(objects: list, joins) -> list:
     return [{} for _ in objects]
 
 
-
 def selector_text(selector: dict | None) -> str | None:
     """A LabelSelector as kubectl prints it; None when absent, ``<error>`` when it cannot be converted."""
     if selector is None:
@@ -37,6 +36,7 @@ def selector_text(selector: dict | None) -> str | None:
 
 
 # -- ReplicationController -------------------------------------------------------------------------
+
 
 def _as_label_selector(rc: dict) -> dict:
     """The RC with its map selector as a LabelSelector, so the ReplicaSet pod counting applies."""
@@ -59,14 +59,22 @@ def build_replicationcontroller(obj: dict, gathered: dict) -> dict:
         "replicas": {"current": status.get("replicas", 0), "desired": spec.get("replicas", 1)},
         **workloads.pods_fields(gathered),
         "podTemplate": podspec.build_template(spec.get("template")),
-        "conditions": [{"type": c.get("type", ""), "status": c.get("status", ""), "reason": c.get("reason", ""),
-                        "message": c.get("message", ""), "lastTransitionTime": c.get("lastTransitionTime")}
-                       for c in status.get("conditions") or []],
+        "conditions": [
+            {
+                "type": c.get("type", ""),
+                "status": c.get("status", ""),
+                "reason": c.get("reason", ""),
+                "message": c.get("message", ""),
+                "lastTransitionTime": c.get("lastTransitionTime"),
+            }
+            for c in status.get("conditions") or []
+        ],
     }
     return with_events(doc, gathered)
 
 
 # -- LimitRange and ResourceQuota (records shared with the Namespace describer) -----------------------
+
 
 def build_limitrange(obj: dict, gathered: dict) -> dict:
     doc = metadata_fields(obj)
@@ -83,59 +91,78 @@ def build_resourcequota(obj: dict, gathered: dict) -> dict:
 
 # -- PodDisruptionBudget ---------------------------------------------------------------------------
 
+
 def build_poddisruptionbudget(obj: dict, gathered: dict) -> dict:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     doc = metadata_fields(obj)
-    doc.update({
-        "minAvailable": spec.get("minAvailable"),
-        "maxUnavailable": spec.get("maxUnavailable"),
-        "selector": selector_text(spec.get("selector")),
-        "unhealthyPodEvictionPolicy": spec.get("unhealthyPodEvictionPolicy"),
-        "status": {
-            "disruptionsAllowed": status.get("disruptionsAllowed", 0),
-            "currentHealthy": status.get("currentHealthy", 0),
-            "desiredHealthy": status.get("desiredHealthy", 0),
-            "expectedPods": status.get("expectedPods", 0),
-        },
-    })
+    doc.update(
+        {
+            "minAvailable": spec.get("minAvailable"),
+            "maxUnavailable": spec.get("maxUnavailable"),
+            "selector": selector_text(spec.get("selector")),
+            "unhealthyPodEvictionPolicy": spec.get("unhealthyPodEvictionPolicy"),
+            "status": {
+                "disruptionsAllowed": status.get("disruptionsAllowed", 0),
+                "currentHealthy": status.get("currentHealthy", 0),
+                "desiredHealthy": status.get("desiredHealthy", 0),
+                "expectedPods": status.get("expectedPods", 0),
+            },
+        }
+    )
     return with_events(doc, gathered)
 
 
 # -- NetworkPolicy ---------------------------------------------------------------------------------
 
+
 def _policy_ports(ports: list | None) -> list:
-    return [{"protocol": p.get("protocol") or "TCP",  # the API's default
-             "port": p.get("port"), "endPort": p.get("endPort")} for p in ports or []]
+    return [
+        {
+            "protocol": p.get("protocol") or "TCP",  # the API's default
+            "port": p.get("port"),
+            "endPort": p.get("endPort"),
+        }
+        for p in ports or []
+    ]
 
 
 def _peers(peers: list | None) -> list:
     out = []
     for peer in peers or []:
         block = peer.get("ipBlock")
-        out.append({
-            "podSelector": selector_text(peer.get("podSelector")),
-            "namespaceSelector": selector_text(peer.get("namespaceSelector")),
-            "ipBlock": None if block is None else {"cidr": block.get("cidr", ""),
-                                                   "except": list(block.get("except") or [])},
-        })
+        out.append(
+            {
+                "podSelector": selector_text(peer.get("podSelector")),
+                "namespaceSelector": selector_text(peer.get("namespaceSelector")),
+                "ipBlock": None
+                if block is None
+                else {"cidr": block.get("cidr", ""), "except": list(block.get("except") or [])},
+            }
+        )
     return out
 
 
 def build_networkpolicy(obj: dict, gathered: dict) -> dict:
     spec = obj.get("spec") or {}
     doc = {"creationTimestamp": (obj.get("metadata") or {}).get("creationTimestamp"), **metadata_fields(obj)}
-    doc.update({
-        "podSelector": selector_text(spec.get("podSelector") or {}),
-        "policyTypes": list(spec.get("policyTypes") or []),
-        "ingress": [{"ports": _policy_ports(r.get("ports")), "from": _peers(r.get("from"))}
-                    for r in spec.get("ingress") or []],
-        "egress": [{"ports": _policy_ports(r.get("ports")), "to": _peers(r.get("to"))}
-                   for r in spec.get("egress") or []],
-    })
+    doc.update(
+        {
+            "podSelector": selector_text(spec.get("podSelector") or {}),
+            "policyTypes": list(spec.get("policyTypes") or []),
+            "ingress": [
+                {"ports": _policy_ports(r.get("ports")), "from": _peers(r.get("from"))}
+                for r in spec.get("ingress") or []
+            ],
+            "egress": [
+                {"ports": _policy_ports(r.get("ports")), "to": _peers(r.get("to"))} for r in spec.get("egress") or []
+            ],
+        }
+    )
     return doc
 
 
 # -- EndpointSlice ---------------------------------------------------------------------------------
+
 
 def _slice_endpoint(endpoint: dict) -> dict:
     conditions = endpoint.get("conditions") or {}
@@ -144,8 +171,9 @@ def _slice_endpoint(endpoint: dict) -> dict:
         "addresses": list(endpoint.get("addresses") or []),
         "conditions": {key: conditions.get(key) for key in ("ready", "serving", "terminating")},
         "hostname": endpoint.get("hostname"),
-        "targetRef": None if target is None else {
-            "kind": target.get("kind", ""), "name": target.get("name", ""), "namespace": target.get("namespace")},
+        "targetRef": None
+        if target is None
+        else {"kind": target.get("kind", ""), "name": target.get("name", ""), "namespace": target.get("namespace")},
         "nodeName": endpoint.get("nodeName"),
         "zone": endpoint.get("zone"),
     }
@@ -153,20 +181,26 @@ def _slice_endpoint(endpoint: dict) -> dict:
 
 def build_endpointslice(obj: dict, gathered: dict) -> dict:
     doc = metadata_fields(obj)
-    doc.update({
-        "addressType": obj.get("addressType", ""),
-        "ports": [{"name": p.get("name"), "port": p.get("port"), "protocol": p.get("protocol")}
-                  for p in obj.get("ports") or []],
-        "endpoints": [_slice_endpoint(e) for e in obj.get("endpoints") or []],
-    })
+    doc.update(
+        {
+            "addressType": obj.get("addressType", ""),
+            "ports": [
+                {"name": p.get("name"), "port": p.get("port"), "protocol": p.get("protocol")}
+                for p in obj.get("ports") or []
+            ],
+            "endpoints": [_slice_endpoint(e) for e in obj.get("endpoints") or []],
+        }
+    )
     return with_events(doc, gathered)
 
 
-REPLICATIONCONTROLLER = Describer(gather_replicationcontrollers, build_replicationcontroller,
-                                  text_renderer("workloads", "render_replicaset"))
+REPLICATIONCONTROLLER = Describer(
+    gather_replicationcontrollers, build_replicationcontroller, text_renderer("workloads", "render_replicaset")
+)
 LIMITRANGE = Describer(_gather_nothing, build_limitrange, text_renderer("policy", "render_limitrange"))
 RESOURCEQUOTA = Describer(_gather_nothing, build_resourcequota, text_renderer("policy", "render_resourcequota"))
-PODDISRUPTIONBUDGET = Describer(gather_with_events, build_poddisruptionbudget,
-                                text_renderer("policy", "render_poddisruptionbudget"))
+PODDISRUPTIONBUDGET = Describer(
+    gather_with_events, build_poddisruptionbudget, text_renderer("policy", "render_poddisruptionbudget")
+)
 NETWORKPOLICY = Describer(_gather_nothing, build_networkpolicy, text_renderer("policy", "render_networkpolicy"))
 ENDPOINTSLICE = Describer(gather_with_events, build_endpointslice, text_renderer("policy", "render_endpointslice"))

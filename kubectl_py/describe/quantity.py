@@ -7,10 +7,9 @@ cores, memory and storage in bytes, everything else in its own unit); :func:`rec
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
 _BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
@@ -28,7 +27,7 @@ class QuantityError(ValueError):
     pass
 
 
-_MAX_INT64 = 2 ** 63 - 1
+_MAX_INT64 = 2**63 - 1
 
 
 def _split(text) -> tuple:
@@ -39,8 +38,9 @@ def _split(text) -> tuple:
     text = str(text).strip()
     m = _RE.match(text)
     if not m:
-        raise QuantityError("quantities must match the regular expression "
-                            f"'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': {text!r}")
+        raise QuantityError(
+            f"quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': {text!r}"
+        )
     return text, m.group(1), m.group(2) or ""
 
 
@@ -81,13 +81,13 @@ def parse_full(text) -> tuple:
         if precision >= 0:
             scale -= len(denom)
             shifted = num + denom
-            if scale >= -9 and shifted and abs(int(shifted)) < 2 ** 63:
+            if scale >= -9 and shifted and abs(int(shifted)) < 2**63:
                 if fmt == BINARY_SI:
                     if exponent % 10 == 0 and int(shifted) & 7 != 0:
                         cached = text
                 elif scale % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0":
                     cached = text
-                if abs(int(shifted) * (2 ** exponent if fmt == BINARY_SI else 1)) >= 2 ** 63:
+                if abs(int(shifted) * (2**exponent if fmt == BINARY_SI else 1)) >= 2**63:
                     cached = None
         # more precise than nano: round up (away from zero), as Go does
         rounding = ROUND_FLOOR if value < 0 else ROUND_CEILING
@@ -133,7 +133,7 @@ def format_value(value: Decimal, fmt: str = DECIMAL_SI) -> str:
             mantissa //= 10
             exp += 1
         rem = exp % 3  # Python's modulo floors, which is what Go's two switch cases do
-        mantissa *= 10 ** rem
+        mantissa *= 10**rem
         exp -= rem
     if fmt == DECIMAL_EXPONENT:
         return f"{mantissa}" + (f"e{exp}" if exp else "")

@@ -32,8 +32,16 @@ def breakdown_rule(rule: dict) -> list:
         for resource in rule.get("resources") or []:
             for verb in rule.get("verbs") or []:
                 for name in names or [None]:
-                    out.append(_rule({"apiGroups": [group], "resources": [resource], "verbs": [verb],
-                                      "resourceNames": [name] if name is not None else []}))
+                    out.append(
+                        _rule(
+                            {
+                                "apiGroups": [group],
+                                "resources": [resource],
+                                "verbs": [verb],
+                                "resourceNames": [name] if name is not None else [],
+                            }
+                        )
+                    )
     for url in rule.get("nonResourceURLs") or []:
         for verb in rule.get("verbs") or []:
             out.append(_rule({"nonResourceURLs": [url], "verbs": [verb]}))
@@ -45,8 +53,12 @@ def compact_rules(rules: list) -> list:
     nothing else get their verbs merged (first-seen order); others stay as they are."""
     compacted, simple = [], {}
     for rule in rules:
-        if rule["nonResourceURLs"] or len(rule["apiGroups"]) != 1 or len(rule["resources"]) != 1 \
-                or len(rule["resourceNames"]) > 1:
+        if (
+            rule["nonResourceURLs"]
+            or len(rule["apiGroups"]) != 1
+            or len(rule["resources"]) != 1
+            or len(rule["resourceNames"]) > 1
+        ):
             compacted.append(rule)
             continue
         key = (rule["apiGroups"][0], rule["resources"][0], tuple(rule["resourceNames"]))
@@ -62,11 +74,20 @@ def rule_sort_key(rule: dict) -> str:
     """Go's generated ``PolicyRule.String()``, which kubectl sorts the rules by."""
     from .text.common import go_list  # imported only when roles are described
 
-    return ("&PolicyRule{" + "".join(f"{go}:{go_list(rule[key])},"
-                                     for go, key in (("Verbs", "verbs"), ("APIGroups", "apiGroups"),
-                                                     ("Resources", "resources"),
-                                                     ("ResourceNames", "resourceNames"),
-                                                     ("NonResourceURLs", "nonResourceURLs"))) + "}")
+    return (
+        "&PolicyRule{"
+        + "".join(
+            f"{go}:{go_list(rule[key])},"
+            for go, key in (
+                ("Verbs", "verbs"),
+                ("APIGroups", "apiGroups"),
+                ("Resources", "resources"),
+                ("ResourceNames", "resourceNames"),
+                ("NonResourceURLs", "nonResourceURLs"),
+            )
+        )
+        + "}"
+    )
 
 
 def policy_rules(rules: list) -> list:
@@ -85,11 +106,20 @@ def build_role(obj: dict, gathered: dict) -> dict:
 def build_binding(obj: dict, gathered: dict) -> dict:
     ref = obj.get("roleRef") or {}
     doc = metadata_fields(obj)
-    doc["roleRef"] = {"apiGroup": ref.get("apiGroup") or "", "kind": ref.get("kind") or "",
-                      "name": ref.get("name") or ""}
-    doc["subjects"] = [{"kind": s.get("kind") or "", "apiGroup": s.get("apiGroup") or "",
-                        "name": s.get("name") or "", "namespace": s.get("namespace") or ""}
-                       for s in obj.get("subjects") or []]
+    doc["roleRef"] = {
+        "apiGroup": ref.get("apiGroup") or "",
+        "kind": ref.get("kind") or "",
+        "name": ref.get("name") or "",
+    }
+    doc["subjects"] = [
+        {
+            "kind": s.get("kind") or "",
+            "apiGroup": s.get("apiGroup") or "",
+            "name": s.get("name") or "",
+            "namespace": s.get("namespace") or "",
+        }
+        for s in obj.get("subjects") or []
+    ]
     return doc
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from .base import Describer, text_renderer
 from .sections import gather_with_events, metadata_fields, with_events
 
-DEFAULT_CLASS_ANNOTATIONS = ("storageclass.kubernetes.io/is-default-class",
-                             "storageclass.beta.kubernetes.io/is-default-class")
-
+DEFAULT_CLASS_ANNOTATIONS = (
+    "storageclass.kubernetes.io/is-default-class",
+    "storageclass.beta.kubernetes.io/is-default-class",
+)
 
 
 def _with_meta(obj: dict, gathered: dict, fields: dict) -> dict:
@@ -22,40 +23,54 @@ def _with_meta(obj: dict, gathered: dict, fields: dict) -> dict:
 
 
 def build_priorityclass(obj: dict, gathered: dict) -> dict:
-    return _with_meta(obj, gathered, {
-        "value": obj.get("value") or 0,
-        "globalDefault": bool(obj.get("globalDefault")),
-        "preemptionPolicy": obj.get("preemptionPolicy"),
-        "description": obj.get("description") or "",
-    })
+    return _with_meta(
+        obj,
+        gathered,
+        {
+            "value": obj.get("value") or 0,
+            "globalDefault": bool(obj.get("globalDefault")),
+            "preemptionPolicy": obj.get("preemptionPolicy"),
+            "description": obj.get("description") or "",
+        },
+    )
 
 
 def _topology_term(term: dict) -> list:
-    return [{"key": req.get("key") or "", "values": list(req.get("values") or [])}
-            for req in term.get("matchLabelExpressions") or []]
+    return [
+        {"key": req.get("key") or "", "values": list(req.get("values") or [])}
+        for req in term.get("matchLabelExpressions") or []
+    ]
 
 
 def build_storageclass(obj: dict, gathered: dict) -> dict:
     annotations = (obj.get("metadata") or {}).get("annotations") or {}
     topologies = obj.get("allowedTopologies")
-    return _with_meta(obj, gathered, {
-        "isDefaultClass": any(annotations.get(key) == "true" for key in DEFAULT_CLASS_ANNOTATIONS),
-        "provisioner": obj.get("provisioner") or "",
-        "parameters": dict(obj.get("parameters") or {}),
-        "allowVolumeExpansion": obj.get("allowVolumeExpansion"),
-        "mountOptions": list(obj.get("mountOptions") or []),
-        "reclaimPolicy": obj.get("reclaimPolicy"),
-        "volumeBindingMode": obj.get("volumeBindingMode"),
-        # null when unset: kubectl then leaves the AllowedTopologies line out
-        "allowedTopologies": None if topologies is None else [_topology_term(t) for t in topologies],
-    })
+    return _with_meta(
+        obj,
+        gathered,
+        {
+            "isDefaultClass": any(annotations.get(key) == "true" for key in DEFAULT_CLASS_ANNOTATIONS),
+            "provisioner": obj.get("provisioner") or "",
+            "parameters": dict(obj.get("parameters") or {}),
+            "allowVolumeExpansion": obj.get("allowVolumeExpansion"),
+            "mountOptions": list(obj.get("mountOptions") or []),
+            "reclaimPolicy": obj.get("reclaimPolicy"),
+            "volumeBindingMode": obj.get("volumeBindingMode"),
+            # null when unset: kubectl then leaves the AllowedTopologies line out
+            "allowedTopologies": None if topologies is None else [_topology_term(t) for t in topologies],
+        },
+    )
 
 
 def build_volumeattributesclass(obj: dict, gathered: dict) -> dict:
-    return _with_meta(obj, gathered, {
-        "driverName": obj.get("driverName") or "",
-        "parameters": dict(obj.get("parameters") or {}),
-    })
+    return _with_meta(
+        obj,
+        gathered,
+        {
+            "driverName": obj.get("driverName") or "",
+            "parameters": dict(obj.get("parameters") or {}),
+        },
+    )
 
 
 def _csi_driver(driver: dict) -> dict:
@@ -70,22 +85,35 @@ def _csi_driver(driver: dict) -> dict:
 
 def build_csinode(obj: dict, gathered: dict) -> dict:
     drivers = (obj.get("spec") or {}).get("drivers")
-    return _with_meta(obj, gathered, {
-        "creationTimestamp": (obj.get("metadata") or {}).get("creationTimestamp"),
-        "drivers": None if drivers is None else [_csi_driver(d) for d in drivers],
-    })
+    return _with_meta(
+        obj,
+        gathered,
+        {
+            "creationTimestamp": (obj.get("metadata") or {}).get("creationTimestamp"),
+            "drivers": None if drivers is None else [_csi_driver(d) for d in drivers],
+        },
+    )
 
 
 def build_ingressclass(obj: dict, gathered: dict) -> dict:
     spec = obj.get("spec") or {}
     params = spec.get("parameters")
-    return _with_meta(obj, gathered, {
-        "controller": spec.get("controller") or "",
-        "parameters": None if params is None else {
-            "apiGroup": params.get("apiGroup"), "kind": params.get("kind") or "",
-            "name": params.get("name") or "", "scope": params.get("scope"),
-            "namespace": params.get("namespace")},
-    })
+    return _with_meta(
+        obj,
+        gathered,
+        {
+            "controller": spec.get("controller") or "",
+            "parameters": None
+            if params is None
+            else {
+                "apiGroup": params.get("apiGroup"),
+                "kind": params.get("kind") or "",
+                "name": params.get("name") or "",
+                "scope": params.get("scope"),
+                "namespace": params.get("namespace"),
+            },
+        },
+    )
 
 
 def _describer(build, render: str) -> Describer:

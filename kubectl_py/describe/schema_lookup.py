@@ -23,8 +23,17 @@ def builtin_types():
     for (group, kind), _ in DESCRIBERS.items():
         if (group, kind) not in known:
             plural = kind.lower() + ("es" if kind.lower().endswith("s") else "s")
-            resources.append(ResourceInfo(group=group, version="v1", resource=plural, kind=kind, namespaced=False,
-                                          singular=kind.lower(), short_names=_SHORT_NAMES.get(kind, ())))
+            resources.append(
+                ResourceInfo(
+                    group=group,
+                    version="v1",
+                    resource=plural,
+                    kind=kind,
+                    namespaced=False,
+                    singular=kind.lower(),
+                    short_names=_SHORT_NAMES.get(kind, ()),
+                )
+            )
     return Discovery(resources=resources)
 
 

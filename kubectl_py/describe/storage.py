@@ -11,16 +11,35 @@ Extra reads:
 from __future__ import annotations
 
 from .base import Describer, text_renderer
-from .sections import gather_events, gather_with_events, join_error, metadata_fields, with_events
 from .quantity import record as quantity
+from .sections import gather_events, gather_with_events, join_error, metadata_fields, with_events
 
 BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
 
 # kubectl describePersistentVolume's switch, in its order: the first source set wins
 PV_SOURCES = (
-    "hostPath", "gcePersistentDisk", "awsElasticBlockStore", "nfs", "iscsi", "glusterfs", "rbd", "quobyte",
-    "vsphereVolume", "cinder", "azureDisk", "photonPersistentDisk", "portworxVolume", "scaleIO", "local",
-    "cephfs", "storageos", "fc", "azureFile", "flexVolume", "flocker", "csi",
+    "hostPath",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "rbd",
+    "quobyte",
+    "vsphereVolume",
+    "cinder",
+    "azureDisk",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "scaleIO",
+    "local",
+    "cephfs",
+    "storageos",
+    "fc",
+    "azureFile",
+    "flexVolume",
+    "flocker",
+    "csi",
 )
 
 
@@ -34,14 +53,17 @@ def _storage_class(obj: dict, spec_value) -> str:
 def _volume_metadata(obj: dict) -> dict:
     md = obj.get("metadata") or {}
     doc = metadata_fields(obj)
-    doc.update({
-        "finalizers": list(md.get("finalizers") or []),
-        "deletionTimestamp": md.get("deletionTimestamp"),
-    })
+    doc.update(
+        {
+            "finalizers": list(md.get("finalizers") or []),
+            "deletionTimestamp": md.get("deletionTimestamp"),
+        }
+    )
     return doc
 
 
 # -- PersistentVolumeClaim -------------------------------------------------------------------------
+
 
 def gather_pvcs(objects: list, joins) -> list:
     events = gather_events(objects, joins)
@@ -55,13 +77,22 @@ def gather_pvcs(objects: list, joins) -> list:
             if pods is None:
                 errors[ns] = join_error(joins, what)
             # keep only what usedBy needs
-            pods_by_ns[ns] = None if pods is None else [
-                {"name": (p.get("metadata") or {}).get("name", ""),
-                 "uid": (p.get("metadata") or {}).get("uid", ""),
-                 "claims": [(v.get("persistentVolumeClaim") or {}).get("claimName")
+            pods_by_ns[ns] = (
+                None
+                if pods is None
+                else [
+                    {
+                        "name": (p.get("metadata") or {}).get("name", ""),
+                        "uid": (p.get("metadata") or {}).get("uid", ""),
+                        "claims": [
+                            (v.get("persistentVolumeClaim") or {}).get("claimName")
                             for v in ((p.get("spec") or {}).get("volumes") or [])
-                            if v.get("persistentVolumeClaim")]}
-                for p in pods]
+                            if v.get("persistentVolumeClaim")
+                        ],
+                    }
+                    for p in pods
+                ]
+            )
         out.append({"pods": pods_by_ns[ns], "podsError": errors.get(ns), "events": evs})
     return out
 
@@ -86,14 +117,17 @@ def used_by(pvc: dict, pods: list) -> list:
 
 
 def _pvc_conditions(status: dict) -> list:
-    return [{
-        "type": c.get("type", ""),
-        "status": c.get("status", ""),
-        "lastProbeTime": c.get("lastProbeTime"),
-        "lastTransitionTime": c.get("lastTransitionTime"),
-        "reason": c.get("reason", ""),
-        "message": c.get("message", ""),
-    } for c in status.get("conditions") or []]
+    return [
+        {
+            "type": c.get("type", ""),
+            "status": c.get("status", ""),
+            "lastProbeTime": c.get("lastProbeTime"),
+            "lastTransitionTime": c.get("lastTransitionTime"),
+            "reason": c.get("reason", ""),
+            "message": c.get("message", ""),
+        }
+        for c in status.get("conditions") or []
+    ]
 
 
 def build_pvc(obj: dict, gathered: dict) -> dict:
@@ -103,21 +137,24 @@ def build_pvc(obj: dict, gathered: dict) -> dict:
     source = spec.get("dataSource")
     pods = gathered.get("pods")
     doc = _volume_metadata(obj)
-    doc.update({
-        "storageClass": _storage_class(obj, spec.get("storageClassName")),
-        "status": status.get("phase", ""),
-        "volume": spec.get("volumeName", ""),
-        "requested": quantity(((spec.get("resources") or {}).get("requests") or {}).get("storage")),
-        # kubectl shows capacity and access modes only once a volume is bound
-        "capacity": quantity((status.get("capacity") or {}).get("storage")) if bound else None,
-        "accessModes": list(status.get("accessModes") or []) if bound else [],
-        "volumeMode": spec.get("volumeMode"),
-        "dataSource": None if not source else {
-            "apiGroup": source.get("apiGroup"), "kind": source.get("kind", ""), "name": source.get("name", "")},
-        "usedBy": None if pods is None else used_by(obj, pods),
-        "usedByError": gathered.get("podsError") if pods is None else None,
-        "conditions": _pvc_conditions(status),
-    })
+    doc.update(
+        {
+            "storageClass": _storage_class(obj, spec.get("storageClassName")),
+            "status": status.get("phase", ""),
+            "volume": spec.get("volumeName", ""),
+            "requested": quantity(((spec.get("resources") or {}).get("requests") or {}).get("storage")),
+            # kubectl shows capacity and access modes only once a volume is bound
+            "capacity": quantity((status.get("capacity") or {}).get("storage")) if bound else None,
+            "accessModes": list(status.get("accessModes") or []) if bound else [],
+            "volumeMode": spec.get("volumeMode"),
+            "dataSource": None
+            if not source
+            else {"apiGroup": source.get("apiGroup"), "kind": source.get("kind", ""), "name": source.get("name", "")},
+            "usedBy": None if pods is None else used_by(obj, pods),
+            "usedByError": gathered.get("podsError") if pods is None else None,
+            "conditions": _pvc_conditions(status),
+        }
+    )
     return with_events(doc, gathered)
 
 
@@ -136,18 +173,20 @@ def build_pv(obj: dict, gathered: dict) -> dict:
     status = obj.get("status") or {}
     claim = spec.get("claimRef")
     doc = _volume_metadata(obj)
-    doc.update({
-        "storageClass": _storage_class(obj, spec.get("storageClassName")),
-        "status": status.get("phase", ""),
-        "claim": None if not claim else {"namespace": claim.get("namespace", ""), "name": claim.get("name", "")},
-        "reclaimPolicy": spec.get("persistentVolumeReclaimPolicy", ""),
-        "accessModes": list(spec.get("accessModes") or []),
-        "volumeMode": spec.get("volumeMode"),
-        "capacity": quantity((spec.get("capacity") or {}).get("storage")),
-        "nodeAffinity": spec.get("nodeAffinity"),
-        "message": status.get("message", ""),
-        "source": _pv_source(spec),
-    })
+    doc.update(
+        {
+            "storageClass": _storage_class(obj, spec.get("storageClassName")),
+            "status": status.get("phase", ""),
+            "claim": None if not claim else {"namespace": claim.get("namespace", ""), "name": claim.get("name", "")},
+            "reclaimPolicy": spec.get("persistentVolumeReclaimPolicy", ""),
+            "accessModes": list(spec.get("accessModes") or []),
+            "volumeMode": spec.get("volumeMode"),
+            "capacity": quantity((spec.get("capacity") or {}).get("storage")),
+            "nodeAffinity": spec.get("nodeAffinity"),
+            "message": status.get("message", ""),
+            "source": _pv_source(spec),
+        }
+    )
     return with_events(doc, gathered)
 
 

@@ -21,6 +21,7 @@ POD_TEMPLATE_HASH = "pod-template-hash"
 
 # -- shared pieces ---------------------------------------------------------------------------------
 
+
 def _selector_or_error(selector: dict | None) -> tuple:
     try:
         return label_selector_string(selector), None
@@ -55,18 +56,21 @@ def _meta(obj: dict) -> dict:
 def _conditions(obj: dict) -> list:
     out = []
     for c in (obj.get("status") or {}).get("conditions") or []:
-        out.append({
-            "type": c.get("type", ""),
-            "status": c.get("status", ""),
-            "reason": c.get("reason", ""),
-            "message": c.get("message", ""),
-            "lastUpdateTime": c.get("lastUpdateTime"),
-            "lastTransitionTime": c.get("lastTransitionTime"),
-        })
+        out.append(
+            {
+                "type": c.get("type", ""),
+                "status": c.get("status", ""),
+                "reason": c.get("reason", ""),
+                "message": c.get("message", ""),
+                "lastUpdateTime": c.get("lastUpdateTime"),
+                "lastTransitionTime": c.get("lastTransitionTime"),
+            }
+        )
     return out
 
 
 # -- pods counted for a controller (spec 5.1) --------------------------------------------------------
+
 
 def gather_controller_pods(objects: list, joins) -> list:
     """For each controller: the pods it controls (a list), or the error text when they could not be listed."""
@@ -110,6 +114,7 @@ def pods_fields(gathered: dict) -> dict:
 
 # -- Deployment ------------------------------------------------------------------------------------
 
+
 def _gather_deployments(objects: list, joins) -> list:
     extra = []
     for obj in objects:
@@ -120,8 +125,9 @@ def _gather_deployments(objects: list, joins) -> list:
         if error is not None:
             extra.append({"replicaSets": None})
             continue
-        items = joins.list("replicasets.apps", _meta(obj).get("namespace"), label_selector=selector or None,
-                           what="replicasets.apps")
+        items = joins.list(
+            "replicasets.apps", _meta(obj).get("namespace"), label_selector=selector or None, what="replicasets.apps"
+        )
         owned = None if items is None else [rs for rs in items if _is_controlled_by(rs, obj)]
         extra.append({"replicaSets": owned})
     return gather_with_events(objects, joins, "Deployment", extra)
@@ -192,7 +198,9 @@ def build_deployment(obj: dict, gathered: dict) -> dict:
         },
         "strategyType": strategy.get("type", ""),
         "minReadySeconds": spec.get("minReadySeconds", 0),
-        "rollingUpdateStrategy": None if rolling is None else {
+        "rollingUpdateStrategy": None
+        if rolling is None
+        else {
             "maxUnavailable": rolling.get("maxUnavailable"),
             "maxSurge": rolling.get("maxSurge"),
         },
@@ -211,6 +219,7 @@ def build_deployment(obj: dict, gathered: dict) -> dict:
 
 
 # -- ReplicaSet ------------------------------------------------------------------------------------
+
 
 def _gather_replicasets(objects: list, joins) -> list:
     return gather_with_events(objects, joins, "ReplicaSet", gather_controller_pods(objects, joins))
@@ -231,6 +240,7 @@ def build_replicaset(obj: dict, gathered: dict) -> dict:
 
 
 # -- StatefulSet -----------------------------------------------------------------------------------
+
 
 def _gather_statefulsets(objects: list, joins) -> list:
     return gather_with_events(objects, joins, "StatefulSet", gather_controller_pods(objects, joins))
@@ -272,7 +282,9 @@ def build_statefulset(obj: dict, gathered: dict) -> dict:
             "partition": rolling.get("partition"),
             "maxUnavailable": rolling.get("maxUnavailable"),
         },
-        "persistentVolumeClaimRetentionPolicy": None if retention is None else {
+        "persistentVolumeClaimRetentionPolicy": None
+        if retention is None
+        else {
             "whenDeleted": retention.get("whenDeleted", ""),
             "whenScaled": retention.get("whenScaled", ""),
         },
@@ -284,6 +296,7 @@ def build_statefulset(obj: dict, gathered: dict) -> dict:
 
 
 # -- DaemonSet -------------------------------------------------------------------------------------
+
 
 def _gather_daemonsets(objects: list, joins) -> list:
     return gather_with_events(objects, joins, "DaemonSet", gather_controller_pods(objects, joins))
@@ -308,6 +321,7 @@ def build_daemonset(obj: dict, gathered: dict) -> dict:
 
 
 # -- Job -------------------------------------------------------------------------------------------
+
 
 def _gather_jobs(objects: list, joins) -> list:
     return gather_with_events(objects, joins, "Job")
@@ -354,6 +368,7 @@ def build_job(obj: dict, gathered: dict) -> dict:
 
 
 # -- CronJob ---------------------------------------------------------------------------------------
+
 
 def _gather_cronjobs(objects: list, joins) -> list:
     return gather_with_events(objects, joins, "CronJob")

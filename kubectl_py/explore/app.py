@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from prompt_toolkit.application import Application
 from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.completion import Completer, Completion, ThreadedCompleter
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.document import Document
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.input.vt100 import Vt100Input
@@ -27,7 +28,6 @@ from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl, 
 from prompt_toolkit.layout.menus import CompletionsMenu
 from prompt_toolkit.layout.processors import Processor, Transformation
 from prompt_toolkit.layout.utils import explode_text_fragments
-from prompt_toolkit.data_structures import Size
 from prompt_toolkit.output.color_depth import ColorDepth
 from prompt_toolkit.output.vt100 import Vt100_Output
 from prompt_toolkit.styles import Style
@@ -168,8 +168,10 @@ class Explorer:
         waiting = runner.waiting
         items = len(settings.items)
         parts.append(f"{items:,} object{'s' if items != 1 else ''}")
-        parts.append(f"{settings.contexts} context{'s' if settings.contexts != 1 else ''}"
-                     + (f" ({settings.failed} failed)" if settings.failed else ""))
+        parts.append(
+            f"{settings.contexts} context{'s' if settings.contexts != 1 else ''}"
+            + (f" ({settings.failed} failed)" if settings.failed else "")
+        )
         good = runner.good
         if good is not None:
             count = f"{good.output.count:,}" + ("+ (counting)" if not good.complete else "")
@@ -234,43 +236,73 @@ class Explorer:
     def _build_app(self):
         no_color = bool(self.settings.env.get("NO_COLOR"))
         self.buffer = Buffer(
-            document=_document(self.settings.template), multiline=False,
-            completer=ThreadedCompleter(DataCompleter(self)), complete_while_typing=True,
+            document=_document(self.settings.template),
+            multiline=False,
+            completer=ThreadedCompleter(DataCompleter(self)),
+            complete_while_typing=True,
             on_text_changed=lambda _buffer: self._on_text_changed(),
-            on_cursor_position_changed=lambda _buffer: self._invalidate())
+            on_cursor_position_changed=lambda _buffer: self._invalidate(),
+        )
         # every width is exact: prompt_toolkit then divides no widths itself (a cost on every redraw)
         prompt_width = self._prompt_width
-        self.template_window = Window(BufferControl(self.buffer, input_processors=[MarkError(self)]), height=1,
-                                      width=lambda: self._columns() - prompt_width(), wrap_lines=False)
-        prompt_window = Window(FormattedTextControl(lambda: [("class:prompt", f"{self.mode}> ")]),
-                               width=prompt_width, height=1)
+        self.template_window = Window(
+            BufferControl(self.buffer, input_processors=[MarkError(self)]),
+            height=1,
+            width=lambda: self._columns() - prompt_width(),
+            wrap_lines=False,
+        )
+        prompt_window = Window(
+            FormattedTextControl(lambda: [("class:prompt", f"{self.mode}> ")]), width=prompt_width, height=1
+        )
         has_error = Condition(lambda: self._error() is not None)
         wide = Condition(lambda: self._columns() >= TREE_MIN_WIDTH)
-        caret_window = VSplit([
-            Window(width=prompt_width, height=1),
-            Window(FormattedTextControl(self._caret_line), height=1, width=lambda: self._columns() - prompt_width())])
+        caret_window = VSplit(
+            [
+                Window(width=prompt_width, height=1),
+                Window(
+                    FormattedTextControl(self._caret_line), height=1, width=lambda: self._columns() - prompt_width()
+                ),
+            ]
+        )
         result_window = Window(ResultControl(self), wrap_lines=False, width=self._result_width)
         tree_window = Window(LinesControl(self._tree), width=self._tree_width, wrap_lines=False, style="class:tree")
-        body = HSplit([
-            VSplit([prompt_window, self.template_window]),
-            ConditionalContainer(caret_window, filter=has_error),
-            VSplit([result_window,
-                    ConditionalContainer(VSplit([Window(width=1, char="│", style="class:separator"), tree_window]),
-                                         filter=wide)]),
-            Window(FormattedTextControl(self._status), height=1, width=self._columns, style="class:status"),
-        ])
-        root = FloatContainer(body, floats=[
-            Float(xcursor=True, ycursor=True, content=CompletionsMenu(max_height=12, scroll_offset=1))])
-        output = Vt100_Output(self.terminal.output, lambda: _size(self.terminal.output),
-                              term=self.settings.env.get("TERM"),
-                              default_color_depth=ColorDepth.DEPTH_1_BIT if no_color else None, enable_cpr=False)
+        body = HSplit(
+            [
+                VSplit([prompt_window, self.template_window]),
+                ConditionalContainer(caret_window, filter=has_error),
+                VSplit(
+                    [
+                        result_window,
+                        ConditionalContainer(
+                            VSplit([Window(width=1, char="│", style="class:separator"), tree_window]), filter=wide
+                        ),
+                    ]
+                ),
+                Window(FormattedTextControl(self._status), height=1, width=self._columns, style="class:status"),
+            ]
+        )
+        root = FloatContainer(
+            body, floats=[Float(xcursor=True, ycursor=True, content=CompletionsMenu(max_height=12, scroll_offset=1))]
+        )
+        output = Vt100_Output(
+            self.terminal.output,
+            lambda: _size(self.terminal.output),
+            term=self.settings.env.get("TERM"),
+            default_color_depth=ColorDepth.DEPTH_1_BIT if no_color else None,
+            enable_cpr=False,
+        )
         app = Application(
             layout=Layout(root, focused_element=self.template_window),
             key_bindings=merge_key_bindings([load_basic_bindings(), self._key_bindings()]),
-            style=_style(no_color), full_screen=True, mouse_support=False,
+            style=_style(no_color),
+            full_screen=True,
+            mouse_support=False,
             color_depth=ColorDepth.DEPTH_1_BIT if no_color else None,
-            input=Vt100Input(self.terminal.input), output=output,
-            min_redraw_interval=0.0, max_render_postpone_time=0.01)
+            input=Vt100Input(self.terminal.input),
+            output=output,
+            min_redraw_interval=0.0,
+            max_render_postpone_time=0.01,
+        )
         app.ttimeoutlen = 0.05  # a lone Esc is known after 50 ms instead of 0.5 s
         app.timeoutlen = 0.05
         return app
@@ -387,7 +419,7 @@ class Explorer:
         spot = find_spot(text, cursor, self.mode == JSONPATH)
         if source is None or spot is None or spot.kind is None:
             return False
-        typed = text[spot.start:cursor]
+        typed = text[spot.start : cursor]
         return any(candidate.text == typed for candidate in candidates(spot, source))
 
     def _columns(self) -> int:
@@ -425,16 +457,33 @@ def _document(text: str):
 
 def _style(no_color: bool):
     if no_color:  # NO_COLOR: attributes only, never a colour
-        return Style.from_dict({
-            "prompt": "bold", "error": "bold", "error-char": "reverse", "status": "reverse",
-            "status.help": "", "tree.head": "bold underline", "tree.count": "", "tree.example": "",
-            "completion-menu.completion.current": "reverse", "completion-menu.meta.completion.current": "reverse",
-        })
-    return Style.from_dict({
-        "prompt": "bold ansicyan", "error": "ansired bold", "error-char": "bg:ansired ansiwhite",
-        "status": "reverse", "tree.head": "bold", "tree.key": "ansicyan", "tree.count": "ansiyellow",
-        "tree.example": "ansibrightblack", "separator": "ansibrightblack",
-    })
+        return Style.from_dict(
+            {
+                "prompt": "bold",
+                "error": "bold",
+                "error-char": "reverse",
+                "status": "reverse",
+                "status.help": "",
+                "tree.head": "bold underline",
+                "tree.count": "",
+                "tree.example": "",
+                "completion-menu.completion.current": "reverse",
+                "completion-menu.meta.completion.current": "reverse",
+            }
+        )
+    return Style.from_dict(
+        {
+            "prompt": "bold ansicyan",
+            "error": "ansired bold",
+            "error-char": "bg:ansired ansiwhite",
+            "status": "reverse",
+            "tree.head": "bold",
+            "tree.key": "ansicyan",
+            "tree.count": "ansiyellow",
+            "tree.example": "ansibrightblack",
+            "separator": "ansibrightblack",
+        }
+    )
 
 
 class ResultControl(UIControl):
@@ -506,9 +555,13 @@ class DataCompleter(Completer):
         spot = find_spot(text, cursor, self.explorer.mode == JSONPATH)
         if spot is None or spot.kind is None:
             return
-        typed = text[spot.start:cursor]
+        typed = text[spot.start : cursor]
         for candidate in candidates(spot, source):
             if candidate.text == typed:
                 continue  # already there
-            yield Completion(candidate.text, start_position=spot.start - cursor, display=candidate.display,
-                             display_meta=candidate.meta)
+            yield Completion(
+                candidate.text,
+                start_position=spot.start - cursor,
+                display=candidate.display,
+                display_meta=candidate.meta,
+            )

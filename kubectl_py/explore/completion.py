@@ -53,9 +53,9 @@ def find_spot(template: str, cursor: int, actions: bool = True) -> Spot | None:
         end = _action_end(text, brace + 1)
         if end is None:
             return _spot_in_action(text, brace + 1, scopes[-1])
-        body = text[brace + 1:end - 1].strip()
+        body = text[brace + 1 : end - 1].strip()
         if body.startswith("range ") or body.startswith("range\t"):
-            ranged = _resolve(body[len("range"):].strip(), scopes[-1])
+            ranged = _resolve(body[len("range") :].strip(), scopes[-1])
             scopes.append(ranged if ranged is not None else scopes[-1])
         elif body == "end" and len(scopes) > 1:
             scopes.pop()
@@ -139,7 +139,7 @@ def _walk(expression: str, offset: int, scope: str, open_end: bool = True) -> Sp
         if ch == ".":
             end = _key_end(expression, i + 1)
             if end == n and open_end:
-                return Spot(path, KEY, expression[i + 1:], offset + i)
+                return Spot(path, KEY, expression[i + 1 :], offset + i)
             path += expression[i:end]
             i = end
         elif expression.startswith("[?(", i):
@@ -147,7 +147,7 @@ def _walk(expression: str, offset: int, scope: str, open_end: bool = True) -> Sp
             if close < 0:
                 if not open_end:
                     return None
-                return _spot_in_filter(expression[i + 3:], offset + i + 3, path + ELEMENTS)
+                return _spot_in_filter(expression[i + 3 :], offset + i + 3, path + ELEMENTS)
             path += ELEMENTS
             i = close + 2
         elif ch == "[":
@@ -155,8 +155,8 @@ def _walk(expression: str, offset: int, scope: str, open_end: bool = True) -> Sp
             if close < 0:
                 if not open_end:
                     return None
-                return Spot(path, INDEX, expression[i + 1:], offset + i)
-            inner = expression[i + 1:close].strip()
+                return Spot(path, INDEX, expression[i + 1 :], offset + i)
+            inner = expression[i + 1 : close].strip()
             if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
                 from .fields import key_segment
 
@@ -196,6 +196,7 @@ def _spot_in_filter(inner: str, offset: int, element: str) -> Spot | None:
 
 # -- what the data offers ----------------------------------------------------------------------------------
 
+
 class Source:
     """The document's paths for completion: a List's own fields and its items' (from the index), or one
     object's (a single named object, printed as itself)."""
@@ -212,7 +213,7 @@ class Source:
         if not self.is_list:
             return self.index.children(path) if self.index is not None else []
         if path.startswith(".items"):
-            rest = path[len(".items"):]
+            rest = path[len(".items") :]
             if not rest:
                 return [Child(ELEMENTS, self.item_count, ("object",), f"{self.item_count:,} items")]
             element = _element_prefix(rest)
@@ -228,10 +229,10 @@ class Source:
         if not self.is_list:
             return self.index.frequent_values(path, limit) if self.index is not None else []
         if path.startswith(".items"):
-            element = _element_prefix(path[len(".items"):])
+            element = _element_prefix(path[len(".items") :])
             if element is None or self.index is None:
                 return []
-            return self.index.frequent_values(path[len(".items") + element:], limit)
+            return self.index.frequent_values(path[len(".items") + element :], limit)
         return self.list_fields.frequent_values(path, limit) if self.list_fields is not None else []
 
 
@@ -256,8 +257,7 @@ def candidates(spot: Spot | None, source: Source, in_range: bool = False) -> lis
 
 def _meta(child) -> str:
     types = "/".join(child.types)
-    example = child.example if child.example and "object" not in child.types and "array" not in child.types \
-        else ""
+    example = child.example if child.example and "object" not in child.types and "array" not in child.types else ""
     return f"{child.count:,} {types}" + (f"  {example}" if example else "")
 
 
@@ -308,11 +308,17 @@ def _elements(spot: Spot, source: Source) -> list:
     if not lists:
         return []
     count = lists[0].count
-    offered = [Candidate("[*]", "[*]", "every element"), Candidate("[0]", "[0]", "the first element"),
-               Candidate("[-1:]", "[-1:]", "the last element")]
+    offered = [
+        Candidate("[*]", "[*]", "every element"),
+        Candidate("[0]", "[0]", "the first element"),
+        Candidate("[-1:]", "[-1:]", "the last element"),
+    ]
     filters = []
-    scalars = [child.key for child in source.children(spot.path + ELEMENTS)
-               if child.key != ELEMENTS and set(child.types) & {"string", "integer", "number", "boolean"}]
+    scalars = [
+        child.key
+        for child in source.children(spot.path + ELEMENTS)
+        if child.key != ELEMENTS and set(child.types) & {"string", "integer", "number", "boolean"}
+    ]
     key = next((k for k in scalars if k in FILTER_KEYS), scalars[0] if scalars else None)  # most frequent first
     if key is not None:
         for value, times in source.frequent_values(spot.path + ELEMENTS + key, FILTER_VALUES):

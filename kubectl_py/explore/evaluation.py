@@ -48,7 +48,7 @@ class Lines:
                 return ""
             starts.append(newline + 1)
         end = text.find("\n", starts[index])
-        return text[starts[index]:] if end < 0 else text[starts[index]:end]
+        return text[starts[index] :] if end < 0 else text[starts[index] : end]
 
 
 EMPTY = Lines("")
@@ -115,8 +115,12 @@ class Evaluator:
         try:
             jsonpath.compile(request.template)
         except jsonpath.JSONPathError as exc:
-            return Preview(request, error=str(exc), caret=error_column(request.template),
-                           elapsed_ms=(time.perf_counter() - start) * 1000)
+            return Preview(
+                request,
+                error=str(exc),
+                caret=error_column(request.template),
+                elapsed_ms=(time.perf_counter() - start) * 1000,
+            )
         return None
 
     def run(self, request: Request, is_current):
@@ -125,8 +129,14 @@ class Evaluator:
         start = time.perf_counter()
 
         def done(text: str = "", error: str = "", caret=None, complete: bool = True) -> Preview:
-            return Preview(request, Lines(text) if not error else EMPTY, complete, error, caret,
-                           (time.perf_counter() - start) * 1000)
+            return Preview(
+                request,
+                Lines(text) if not error else EMPTY,
+                complete,
+                error,
+                caret,
+                (time.perf_counter() - start) * 1000,
+            )
 
         if request.mode == JSONPATH_NG:
             if not request.template.strip():
@@ -148,7 +158,7 @@ class Evaluator:
                 items = self.document.get("items")
                 if self._prefix_first(request.template) and len(items) > self.first_lines:
                     # the first items' output is the start of the whole output: on screen before the rest
-                    first = dict(self.document, items=items[:self.first_lines])
+                    first = dict(self.document, items=items[: self.first_lines])
                     yield done(template.render(first), complete=False)
                 yield done(template.render(self.document))
                 return
@@ -178,8 +188,11 @@ class Evaluator:
         if len(nodes) != 1 or type(nodes[0]) is not Action:
             return False
         steps = nodes[0].nodes
-        return len(steps) >= 2 and steps[0] == Field("items") and (
-            steps[1] == Slice(None, None, None, False) or type(steps[1]) is Filter)
+        return (
+            len(steps) >= 2
+            and steps[0] == Field("items")
+            and (steps[1] == Slice(None, None, None, False) or type(steps[1]) is Filter)
+        )
 
     def _item_wise(self, template: str):
         if not isinstance(self.document.get("items"), list):
@@ -257,8 +270,7 @@ class LatestWins:
     def busy(self) -> bool:
         with self._lock:
             shown = self.shown
-            return (self._pending is not None or shown is None or shown.generation != self._newest
-                    or not shown.complete)
+            return self._pending is not None or shown is None or shown.generation != self._newest or not shown.complete
 
     def close(self) -> None:
         with self._lock:
@@ -321,4 +333,3 @@ class LatestWins:
                         break
             except _Superseded:
                 continue
-

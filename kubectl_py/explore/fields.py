@@ -40,8 +40,16 @@ class _Items:
 
 _ITEMS_KEY = _Items()
 
-_TYPE_NAMES = {dict: "object", list: "array", str: "string", _Hidden: "string", int: "integer", float: "number",
-               bool: "boolean", type(None): "null"}
+_TYPE_NAMES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    _Hidden: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
 _TYPE_ORDER = ("object", "array", "string", "integer", "number", "boolean", "null")
 
 
@@ -137,8 +145,10 @@ class FieldIndex:
                     entry[1] |= child.types
                     if entry[2] is None:
                         entry[2] = child.example
-        out = [Child(ITEMS if key is _ITEMS_KEY else key_segment(key), count, _type_names(types), example or "")
-               for key, (count, types, example) in merged.items()]
+        out = [
+            Child(ITEMS if key is _ITEMS_KEY else key_segment(key), count, _type_names(types), example or "")
+            for key, (count, types, example) in merged.items()
+        ]
         out.sort(key=lambda child: -child.count)  # stable: first seen first among equals
         return out
 
@@ -191,6 +201,7 @@ class FieldIndex:
 
 
 # -- building --------------------------------------------------------------------------------------------
+
 
 def _walk_dict(node: _Node, obj: dict, serial: int) -> None:
     children = node.children
@@ -253,8 +264,11 @@ def _collect(node: _Node, path: str, kind: str, out: list) -> None:
         if child.leaf:
             example = child.example
             if example is None:
-                example = "null" if type(None) in child.types and len(child.types) == 1 else \
-                    ("{}" if dict in child.types else "[]" if list in child.types else "")
+                example = (
+                    "null"
+                    if type(None) in child.types and len(child.types) == 1
+                    else ("{}" if dict in child.types else "[]" if list in child.types else "")
+                )
             out.append(Field(child_path, kind, child.count, _type_names(child.types), example))
         _collect(child, child_path, kind, out)
 
@@ -271,6 +285,7 @@ def _kind(item: dict) -> str:
 
 # -- secrets ---------------------------------------------------------------------------------------------
 
+
 def _hide_secret_values(item: dict) -> dict:
     """A shallow copy of a Secret-like item whose Secret values and last-applied annotation are sizes."""
     from ..describe.redact import hidden  # the describe package is loaded only when a Secret is seen
@@ -286,6 +301,7 @@ def _hide_secret_values(item: dict) -> dict:
 
 
 # -- paths -----------------------------------------------------------------------------------------------
+
 
 def key_segment(key: str) -> str:
     """``.key`` as kubectl's JSONPath reads it: characters that would end the key escaped; ``*`` alone is a
@@ -328,7 +344,7 @@ def parse_path(path: str):
             end = text.find("]", pos)
             if end < 0:
                 return None
-            inner = text[pos + 1:end].strip()
+            inner = text[pos + 1 : end].strip()
             pos = end + 1
             if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
                 segments.extend(inner[1:-1].split("."))
@@ -364,13 +380,13 @@ def show(value, width: int = EXAMPLE_WIDTH) -> str:
     """A value as one short line: strings as they are, other values as compact JSON; control characters
     escaped, cut to ``width`` characters (``...`` marks a cut)."""
     if isinstance(value, str):
-        text = value[:width * 4]
+        text = value[: width * 4]
     elif isinstance(value, (dict, list)):
         text = _compact_json(value, width * 4)
     else:
         text = json.dumps(value)
     text = printable(text)
-    return text if len(text) <= width else text[:width - 3] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def printable(text: str) -> str:

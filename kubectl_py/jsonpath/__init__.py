@@ -17,7 +17,8 @@ to nodes), ``evaluator`` (nodes to closures, client-go's range loop),
 from __future__ import annotations
 
 from .errors import JSONPathError
-from .evaluator import Fail, compile_template, find_results, render as _render
+from .evaluator import Fail, compile_template, find_results
+from .evaluator import render as _render
 from .formatting import NOVALUE
 from .parser import parse
 

@@ -18,10 +18,8 @@ steps in sequence. Semantics follow client-go's ``jsonpath.go``:
 
 from __future__ import annotations
 
-from .formatting import (INT64_MAX, INT64_MIN, NOVALUE, GoUint8, format_results,
-                         go_sprint_v, go_type_name, utf8)
-from .nodes import (Bool, Field, Filter, Identifier, Number, Recursive,
-                    Slice, Text, Union, Wildcard)
+from .formatting import INT64_MAX, INT64_MIN, NOVALUE, GoUint8, format_results, go_sprint_v, go_type_name, utf8
+from .nodes import Bool, Field, Filter, Identifier, Number, Recursive, Slice, Text, Union, Wildcard
 
 
 class Fail(Exception):
@@ -68,6 +66,7 @@ def _field(name: str):
             # strict: an error only when *no* current value has the key
             raise Fail(name + " is not found", out)
         return out
+
     return field
 
 
@@ -90,6 +89,7 @@ def _field_chain(names: list):
         for step in steps:
             values = step(values, ctx)
         return values
+
     return chain
 
 
@@ -162,6 +162,7 @@ def _slice(node: Slice):
                 step = node.step
             out.extend(v[start:stop:step])
         return out
+
     return index
 
 
@@ -175,39 +176,47 @@ def _union(node: Union):
             try:
                 out.extend(run_steps(steps, values, ctx))
             except Fail as e:
-                raise Fail(e.message, values)
+                raise Fail(e.message, values) from None
         return out
+
     return union
 
 
 def _constant(value):
     def constant(values, ctx):
         return [value] * len(values)  # one copy per current value
+
     return constant
 
 
 def _text(text: str):
     def literal(values, ctx):
         return [text]  # regardless of the current values, even none
+
     return literal
 
 
 def _identifier(name: str):
     if name == "range":
+
         def begin_range(values, ctx):
             ctx.begin += 1
             return values
+
         return begin_range
     if name == "end":
+
         def end_range(values, ctx):
             if ctx.inside > 0:
                 ctx.ends += 1
                 return []
             raise Fail("not in range, nothing to end", [])
+
         return end_range
 
     def unknown(values, ctx):
         raise Fail("unrecognized identifier " + name, values)
+
     return unknown
 
 
@@ -304,7 +313,7 @@ def _filter(node: Filter):
                 try:
                     lefts = run_steps(left, temp, ctx)
                 except Fail as e:
-                    raise Fail(e.message, values)
+                    raise Fail(e.message, values) from None
                 if not lefts:
                     continue  # missing operand: element skipped, whatever the operator
                 if len(lefts) > 1:
@@ -312,7 +321,7 @@ def _filter(node: Filter):
                 try:
                     rights = run_steps(right, temp, ctx)
                 except Fail as e:
-                    raise Fail(e.message, values)
+                    raise Fail(e.message, values) from None
                 if not rights:
                     continue
                 if len(rights) > 1:
@@ -320,6 +329,7 @@ def _filter(node: Filter):
                 if _compare(op, lefts[0], rights[0], results):
                     results.append(item)
         return results
+
     return filt
 
 

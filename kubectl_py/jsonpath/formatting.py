@@ -149,8 +149,7 @@ def format_float_json(f: float) -> str:
 # Go escapes HTML-significant characters and the JS line separators; Python's
 # encoder (ensure_ascii=False) already matches it on everything else, including
 # \b and \f short forms (Go >= 1.22).
-_HTML_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                 ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_HTML_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def _json_string(s: str) -> str:
@@ -254,8 +253,7 @@ def go_sprint_v(v) -> str:
     if isinstance(v, str):
         return v
     if isinstance(v, dict):
-        return "map[" + " ".join(
-            "%s:%s" % (k, go_sprint_v(v[k])) for k in sorted(v)) + "]"
+        return "map[" + " ".join("%s:%s" % (k, go_sprint_v(v[k])) for k in sorted(v)) + "]"
     if isinstance(v, (list, tuple)):
         return "[" + " ".join(go_sprint_v(x) for x in v) + "]"
     return format_value(v)

@@ -15,8 +15,7 @@ class Node:
         return "%s(%s)" % (type(self).__name__, args)
 
     def __eq__(self, other) -> bool:
-        return type(self) is type(other) and all(
-            getattr(self, s) == getattr(other, s) for s in self.__slots__)
+        return type(self) is type(other) and all(getattr(self, s) == getattr(other, s) for s in self.__slots__)
 
     def __hash__(self) -> int:
         return hash((type(self).__name__,) + tuple(repr(getattr(self, s)) for s in self.__slots__))

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 from .errors import JSONPathError
 from .formatting import INT64_MAX, INT64_MIN, LitInt, utf8
-from .nodes import (Action, Bool, Field, Filter, Identifier, Number, Recursive,
-                    Slice, Text, Union, Wildcard)
+from .nodes import Action, Bool, Field, Filter, Identifier, Number, Recursive, Slice, Text, Union, Wildcard
 
 _TERMINATORS = frozenset(" \t\r\n.,[]$@{}")
 _OPERATOR_CHARS = frozenset("!<>=")
@@ -228,7 +227,7 @@ def _parse_array(s: str, pos: int, cur: list) -> int:
         if s[end] == "]":
             break
         end += 1
-    text = s[pos + 1:end]
+    text = s[pos + 1 : end]
     if text == "*":
         text = ":"
     members = text.split(",")
@@ -307,7 +306,7 @@ def _parse_quote(s: str, pos: int, cur: list) -> int:
         if s[i] == quote and s[i - 1] != "\\":
             break
         i += 1
-    raw = s[pos:i + 1]
+    raw = s[pos : i + 1]
     cur.append(Text(unquote(raw)))
     return i + 1
 
@@ -344,7 +343,7 @@ def unquote(raw: str) -> str:
             buf.append(_SIMPLE_ESCAPES[e])
         elif e in "xuU":
             width = {"x": 2, "u": 4, "U": 8}[e]
-            digits = body[i:i + width]
+            digits = body[i : i + width]
             if len(digits) < width or not all(d in _HEX for d in digits):
                 raise bad
             i += width
@@ -356,7 +355,7 @@ def unquote(raw: str) -> str:
                     raise bad
                 buf += chr(v).encode("utf-8")
         elif "0" <= e <= "7":
-            digits = body[i:i + 2]
+            digits = body[i : i + 2]
             if len(digits) < 2 or not all("0" <= d <= "7" for d in digits):
                 raise bad
             i += 2

@@ -24,9 +24,9 @@ import zlib
 
 from ..errors import BadAnswer
 
-STALL_FLOOR = 1024                   # bytes an answer's body must deliver per idle window
-MAX_LINE = 64 * 1024                 # one line of the head, or one chunk-size line
-MAX_HEAD_BYTES = 1024 * 1024         # the whole head (an API server sends a few hundred bytes)
+STALL_FLOOR = 1024  # bytes an answer's body must deliver per idle window
+MAX_LINE = 64 * 1024  # one line of the head, or one chunk-size line
+MAX_HEAD_BYTES = 1024 * 1024  # the whole head (an API server sends a few hundred bytes)
 MAX_ANSWER_BYTES = 256 * 1024 * 1024  # one answer after decompression: a 500-item page of 500 KB objects
 READ_SIZE = 256 * 1024
 
@@ -62,10 +62,10 @@ class AnswerReader:
     def __init__(self, wire, window: float | None, deadline: float | None):
         self.reader, self.sock = wire.reader, wire.sock
         self.window, self.deadline = window, deadline
-        self.started = False        # a byte of this answer has arrived
-        self.to_eof = False         # the body ran to the end of the connection, which is now spent
+        self.started = False  # a byte of this answer has arrived
+        self.to_eof = False  # the body ran to the end of the connection, which is now spent
         self._until = time.monotonic() + window if window is not None else None
-        self._progress = 0          # body bytes since the idle window was last renewed
+        self._progress = 0  # body bytes since the idle window was last renewed
         self._binding = ""
 
     # -- waiting ----------------------------------------------------------------------------------
@@ -143,8 +143,10 @@ class AnswerReader:
         status_line = self._line("headers")
         parts = status_line.split(None, 2)
         if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit() or len(parts[1]) != 3:
-            raise BadAnswer("Unable to connect to the server: net/http: HTTP/1.x transport connection broken: "
-                            f'malformed HTTP response "{snippet(status_line.rstrip())}"')
+            raise BadAnswer(
+                "Unable to connect to the server: net/http: HTTP/1.x transport connection broken: "
+                f'malformed HTTP response "{snippet(status_line.rstrip())}"'
+            )
         headers, total = {}, len(status_line)
         while True:
             raw = self._line("headers")
@@ -241,5 +243,7 @@ class _Inflater:
 
 
 def _too_big() -> BadAnswer:
-    return BadAnswer(f"answer from the server exceeds {MAX_ANSWER_BYTES // (1024 * 1024)} MB after decompression "
-                     "(a smaller --chunk-size reads smaller pages)")
+    return BadAnswer(
+        f"answer from the server exceeds {MAX_ANSWER_BYTES // (1024 * 1024)} MB after decompression "
+        "(a smaller --chunk-size reads smaller pages)"
+    )

@@ -60,12 +60,19 @@ def builtin_resources() -> list:
     for line in _TABLE.strip().splitlines():
         api_version, kind, plural, short, scope, categories = line.split()
         group, _, version = api_version.rpartition("/")
-        out.append(ResourceInfo(
-            group=group, version=version, resource=plural, kind=kind, namespaced=scope == "ns",
-            singular=kind.lower(), short_names=() if short == "-" else tuple(short.split(",")),
-            categories=() if categories == "-" else tuple(categories.split(",")),
-            verbs=("get", "list"),
-        ))
+        out.append(
+            ResourceInfo(
+                group=group,
+                version=version,
+                resource=plural,
+                kind=kind,
+                namespaced=scope == "ns",
+                singular=kind.lower(),
+                short_names=() if short == "-" else tuple(short.split(",")),
+                categories=() if categories == "-" else tuple(categories.split(",")),
+                verbs=("get", "list"),
+            )
+        )
     return out
 
 
@@ -80,6 +87,15 @@ def offline_discovery(objects: list) -> Discovery:
             known.add((group, kind))
             plural = kind.lower() + ("es" if kind.lower().endswith("s") else "s")
             namespaced = bool((obj.get("metadata") or {}).get("namespace"))
-            resources.append(ResourceInfo(group=group, version=version, resource=plural, kind=kind,
-                                          namespaced=namespaced, singular=kind.lower(), verbs=("get", "list")))
+            resources.append(
+                ResourceInfo(
+                    group=group,
+                    version=version,
+                    resource=plural,
+                    kind=kind,
+                    namespaced=namespaced,
+                    singular=kind.lower(),
+                    verbs=("get", "list"),
+                )
+            )
     return Discovery(resources=resources)

@@ -29,6 +29,7 @@ import time
 from collections import deque
 from urllib.parse import urlencode
 
+from .. import notices
 from ..errors import (
     ApiError,
     BadAnswer,
@@ -40,17 +41,16 @@ from ..errors import (
     Unauthorized,
     Unreachable,
 )
-from .kubeconfig import Connection
-from .. import notices
 from .answer import MAX_ANSWER_BYTES, AnswerReader, Lost, Stalled, snippet
+from .kubeconfig import Connection
 from .wire import IDLE_TIMEOUT, REQUEST_CANCELED, Endpoint, Wire, open_wire, tls_context, unreachable_message
 
 USER_AGENT = "kubectl-py"
 JSON = "application/json"
 
-MAX_RETRIES = 5            # answers with Retry-After (429, 5xx), as client-go
-MAX_RETRY_WAIT = 10.0      # seconds, one wait
-WATCH_GRACE = 30.0         # seconds a server may take past a watch's timeoutSeconds before it is taken as hung
+MAX_RETRIES = 5  # answers with Retry-After (429, 5xx), as client-go
+MAX_RETRY_WAIT = 10.0  # seconds, one wait
+WATCH_GRACE = 30.0  # seconds a server may take past a watch's timeoutSeconds before it is taken as hung
 
 
 class Pending:
@@ -93,8 +93,7 @@ class Client:
         self._in_flight: deque = deque()  # sent on the current wire, answers not read yet
         self._credentials_refreshed = False
         end = self.endpoint
-        self._headers = {"Host": end.display if end.port not in (80, 443) else end.host,
-                         "User-Agent": USER_AGENT}
+        self._headers = {"Host": end.display if end.port not in (80, 443) else end.host, "User-Agent": USER_AGENT}
         if not conn.disable_compression:
             self._headers["Accept-Encoding"] = "gzip"
         self._set_credentials()
@@ -161,8 +160,10 @@ class Client:
                     raise
                 skip_through = last_key
                 tokens.clear()
-                notices.warn(f"the list of {_what(path)} expired while paging (410 Gone); read it again from the "
-                      "start", self.conn.context)
+                notices.warn(
+                    f"the list of {_what(path)} expired while paging (410 Gone); read it again from the start",
+                    self.conn.context,
+                )
                 pending = self.submit(path, query, accept)
                 continue
             early = _continue_token(body)
@@ -172,8 +173,10 @@ class Client:
             page = _object(body, self.endpoint)
             token = (page.get("metadata") or {}).get("continue") if isinstance(page.get("metadata"), dict) else None
             if token in tokens:
-                raise BadAnswer(f"the server sent the same continue token twice while listing {_what(path)}: "
-                                f"the list would never end ({self.endpoint.display})")
+                raise BadAnswer(
+                    f"the server sent the same continue token twice while listing {_what(path)}: "
+                    f"the list would never end ({self.endpoint.display})"
+                )
             if token:
                 tokens.add(token)
             if token != early:  # never with a real server; the early request's answer is left unread
@@ -212,8 +215,10 @@ class Client:
                             yield _object(event, self.endpoint)
                 return
             except Stalled:
-                raise Timeout(f"Unable to connect to the server: the watch was not ended by the server "
-                              f"{query['timeoutSeconds']}s after it began ({self.endpoint.display})") from None
+                raise Timeout(
+                    f"Unable to connect to the server: the watch was not ended by the server "
+                    f"{query['timeoutSeconds']}s after it began ({self.endpoint.display})"
+                ) from None
             except Lost as exc:
                 raise Unreachable(self._lost_message(exc)) from None
             finally:
@@ -355,8 +360,10 @@ class Client:
             where = "reading body" if phase.endswith("body") else "awaiting headers"
             return Timeout(REQUEST_CANCELED.format(where + ")"))
         if phase == "body":
-            return Timeout("Unable to connect to the server: net/http: timeout reading the answer "
-                           f"(no data for {self.idle_timeout:g}s)")
+            return Timeout(
+                "Unable to connect to the server: net/http: timeout reading the answer "
+                f"(no data for {self.idle_timeout:g}s)"
+            )
         return Timeout("Unable to connect to the server: net/http: timeout awaiting response headers")
 
     def _lost_message(self, exc: Lost) -> str:
@@ -376,8 +383,8 @@ class Client:
             message = body[:200].decode("utf-8", "replace").strip()
         if status == 401:
             return Unauthorized(
-                "You must be logged in to the server (the server has asked for the client to provide "
-                "credentials)", status
+                "You must be logged in to the server (the server has asked for the client to provide credentials)",
+                status,
             )
         cls = {403: Forbidden, 404: NotFound, 400: BadRequest}.get(status, ApiError)
         if not message:
@@ -389,8 +396,9 @@ def _header_value(value: str, what: str, conn: Connection) -> str:
     """``value`` when it can travel in a header: a line break in a token would end the header and start
     another (header injection), and Go's client refuses such values too. The value is never shown."""
     if not isinstance(value, str) or any(ord(c) < 0x20 and c != "\t" or ord(c) == 0x7F for c in value):
-        raise ConfigError(f'context "{conn.context}": the {what} holds a control character (a line break?); '
-                          "it is not sent")
+        raise ConfigError(
+            f'context "{conn.context}": the {what} holds a control character (a line break?); it is not sent'
+        )
     return value
 
 
@@ -410,8 +418,9 @@ def _object(body: bytes, endpoint: Endpoint) -> dict:
     except RecursionError:
         raise BadAnswer(f"the server's answer is nested too deeply to read ({endpoint.display})") from None
     except ValueError:  # also invalid UTF-8
-        raise BadAnswer(f'the server\'s answer is not JSON: it begins "{snippet(body.lstrip())}" '
-                        f"({endpoint.display})") from None
+        raise BadAnswer(
+            f'the server\'s answer is not JSON: it begins "{snippet(body.lstrip())}" ({endpoint.display})'
+        ) from None
     if not isinstance(doc, dict):
         raise BadAnswer(f"the server's answer is not a Kubernetes object ({endpoint.display})")
     return doc

@@ -23,7 +23,7 @@ class Cluster:
     context, so a failing exec plugin is that context's failure only."""
 
     sends_requests = True  # reads cost round trips (an offline Dump's do not): worth sending ahead
-    serves_tables = True   # the server renders kubectl's columns (table_pages, table_get)
+    serves_tables = True  # the server renders kubectl's columns (table_pages, table_get)
 
     def __init__(self, name: str, namespace: str, connect, chunk_size: int = DEFAULT_CHUNK_SIZE, early=None):
         self.name = name
@@ -87,31 +87,47 @@ class Cluster:
 
     # -- reads -----------------------------------------------------------------------------------
 
-    def list_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
-                   field_selector: str | None = None):
+    def list_pages(
+        self,
+        info: ResourceInfo,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ):
         """Lists of items, page by page; each item gets its kind and apiVersion, as kubectl's. The first
         request is sent at once, the pages are read as they are iterated."""
         query = {"labelSelector": label_selector, "fieldSelector": field_selector}
         return _items_of(self.client.list_pages(info.path(namespace), query, self.chunk_size), info, namespace)
 
-    def table_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
-                    field_selector: str | None = None, include_object: str = "Metadata"):
+    def table_pages(
+        self,
+        info: ResourceInfo,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        include_object: str = "Metadata",
+    ):
         """The server-rendered Table of a list, page by page (columns as ``kubectl get`` shows)."""
-        query = {"labelSelector": label_selector, "fieldSelector": field_selector,
-                 "includeObject": include_object}
-        return _hinted(self.client.list_pages(info.path(namespace), query, self.chunk_size, TABLE_ACCEPT),
-                       info, namespace)
+        query = {"labelSelector": label_selector, "fieldSelector": field_selector, "includeObject": include_object}
+        return _hinted(
+            self.client.list_pages(info.path(namespace), query, self.chunk_size, TABLE_ACCEPT), info, namespace
+        )
 
-    def table_get(self, info: ResourceInfo, name: str, namespace: str | None = None,
-                  include_object: str = "Metadata") -> dict:
+    def table_get(
+        self, info: ResourceInfo, name: str, namespace: str | None = None, include_object: str = "Metadata"
+    ) -> dict:
         try:
-            return self.client.get_json(info.path(namespace, name), {"includeObject": include_object},
-                                        TABLE_ACCEPT)
+            return self.client.get_json(info.path(namespace, name), {"includeObject": include_object}, TABLE_ACCEPT)
         except NotFound:
             raise NotFound(not_found_message(info, name), 404) from None
 
-    def list_later(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
-                   field_selector: str | None = None):
+    def list_later(
+        self,
+        info: ResourceInfo,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ):
         """Send the list's first request now; the returned function reads every item. Requests sent
         this way share one round trip on the context's connection (pipelined)."""
         pages = self.list_pages(info, namespace, label_selector, field_selector)
@@ -121,6 +137,7 @@ class Cluster:
             for page in pages:
                 out.extend(page)
             return out
+
         return items
 
     def get_later(self, info: ResourceInfo, name: str, namespace: str | None = None):
@@ -135,10 +152,16 @@ class Cluster:
             obj.setdefault("apiVersion", info.api_version)
             obj.setdefault("kind", info.kind)
             return obj
+
         return read
 
-    def list(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
-             field_selector: str | None = None) -> list:
+    def list(
+        self,
+        info: ResourceInfo,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> list:
         return self.list_later(info, namespace, label_selector, field_selector)()
 
     def get(self, info: ResourceInfo, name: str, namespace: str | None = None) -> dict:
@@ -149,7 +172,8 @@ def _items_of(pages, info: ResourceInfo, namespace: str | None):
     for page in _hinted(pages, info, namespace):
         items = page.get("items") or []
         if not isinstance(items, list) or not all(
-                isinstance(item, dict) and isinstance(item.get("metadata", {}), dict) for item in items):
+            isinstance(item, dict) and isinstance(item.get("metadata", {}), dict) for item in items
+        ):
             raise BadAnswer(f"the server's list of {info.qualified} does not hold Kubernetes objects")
         for item in items:
             item.setdefault("apiVersion", info.api_version)
@@ -170,8 +194,7 @@ def namespace_hint(info: ResourceInfo, namespace: str | None):
     except Forbidden as exc:
         if namespace or not info.namespaced:
             raise
-        raise Forbidden(f"{exc}; try -n NAMESPACE: listing may be allowed inside one namespace",
-                        exc.status) from None
+        raise Forbidden(f"{exc}; try -n NAMESPACE: listing may be allowed inside one namespace", exc.status) from None
 
 
 def not_found_message(info: ResourceInfo, name: str) -> str:

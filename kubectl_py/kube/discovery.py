@@ -219,8 +219,9 @@ def _read_cache(path: str) -> Discovery | None:
         doc = json.loads(text)
         if time.time() - doc.get("fetchedAt", 0) > CACHE_TTL_SECONDS:
             return None
-        resources = [ResourceInfo(**{k: tuple(v) if isinstance(v, list) else v for k, v in r.items()})
-                     for r in doc["resources"]]
+        resources = [
+            ResourceInfo(**{k: tuple(v) if isinstance(v, list) else v for k, v in r.items()}) for r in doc["resources"]
+        ]
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return Discovery(resources=resources, fetched_at=doc["fetchedAt"], from_cache=True)
@@ -228,5 +229,6 @@ def _read_cache(path: str) -> Discovery | None:
 
 def _write_cache(path: str, found: Discovery) -> None:
     """Best effort, atomic and private (kube/cache.py): a read-only home must not break a query."""
-    cache.write_file(path, json.dumps({"fetchedAt": found.fetched_at,
-                                       "resources": [asdict(r) for r in found.resources]}))
+    cache.write_file(
+        path, json.dumps({"fetchedAt": found.fetched_at, "resources": [asdict(r) for r in found.resources]})
+    )

@@ -34,10 +34,12 @@ EXEC_INFO_ENV = "KUBERNETES_EXEC_INFO"
 # the cluster extension whose content reaches the plugin as spec.cluster.config
 CLUSTER_EXTENSION = f"{GROUP}/exec"
 INTERACTIVE_MODES = ("Never", "IfAvailable", "Always")
-INSTALL_HELP = ("It looks like you are trying to use a client-go credential plugin that is not installed. "
-                "To learn more about this feature, consult the documentation available at: "
-                "https://kubernetes.io/docs/reference/access-authn-authz/authentication/"
-                "#client-go-credential-plugins")
+INSTALL_HELP = (
+    "It looks like you are trying to use a client-go credential plugin that is not installed. "
+    "To learn more about this feature, consult the documentation available at: "
+    "https://kubernetes.io/docs/reference/access-authn-authz/authentication/"
+    "#client-go-credential-plugins"
+)
 
 
 class ExecError(Exception):
@@ -56,6 +58,7 @@ class Credentials:
 
 
 # -- the kubeconfig side -----------------------------------------------------------------------------
+
 
 def validate(exec_config: dict, user_name: str) -> str:
     """The interactive mode of a valid ``exec`` entry (v1beta1 defaults it to IfAvailable); otherwise
@@ -99,8 +102,9 @@ def cluster_info(server: str, cluster: dict, conn) -> dict:
             with open(conn.ca_file, "rb") as fh:
                 ca = fh.read()
         except OSError as exc:
-            raise ExecError(f"failed to load CA bundle for execProvider: open {conn.ca_file}: "
-                            f"{_go_strerror(exc)}") from None
+            raise ExecError(
+                f"failed to load CA bundle for execProvider: open {conn.ca_file}: {_go_strerror(exc)}"
+            ) from None
     if ca:
         info["certificate-authority-data"] = base64.b64encode(ca).decode("ascii")
     if conn.proxy_url:
@@ -108,23 +112,30 @@ def cluster_info(server: str, cluster: dict, conn) -> dict:
     if getattr(conn, "disable_compression", False):
         info["disable-compression"] = True
     # a RawExtension with nothing in it is serialized as null
-    info["config"] = next((e.get("extension") for e in cluster.get("extensions") or []
-                           if isinstance(e, dict) and e.get("name") == CLUSTER_EXTENSION), None)
+    info["config"] = next(
+        (
+            e.get("extension")
+            for e in cluster.get("extensions") or []
+            if isinstance(e, dict) and e.get("name") == CLUSTER_EXTENSION
+        ),
+        None,
+    )
     return info
 
 
 # -- the protocol ------------------------------------------------------------------------------------
 
+
 def exec_request(api_version: str, interactive: bool, cluster: dict | None) -> str:
     """The ExecCredential put in KUBERNETES_EXEC_INFO."""
     spec = {"cluster": cluster} if cluster is not None else {}
     spec["interactive"] = interactive
-    return json.dumps({"kind": "ExecCredential", "apiVersion": api_version, "spec": spec},
-                      separators=(",", ":"))
+    return json.dumps({"kind": "ExecCredential", "apiVersion": api_version, "spec": spec}, separators=(",", ":"))
 
 
-def is_interactive(mode: str, stdin_is_terminal: bool, stdin_unavailable: bool = False,
-                   unavailable_message: str = "") -> bool:
+def is_interactive(
+    mode: str, stdin_is_terminal: bool, stdin_unavailable: bool = False, unavailable_message: str = ""
+) -> bool:
     """Whether the plugin gets our stdin (client-go's isInteractive)."""
     if mode == "Never":
         return False
@@ -150,23 +161,30 @@ def parse_answer(stdout: bytes, api_version: str) -> Credentials:
     quote it: it holds secrets."""
     answer = _decode(stdout)
     if answer is not None and not isinstance(answer, dict):
-        raise ExecError("decoding stdout: couldn't get version/kind; json parse error: json: cannot unmarshal "
-                        f"{_json_type(answer)} into Go value of type {_TYPE_META}")
+        raise ExecError(
+            "decoding stdout: couldn't get version/kind; json parse error: json: cannot unmarshal "
+            f"{_json_type(answer)} into Go value of type {_TYPE_META}"
+        )
     answer = answer or {}
     # a missing kind is taken from the expected type, a missing apiVersion is not
     got_version, kind = answer.get("apiVersion") or f"{GROUP}/__internal", answer.get("kind") or "ExecCredential"
     if got_version not in (*API_VERSIONS, f"{GROUP}/__internal") or kind != "ExecCredential":
-        raise ExecError(f"decoding stdout: no kind {json.dumps(str(kind))} is registered for version "
-                        f'{json.dumps(str(got_version))} in scheme "pkg/runtime/scheme.go:111"')
+        raise ExecError(
+            f"decoding stdout: no kind {json.dumps(str(kind))} is registered for version "
+            f'{json.dumps(str(got_version))} in scheme "pkg/runtime/scheme.go:111"'
+        )
     if got_version != api_version:
-        raise ExecError(f"exec plugin is configured to use API version {api_version}, "
-                        f"plugin returned version {got_version}")
+        raise ExecError(
+            f"exec plugin is configured to use API version {api_version}, plugin returned version {got_version}"
+        )
     status = answer.get("status")
     if status is None:
         raise ExecError("exec plugin didn't return a status field")
     if not isinstance(status, dict):
-        raise ExecError(f"decoding stdout: json: cannot unmarshal {_json_type(status)} into Go struct field "
-                        "ExecCredential.status of type v1.ExecCredentialStatus")
+        raise ExecError(
+            f"decoding stdout: json: cannot unmarshal {_json_type(status)} into Go struct field "
+            "ExecCredential.status of type v1.ExecCredentialStatus"
+        )
     token, cert, key = (_string(status, name) for name in ("token", "clientCertificateData", "clientKeyData"))
     if not (token or cert or key):
         raise ExecError("exec plugin didn't return a token or cert/key pair")
@@ -174,8 +192,12 @@ def parse_answer(stdout: bytes, api_version: str) -> Credentials:
         raise ExecError("exec plugin returned only certificate or key, not both")
     if cert:
         _check_key_pair(cert, key)
-    return Credentials(token or None, cert.encode() if cert else None, key.encode() if key else None,
-                       parse_expiry(status.get("expirationTimestamp")))
+    return Credentials(
+        token or None,
+        cert.encode() if cert else None,
+        key.encode() if key else None,
+        parse_expiry(status.get("expirationTimestamp")),
+    )
 
 
 _RFC3339 = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:(Z)|([+-])(\d\d):(\d\d))")
@@ -192,11 +214,21 @@ def parse_expiry(value) -> datetime | None:
             raise ValueError
         year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
         offset = timedelta(0) if zulu else int(sign + "1") * timedelta(hours=int(off_h), minutes=int(off_m))
-        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                        int((fraction or "0")[:6].ljust(6, "0")), timezone(offset))
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            int((fraction or "0")[:6].ljust(6, "0")),
+            timezone(offset),
+        )
     except ValueError:
-        raise ExecError(f"decoding stdout: parsing time {json.dumps(str(value))} as "
-                        '"2006-01-02T15:04:05Z07:00": not an RFC 3339 time') from None
+        raise ExecError(
+            f"decoding stdout: parsing time {json.dumps(str(value))} as "
+            '"2006-01-02T15:04:05Z07:00": not an RFC 3339 time'
+        ) from None
 
 
 def _decode(stdout: bytes):
@@ -221,8 +253,10 @@ def _string(status: dict, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ExecError(f"decoding stdout: json: cannot unmarshal {_json_type(value)} into Go struct field "
-                        f"ExecCredentialStatus.status.{name} of type string")
+        raise ExecError(
+            f"decoding stdout: json: cannot unmarshal {_json_type(value)} into Go struct field "
+            f"ExecCredentialStatus.status.{name} of type string"
+        )
     return value
 
 
@@ -230,15 +264,19 @@ def _check_key_pair(cert: str, key: str) -> None:
     """The PEM checks of Go's tls.X509KeyPair that can be made without parsing keys (ssl parses them when
     the connection is made)."""
     if "-----BEGIN CERTIFICATE-----" not in cert:
-        raise ExecError("failed parsing client key/certificate: tls: failed to find any PEM data in certificate input"
-                        if "-----BEGIN" not in cert else
-                        'failed parsing client key/certificate: tls: failed to find "CERTIFICATE" PEM block '
-                        "in certificate input")
+        raise ExecError(
+            "failed parsing client key/certificate: tls: failed to find any PEM data in certificate input"
+            if "-----BEGIN" not in cert
+            else 'failed parsing client key/certificate: tls: failed to find "CERTIFICATE" PEM block '
+            "in certificate input"
+        )
     if "-----BEGIN" not in key:
         raise ExecError("failed parsing client key/certificate: tls: failed to find any PEM data in key input")
     if "PRIVATE KEY-----" not in key:
-        raise ExecError('failed parsing client key/certificate: tls: failed to find PEM block with type ending '
-                        'in "PRIVATE KEY" in key input')
+        raise ExecError(
+            'failed parsing client key/certificate: tls: failed to find PEM block with type ending '
+            'in "PRIVATE KEY" in key input'
+        )
 
 
 # -- running the plugin ------------------------------------------------------------------------------
@@ -319,8 +357,9 @@ def _go_strerror(exc: OSError) -> str:
 
 def _printable(text: str) -> str:
     """client-go's cleanANSIEscapeCodes: control characters other than whitespace shown as U+XXXX."""
-    return "".join(ch if unicodedata.category(ch)[0] in "LMNPSZ" or ch in "\t\n\v\f\r" else f"U+{ord(ch):04X}"
-                   for ch in text)
+    return "".join(
+        ch if unicodedata.category(ch)[0] in "LMNPSZ" or ch in "\t\n\v\f\r" else f"U+{ord(ch):04X}" for ch in text
+    )
 
 
 class CachedPlugin:
@@ -351,8 +390,15 @@ _cache_lock = threading.Lock()
 
 def cached_plugin(user_name: str, plugin: Plugin) -> CachedPlugin:
     """The process-wide cache entry of a user's plugin (its cluster too, when the plugin is told it)."""
-    key = (user_name, plugin.command, plugin.args, plugin.env, plugin.api_version, plugin.mode,
-           json.dumps(plugin.cluster, sort_keys=True, default=str))
+    key = (
+        user_name,
+        plugin.command,
+        plugin.args,
+        plugin.env,
+        plugin.api_version,
+        plugin.mode,
+        json.dumps(plugin.cluster, sort_keys=True, default=str),
+    )
     with _cache_lock:
         return _cache.setdefault(key, CachedPlugin(plugin))
 

@@ -25,8 +25,11 @@ class ContextResult:
 
     def status(self) -> dict:
         """The per-context status record of structured output."""
-        record = {"context": self.context, "status": "ok" if self.ok else self.error.reason,
-                  "elapsedMs": self.elapsed_ms}
+        record = {
+            "context": self.context,
+            "status": "ok" if self.ok else self.error.reason,
+            "elapsedMs": self.elapsed_ms,
+        }
         if self.error is not None:
             record["message"] = str(self.error)
         return record
@@ -42,8 +45,12 @@ def _timed(fn, source) -> ContextResult:
     except Exception as exc:  # whatever one context's answer did to us, the others' answers are kept
         if os.environ.get("KUBECTL_PY_DEBUG"):
             raise
-        value, error = None, BadAnswer(f"could not read the answer ({type(exc).__name__}: {_short(exc)}); "
-                                       "set KUBECTL_PY_DEBUG=1 for details")
+        value, error = (
+            None,
+            BadAnswer(
+                f"could not read the answer ({type(exc).__name__}: {_short(exc)}); set KUBECTL_PY_DEBUG=1 for details"
+            ),
+        )
     finally:
         source.close()
     return ContextResult(source.name, value, error, int((time.monotonic() - start) * 1000))

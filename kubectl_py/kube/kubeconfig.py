@@ -17,8 +17,8 @@ from __future__ import annotations
 import base64
 import os
 import threading
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -43,8 +43,18 @@ _FIELD_TYPES = {
         str: ("server", "certificate-authority", "certificate-authority-data", "tls-server-name", "proxy-url"),
     },
     "users": {
-        str: ("client-certificate", "client-key", "client-certificate-data", "client-key-data", "token",
-              "tokenFile", "username", "password", "as", "as-uid"),
+        str: (
+            "client-certificate",
+            "client-key",
+            "client-certificate-data",
+            "client-key-data",
+            "token",
+            "tokenFile",
+            "username",
+            "password",
+            "as",
+            "as-uid",
+        ),
         list: ("as-groups",),
         dict: ("exec", "auth-provider", "as-user-extra"),
     },
@@ -224,7 +234,8 @@ def _shape(value) -> str:
     if isinstance(value, str):
         return f'the string "{value}"' if value.lower() in _BOOLEAN_WORDS else "a string"
     return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
-        type(value), type(value).__name__)
+        type(value), type(value).__name__
+    )
 
 
 def _checked_server(server: str, cluster_name: str) -> str:
@@ -237,7 +248,7 @@ def _checked_server(server: str, cluster_name: str) -> str:
     problem = None
     try:
         url = urlsplit(server)
-        url.port  # raises for a port out of range or not a number
+        _ = url.port  # raises for a port out of range or not a number
         if url.scheme not in ("http", "https"):
             problem = f'unsupported scheme "{url.scheme}" (http or https)'
         elif not url.hostname:
@@ -317,8 +328,9 @@ def _matching(config: KubeConfig, item: str) -> list | None:
     return [name for name in config.contexts if fnmatchcase(name, item)]
 
 
-def select_contexts(config: KubeConfig, requested: list, all_contexts: bool = False,
-                    excluded: list | None = None) -> list:
+def select_contexts(
+    config: KubeConfig, requested: list, all_contexts: bool = False, excluded: list | None = None
+) -> list:
     """Context names to query: ``--all-contexts``, else each ``--context`` (repeatable, comma lists, shell
     globs), else the current context; minus every ``--exclude-context`` (same syntax). Unknown names and
     globs that match nothing are errors, as kubectl's unknown context is; so is excluding everything."""
@@ -384,9 +396,7 @@ def connection_for(config: KubeConfig, context: str, overrides: Overrides = Over
     server = overrides.server or cluster.get("server")
     if not server:
         where = f'context "{context}"' if context else "the kubeconfig"
-        raise ConfigError(
-            f"invalid configuration: no server found for {where} (cluster \"{cluster_name}\")"
-        )
+        raise ConfigError(f"invalid configuration: no server found for {where} (cluster \"{cluster_name}\")")
     conn = Connection(
         context=context,
         server=_checked_server(server, cluster_name),
@@ -405,8 +415,9 @@ def connection_for(config: KubeConfig, context: str, overrides: Overrides = Over
 
     exec_config = user.get("exec")
     if exec_config is not None and "auth-provider" in user:
-        raise ConfigError(f'context "{context}": authProvider cannot be provided in combination with an exec '
-                          f"plugin for {user_name}")
+        raise ConfigError(
+            f'context "{context}": authProvider cannot be provided in combination with an exec plugin for {user_name}'
+        )
     if "auth-provider" in user:
         _auth_provider_credentials(config, context, user_name, conn)
     else:
@@ -419,8 +430,7 @@ def connection_for(config: KubeConfig, context: str, overrides: Overrides = Over
     if exec_config is not None and not (conn.token or conn.basic_auth or conn.cert_data or conn.cert_file):
         from . import exec_credentials
 
-        exec_credentials.authenticate(conn, user_name, exec_config, overrides.server or cluster.get("server"),
-                                      cluster)
+        exec_credentials.authenticate(conn, user_name, exec_config, overrides.server or cluster.get("server"), cluster)
     return conn
 
 
@@ -458,13 +468,13 @@ def _check_authentication(conn: Connection, user: dict, user_name: str, override
     """client-go's validation of the merged user (kubeconfig and flags): one way to authenticate, and
     impersonation details only with a user to impersonate. kubectl refuses both with these words."""
     if conn.basic_auth and (overrides.token or user.get("token")):
-        raise ConfigError(f"more than one authentication method found for {user_name}; "
-                          "found [token basicAuth], only one is allowed")
+        raise ConfigError(
+            f"more than one authentication method found for {user_name}; found [token basicAuth], only one is allowed"
+        )
     if conn.basic_auth and conn.token:  # from a token file: client-go's transport refuses it
         raise ConfigError("username/password or bearer token may be set, but not both")
     if (conn.impersonate_groups or conn.impersonate_uid or conn.impersonate_extra) and not conn.impersonate:
-        raise ConfigError(f"requesting uid, groups or user-extra for {user_name} without "
-                          "impersonating a user")
+        raise ConfigError(f"requesting uid, groups or user-extra for {user_name} without impersonating a user")
 
 
 def _auth_provider_credentials(config: KubeConfig, context: str, user_name: str, conn: Connection) -> None:
@@ -477,9 +487,7 @@ def _auth_provider_credentials(config: KubeConfig, context: str, user_name: str,
         raise ConfigError(f"auth-provider credentials need the kubernetes package: {exc}") from None
     doc = config.as_dict()
     # the loader reads the user of the active context; make sure it is the overridden one
-    doc["contexts"] = [
-        {"name": context, "context": dict(config.contexts.get(context, {}), user=user_name)}
-    ]
+    doc["contexts"] = [{"name": context, "context": dict(config.contexts.get(context, {}), user=user_name)}]
     target = Configuration()
     try:
         KubeConfigLoader(config_dict=doc, active_context=context).load_and_set(target)
@@ -489,9 +497,9 @@ def _auth_provider_credentials(config: KubeConfig, context: str, user_name: str,
         raise ConfigError(f'context "{context}": getting credentials failed: {type(exc).__name__}') from None
     authorization = (target.api_key or {}).get("authorization", "")
     if authorization.startswith("Bearer "):
-        conn.token = authorization[len("Bearer "):]
+        conn.token = authorization[len("Bearer ") :]
     elif authorization.startswith("Basic "):
-        conn.basic_auth = authorization[len("Basic "):]
+        conn.basic_auth = authorization[len("Basic ") :]
     conn.cert_file = target.cert_file or conn.cert_file
     conn.key_file = target.key_file or conn.key_file
 
@@ -526,7 +534,11 @@ def _apply_overrides(conn: Connection, o: Overrides) -> None:
 
 def server_only_connection(overrides: Overrides) -> Connection:
     """A connection made from flags alone (``--server`` with no kubeconfig)."""
-    conn = Connection(context="", server=_checked_server(overrides.server, ""),
-                      namespace=overrides.namespace or "default", timeout=overrides.request_timeout)
+    conn = Connection(
+        context="",
+        server=_checked_server(overrides.server, ""),
+        namespace=overrides.namespace or "default",
+        timeout=overrides.request_timeout,
+    )
     _apply_overrides(conn, overrides)
     return conn

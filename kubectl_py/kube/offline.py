@@ -52,8 +52,13 @@ class Dump:
     def holds(self, info: ResourceInfo) -> bool:
         return (info.group, info.kind) in self._kinds
 
-    def list(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
-             field_selector: str | None = None) -> list:
+    def list(
+        self,
+        info: ResourceInfo,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> list:
         if not self.holds(info):
             raise NotInDump(f"{NOT_IN_INPUT}{info.qualified}")
         items = [o for o in self.objects if o.get("kind") == info.kind and _group(o) == info.group]
@@ -66,12 +71,22 @@ class Dump:
                 items = [o for o in items if (o.get("metadata") or {}).get("namespace") == namespace]
         return selectors.filter_items(items, label_selector, field_selector)
 
-    def list_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
-                   field_selector: str | None = None):
+    def list_pages(
+        self,
+        info: ResourceInfo,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ):
         yield self.list(info, namespace, label_selector, field_selector)
 
-    def list_later(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
-                   field_selector: str | None = None):
+    def list_later(
+        self,
+        info: ResourceInfo,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ):
         """As Cluster.list_later: files need no request, so this only defers the read."""
         return lambda: self.list(info, namespace, label_selector, field_selector)
 
@@ -162,8 +177,9 @@ def _flatten(doc, where: str) -> list:
         raise UsageError(f"error parsing {where}: expected Kubernetes objects")
     for field, expected in (("kind", str), ("apiVersion", str), ("metadata", dict)):
         if doc.get(field) is not None and not isinstance(doc[field], expected):
-            raise UsageError(f"error parsing {where}: an object's {field} is not "
-                             f"{'a string' if expected is str else 'a mapping'}")
+            raise UsageError(
+                f"error parsing {where}: an object's {field} is not {'a string' if expected is str else 'a mapping'}"
+            )
     kind = doc.get("kind") or ""
     if "items" in doc and (kind.endswith("List") or not kind):
         # typed lists (PodList, from cluster-info dump) may leave out each item's kind

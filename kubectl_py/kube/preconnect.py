@@ -55,8 +55,19 @@ def _discard() -> None:
 
 def _key(conn) -> tuple:
     """What makes two connections interchangeable: where they go and how TLS is set up."""
-    return (conn.server, conn.proxy_url, conn.insecure, conn.ca_file, conn.ca_data, conn.cert_file,
-            conn.cert_data, conn.key_file, conn.key_data, conn.tls_server_name, conn.timeout)
+    return (
+        conn.server,
+        conn.proxy_url,
+        conn.insecure,
+        conn.ca_file,
+        conn.ca_data,
+        conn.cert_file,
+        conn.cert_data,
+        conn.key_file,
+        conn.key_data,
+        conn.tls_server_name,
+        conn.timeout,
+    )
 
 
 def _open(kubeconfig_path, context) -> None:
@@ -107,8 +118,11 @@ def _files_key(kubeconfig_path, context) -> str:
     from .kubeconfig_files import fingerprint, listed
 
     proxies = [f"{name}={os.environ[name]}" for name in _PROXY_VARIABLES if name in os.environ]
-    return "|".join([context or ""] + proxies + [f"{path}:{size}:{mtime}" for path, size, mtime in
-                                                 fingerprint(listed(kubeconfig_path))])
+    return "|".join(
+        [context or ""]
+        + proxies
+        + [f"{path}:{size}:{mtime}" for path, size, mtime in fingerprint(listed(kubeconfig_path))]
+    )
 
 
 def _dial_file() -> str:

@@ -14,9 +14,9 @@ from urllib.parse import unquote, urlsplit
 from ..errors import ConfigError
 from .kubeconfig import Connection
 
-MAX_PROXY_ANSWER = 64 * 1024   # the head of a proxy's answer to CONNECT
+MAX_PROXY_ANSWER = 64 * 1024  # the head of a proxy's answer to CONNECT
 READ_SIZE = 256 * 1024
-_PROXY_PORTS = {"http": 80, "https": 443, "socks5": 1080, "socks5h": 1080}   # Go's defaults
+_PROXY_PORTS = {"http": 80, "https": 443, "socks5": 1080, "socks5h": 1080}  # Go's defaults
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ def join_host_port(host: str, port) -> str:
 
 # -- which proxy ----------------------------------------------------------------------------------------
 
+
 def proxy_for(conn: Connection, scheme: str, host: str, port: int) -> Proxy | None:
     """The proxy for ``conn``, as kubectl picks it: the cluster's proxy-url for every server (loopback too,
     NO_PROXY aside: client-go's http.ProxyURL); else Go's http.ProxyFromEnvironment (HTTPS_PROXY for https
@@ -57,9 +58,11 @@ def proxy_for(conn: Connection, scheme: str, host: str, port: int) -> Proxy | No
     if conn.proxy_url:
         url = _parse_proxy_url(conn.proxy_url)
         if url.scheme not in ("http", "https", "socks5"):
-            raise ConfigError(f"invalid 'proxy-url' \"{_redacted(conn.proxy_url)}\" for context "
-                              f"\"{conn.context}\": unsupported scheme \"{url.scheme}\", "
-                              "must be http, https, or socks5")
+            raise ConfigError(
+                f"invalid 'proxy-url' \"{_redacted(conn.proxy_url)}\" for context "
+                f"\"{conn.context}\": unsupported scheme \"{url.scheme}\", "
+                "must be http, https, or socks5"
+            )
         return _proxy_of(url, conn.proxy_url)
     if scheme not in ("http", "https"):
         return None
@@ -84,8 +87,9 @@ def _parse_proxy_url(text: str):
 def _proxy_of(url, text: str) -> Proxy:
     kind = {"https": "https", "socks5": "socks5", "socks5h": "socks5"}.get(url.scheme, "http")
     username = unquote(url.username) if url.username is not None else None
-    return Proxy(kind, url.hostname, url.port or _PROXY_PORTS.get(url.scheme, 80), username,
-                 unquote(url.password or ""))
+    return Proxy(
+        kind, url.hostname, url.port or _PROXY_PORTS.get(url.scheme, 80), username, unquote(url.password or "")
+    )
 
 
 def _redacted(text: str) -> str:
@@ -173,7 +177,7 @@ def _split_host_port(text: str):
     colon = text.rfind(":")
     if colon < 0:
         return None
-    host, port = text[:colon], text[colon + 1:]
+    host, port = text[:colon], text[colon + 1 :]
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
     elif ":" in host:
@@ -184,6 +188,7 @@ def _split_host_port(text: str):
 
 
 # -- through the proxy -----------------------------------------------------------------------------------
+
 
 def http_connect(sock, proxy: Proxy, host: str, port: int) -> None:
     """HTTP CONNECT (as Go's net/http sends it, with Basic Proxy-Authorization from the URL's user); after
@@ -199,8 +204,9 @@ def http_connect(sock, proxy: Proxy, host: str, port: int) -> None:
     answer = b""
     while b"\r\n\r\n" not in answer:
         if len(answer) > MAX_PROXY_ANSWER:
-            raise ProxyError(f"the proxy's answer to CONNECT exceeds {MAX_PROXY_ANSWER // 1024} KiB "
-                             f"(proxy {proxy.display})")
+            raise ProxyError(
+                f"the proxy's answer to CONNECT exceeds {MAX_PROXY_ANSWER // 1024} KiB (proxy {proxy.display})"
+            )
         data = sock.recv(4096)
         if not data:
             raise ProxyError(f"{'unexpected EOF' if answer else 'EOF'} (proxy {proxy.display})")
@@ -214,9 +220,16 @@ def http_connect(sock, proxy: Proxy, host: str, port: int) -> None:
         raise ProxyError(f"{reason or 'unknown status code'} (proxy {proxy.display})")
 
 
-_SOCKS_REPLIES = {1: "general SOCKS server failure", 2: "connection not allowed by ruleset",
-                  3: "network unreachable", 4: "host unreachable", 5: "connection refused", 6: "TTL expired",
-                  7: "command not supported", 8: "address type not supported"}
+_SOCKS_REPLIES = {
+    1: "general SOCKS server failure",
+    2: "connection not allowed by ruleset",
+    3: "network unreachable",
+    4: "host unreachable",
+    5: "connection refused",
+    6: "TTL expired",
+    7: "command not supported",
+    8: "address type not supported",
+}
 
 
 def socks5(sock: socket.socket, proxy: Proxy, host: str, port: int) -> None:
@@ -329,7 +342,7 @@ class TlsInTls:
     def sendall(self, data) -> None:
         view = memoryview(data)
         while view:
-            view = view[self._run(self._tls.write, view):]
+            view = view[self._run(self._tls.write, view) :]
 
     def settimeout(self, value) -> None:
         self._outer.settimeout(value)
@@ -356,5 +369,5 @@ class _RawTls(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         data = self._tls.recv(len(buffer))
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)

@@ -116,7 +116,8 @@ def filter_items(items: list, label_selector: str | None = None, field_selector:
     if not label_selector and not field_selector:
         return list(items)
     return [
-        item for item in items
+        item
+        for item in items
         if match_labels(label_selector, (item.get("metadata") or {}).get("labels"))
         and match_fields(field_selector, item)
     ]

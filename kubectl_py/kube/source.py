@@ -26,14 +26,29 @@ class Source(Protocol):
 
     def holds(self, info: ResourceInfo) -> bool: ...
 
-    def list(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
-             field_selector: str | None = None) -> list: ...
+    def list(
+        self,
+        info: ResourceInfo,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> list: ...
 
-    def list_pages(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
-                   field_selector: str | None = None): ...
+    def list_pages(
+        self,
+        info: ResourceInfo,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ): ...
 
-    def list_later(self, info: ResourceInfo, namespace: str | None = None, label_selector: str | None = None,
-                   field_selector: str | None = None) -> Callable[[], list]: ...
+    def list_later(
+        self,
+        info: ResourceInfo,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> Callable[[], list]: ...
 
     def get(self, info: ResourceInfo, name: str, namespace: str | None = None) -> dict: ...
 

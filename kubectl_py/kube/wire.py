@@ -14,20 +14,30 @@ from urllib.parse import urlsplit
 
 from ..errors import ApiError, Timeout, Unreachable
 from .kubeconfig import Connection
-from .proxy import (Proxy, ProxyError, TlsInTls, error_reason, http_connect, join_host_port, parse_ip, proxy_for,
-                    socks5, socks_where)
+from .proxy import (
+    Proxy,
+    ProxyError,
+    TlsInTls,
+    error_reason,
+    http_connect,
+    join_host_port,
+    parse_ip,
+    proxy_for,
+    socks5,
+    socks_where,
+)
 
-CONNECT_TIMEOUT = 30.0     # kubectl's dial timeout
-HANDSHAKE_TIMEOUT = 10.0   # kubectl's TLS handshake timeout
-IDLE_TIMEOUT = 15.0        # no byte for this long while awaiting or reading an answer: the server is hung
+CONNECT_TIMEOUT = 30.0  # kubectl's dial timeout
+HANDSHAKE_TIMEOUT = 10.0  # kubectl's TLS handshake timeout
+IDLE_TIMEOUT = 15.0  # no byte for this long while awaiting or reading an answer: the server is hung
 READ_SIZE = 256 * 1024
 
 UNABLE = "Unable to connect to the server: "
 REQUEST_CANCELED = UNABLE + "net/http: request canceled (Client.Timeout exceeded while {}"
 VERIFY_FAILED = "tls: failed to verify certificate: "
 
-_NO_CHECK_TIME = 0x200000    # OpenSSL's X509_V_FLAG_NO_CHECK_TIME
-_UNKNOWN_AUTHORITY = {2, 18, 19, 20, 21}   # OpenSSL verify codes: no trusted issuer found
+_NO_CHECK_TIME = 0x200000  # OpenSSL's X509_V_FLAG_NO_CHECK_TIME
+_UNKNOWN_AUTHORITY = {2, 18, 19, 20, 21}  # OpenSSL verify codes: no trusted issuer found
 _EXPIRED = {9, 10}
 _NAME_MISMATCH = {62, 64}
 
@@ -45,8 +55,9 @@ class Endpoint:
     def of(cls, conn: Connection) -> "Endpoint":
         url = urlsplit(conn.server)
         scheme = url.scheme or "https"
-        return cls(scheme, url.hostname or "localhost", url.port or (443 if scheme == "https" else 80),
-                   url.path.rstrip("/"))
+        return cls(
+            scheme, url.hostname or "localhost", url.port or (443 if scheme == "https" else 80), url.path.rstrip("/")
+        )
 
     @property
     def display(self) -> str:
@@ -131,8 +142,12 @@ def dial_target(conn: Connection):
     return None if proxy_for(conn, end.scheme, end.host, end.port) else (end.host, end.port)
 
 
-def open_wire(conn: Connection, context: ssl.SSLContext | None = None,
-              dialling: socket.socket | None = None, deadline: float | None = None) -> Wire:
+def open_wire(
+    conn: Connection,
+    context: ssl.SSLContext | None = None,
+    dialling: socket.socket | None = None,
+    deadline: float | None = None,
+) -> Wire:
     """A connected (and for https, TLS-established) Wire; ``deadline`` (a ``time.monotonic()``, the
     request's ``--request-timeout``) bounds the steps together. Failures are Timeout or Unreachable in
     kubectl's words, naming the proxy when that is what failed. ``dialling``: a non-blocking socket whose
@@ -180,8 +195,9 @@ class _Route:
             raise socket.timeout()
         return min(limit, left)
 
-    def open(self, context: ssl.SSLContext | None, dialling: socket.socket | None = None,
-             inspecting: str | None = None):
+    def open(
+        self, context: ssl.SSLContext | None, dialling: socket.socket | None = None, inspecting: str | None = None
+    ):
         """The connected socket (an SSLSocket, or a TlsInTls behind an https proxy). ``inspecting``: the
         step ("proxy-tls" or "handshake") whose TLS handshake uses :func:`_inspection_context` instead; the
         socket is returned right after it."""
@@ -194,8 +210,9 @@ class _Route:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self.proxy is not None:
                 if self.proxy.kind == "https":  # Go's net/http: the server's TLS settings serve for the proxy too
-                    sock = self._tls(sock, context, self.conn.tls_server_name or self.proxy.host, "proxy-tls",
-                                     inspecting)
+                    sock = self._tls(
+                        sock, context, self.conn.tls_server_name or self.proxy.host, "proxy-tls", inspecting
+                    )
                     if inspecting == "proxy-tls":
                         return sock
                 self.step = "tunnel"
@@ -205,8 +222,7 @@ class _Route:
                 else:
                     http_connect(sock, self.proxy, self.end.host, self.end.port)
             if self.end.scheme == "https":
-                sock = self._tls(sock, context, self.conn.tls_server_name or self.end.host, "handshake",
-                                 inspecting)
+                sock = self._tls(sock, context, self.conn.tls_server_name or self.end.host, "handshake", inspecting)
             sock.settimeout(self.idle)
             return sock
         except BaseException:
@@ -235,8 +251,9 @@ class _Route:
         if self.step == "tunnel" and proxy.kind == "socks5":
             return UNABLE + f"{socks_where(proxy, self.end.host, self.end.port)}: i/o timeout"
         if self.step == "tunnel":
-            return UNABLE + (f"proxy {proxy.display} did not answer CONNECT {self.end.display} "
-                             f"(no data for {self.idle:g}s)")
+            return UNABLE + (
+                f"proxy {proxy.display} did not answer CONNECT {self.end.display} (no data for {self.idle:g}s)"
+            )
         if proxy is not None:
             return UNABLE + f"proxyconnect tcp: dial tcp {proxy.display}: i/o timeout"
         return UNABLE + f"dial tcp {self.end.display}: i/o timeout"
@@ -322,6 +339,7 @@ def _tls_words(exc: OSError) -> str:
 
 
 # -- Go's crypto/x509 words --------------------------------------------------------------------------------
+
 
 def _x509_words(exc: ssl.SSLCertVerificationError, name: str, certificate: dict | None) -> str:
     """``certificate``: getpeercert()'s dict of the failed certificate, or None. Go checks the leaf's dates

@@ -57,8 +57,10 @@ def parse_output(value: str | None, allowed: tuple, styled: bool = False) -> Out
     if styled and sep and name in SPREADSHEET_FORMATS and name in allowed:
         inner = argument.partition("=")[0]
         if inner not in STYLED_TABLES or inner not in allowed:
-            raise UsageError(f'-o {name}= takes wide, custom-columns=SPEC or custom-columns-file=FILE '
-                             f'(e.g. -o {name}=wide), not "{argument}"')
+            raise UsageError(
+                f'-o {name}= takes wide, custom-columns=SPEC or custom-columns-file=FILE '
+                f'(e.g. -o {name}=wide), not "{argument}"'
+            )
         table = parse_output(argument, allowed)
         return OutputFormat(table.name, table.argument, name)
     if name not in allowed or (name in TEMPLATE_FORMATS) != bool(sep):

@@ -53,5 +53,4 @@ def rows_for(items: list, columns: list) -> list:
 def has_context_column(columns: list) -> bool:
     """Whether the user's columns already show the context (a CONTEXT header or ``{.context}``), so that
     the CONTEXT column several contexts add is not printed twice."""
-    return any(header.upper() == "CONTEXT" or template.replace(" ", "") == "{.context}"
-               for header, template in columns)
+    return any(header.upper() == "CONTEXT" or template.replace(" ", "") == "{.context}" for header, template in columns)

@@ -13,8 +13,9 @@ def to_yaml(obj) -> str:
     import yaml
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(obj, Dumper=dumper, default_flow_style=False, sort_keys=True, allow_unicode=True,
-                     width=2**31 - 1)  # no line folding, as kubectl
+    return yaml.dump(
+        obj, Dumper=dumper, default_flow_style=False, sort_keys=True, allow_unicode=True, width=2**31 - 1
+    )  # no line folding, as kubectl
 
 
 def dump(obj, fmt: str) -> str:

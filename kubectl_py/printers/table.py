@@ -9,11 +9,11 @@ left as they are (see the README)."""
 
 from __future__ import annotations
 
-from ..terminal import cell as table_cell, escape
+from ..terminal import cell as table_cell
+from ..terminal import escape
 
 
-def format_table(headers: list, rows: list, no_headers: bool = False, style: str = "",
-                 upper: bool = True) -> str:
+def format_table(headers: list, rows: list, no_headers: bool = False, style: str = "", upper: bool = True) -> str:
     """The table as text. ``style`` is an ``-o`` name: csv, tsv or markdown, anything else kubectl's table;
     ``upper`` upper-cases headers as kubectl does (off for titles that hold a JSONPath)."""
     cells = [["" if v is None else str(v) for v in row] for row in rows]
@@ -34,9 +34,16 @@ def _plain(titles, cells) -> str:
     tabulate_module.WIDE_CHARS_MODE = False
 
     # kubectl's tabwriter separates columns with three spaces and never right-aligns numbers
-    plain = TableFormat(lineabove=None, linebelowheader=None, linebetweenrows=None, linebelow=None,
-                        headerrow=DataRow("", "   ", ""), datarow=DataRow("", "   ", ""),
-                        padding=0, with_header_hide=None)
+    plain = TableFormat(
+        lineabove=None,
+        linebelowheader=None,
+        linebetweenrows=None,
+        linebelow=None,
+        headerrow=DataRow("", "   ", ""),
+        datarow=DataRow("", "   ", ""),
+        padding=0,
+        with_header_hide=None,
+    )
     cells = [[table_cell(c) for c in row] for row in cells]
     titles = titles if titles is None else [table_cell(t) for t in titles]
     if titles is None:
@@ -64,6 +71,7 @@ def _delimited(titles, cells, delimiter: str) -> str:
 
 def _markdown(titles, cells) -> str:
     """A GitHub-flavoured pipe table; without headers (``--no-headers``), the rows alone."""
+
     def line(row):
         return "| " + " | ".join(_markdown_cell(c) for c in row) + " |\n"
 
@@ -76,5 +84,10 @@ def _markdown(titles, cells) -> str:
 
 
 def _markdown_cell(text: str) -> str:
-    return escape(text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\r", "<br>")
-                  .replace("\n", "<br>"))
+    return escape(
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("\r\n", "<br>")
+        .replace("\r", "<br>")
+        .replace("\n", "<br>")
+    )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sys
 
-from .. import query as engine, terminal
+from .. import query as engine
+from .. import terminal
 
-MIN_WIDTH, PADDING = 6, 3   # kubectl's tabwriter: minwidth 6, padding 3, RememberWidths
+MIN_WIDTH, PADDING = 6, 3  # kubectl's tabwriter: minwidth 6, padding 3, RememberWidths
 EVENT_CELLS = {"ADDED": "ADDED   ", "MODIFIED": "MODIFIED", "DELETED": "DELETED ", "ERROR": "ERROR   "}
 
 
@@ -31,8 +32,14 @@ class Tabs:
                     self.widths.append(width)
                 elif width > self.widths[i]:
                     self.widths[i] = width
-        self.out.write("".join("".join(cell.ljust(width) for cell, width in zip(row[:-1], self.widths))
-                               + (row[-1] if row else "") + "\n" for row in rows))
+        self.out.write(
+            "".join(
+                "".join(cell.ljust(width) for cell, width in zip(row[:-1], self.widths))
+                + (row[-1] if row else "")
+                + "\n"
+                for row in rows
+            )
+        )
         self.out.flush()
 
 
@@ -40,12 +47,21 @@ class TablePrinter:
     """Server-rendered rows, with CONTEXT (several contexts), EVENT (``--output-watch-events``) and
     NAMESPACE (``-A``) columns first, in that order."""
 
-    def __init__(self, cell, multi: bool, wide: bool, namespace_column: bool, events: bool, no_headers: bool,
-                 watch_only: bool, out=None):
+    def __init__(
+        self,
+        cell,
+        multi: bool,
+        wide: bool,
+        namespace_column: bool,
+        events: bool,
+        no_headers: bool,
+        watch_only: bool,
+        out=None,
+    ):
         self.cell, self.multi, self.wide, self.events = cell, multi, wide, events
         self.namespace_column, self.no_headers, self.watch_only = namespace_column, no_headers, watch_only
         self.tabs = Tabs(out or sys.stdout)
-        self.keep = None      # indices of the server's columns to print
+        self.keep = None  # indices of the server's columns to print
         self.headers = None
         self.header_printed = no_headers
 
@@ -56,9 +72,12 @@ class TablePrinter:
             return
         self.namespace_column = self.namespace_column and namespaced
         self.keep = [i for i, c in enumerate(definitions) if self.wide or c.get("priority", 0) == 0]
-        self.headers = ((["CONTEXT"] if self.multi else []) + (["EVENT"] if self.events else [])
-                        + (["NAMESPACE"] if self.namespace_column else [])
-                        + [definitions[i]["name"].upper() for i in self.keep])
+        self.headers = (
+            (["CONTEXT"] if self.multi else [])
+            + (["EVENT"] if self.events else [])
+            + (["NAMESPACE"] if self.namespace_column else [])
+            + [definitions[i]["name"].upper() for i in self.keep]
+        )
 
     def listed(self, lists: list) -> None:
         for _, _, kind, _ in lists:
@@ -92,8 +111,17 @@ class DocumentPrinter:
     ``--output-watch-events`` the event ``{"type": ..., "object": ...}``. ``render(document)`` applies a
     jsonpath template."""
 
-    def __init__(self, fmt, multi: bool, events: bool, managed_fields: bool, watch_only: bool, render,
-                 no_headers: bool = False, out=None):
+    def __init__(
+        self,
+        fmt,
+        multi: bool,
+        events: bool,
+        managed_fields: bool,
+        watch_only: bool,
+        render,
+        no_headers: bool = False,
+        out=None,
+    ):
         self.fmt, self.multi, self.events, self.managed_fields = fmt, multi, events, managed_fields
         self.watch_only, self.render, self.no_headers = watch_only, render, no_headers
         self.out = out or sys.stdout

@@ -11,8 +11,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import findings as checks_of
-from .gather import CHECKS, CLUSTER_SCOPED, CRONJOBS, DAEMONSETS, DEPLOYMENTS, EVENTS, JOBS, NODES, PODS, PVCS, PVS
-from .gather import REPLICASETS, SERVICES, SLICES, STATEFULSETS, gather
+from .gather import (
+    CHECKS,
+    CLUSTER_SCOPED,
+    CRONJOBS,
+    DAEMONSETS,
+    DEPLOYMENTS,
+    EVENTS,
+    JOBS,
+    NODES,
+    PODS,
+    PVCS,
+    PVS,
+    REPLICASETS,
+    SERVICES,
+    SLICES,
+    STATEFULSETS,
+    gather,
+)
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 FINDING_SCHEMA = SCHEMA_DIR / "finding.json"
@@ -96,12 +112,17 @@ def triage_context(source, spec: TriageSpec, now=None) -> ContextReport:
     if items.get(SLICES) is not None:
         slices = _slices_by_service(items[SLICES])
         labels = reads.pods.labels if reads.pods is not None else None
-        each(SERVICES, lambda svc: checks_of.service_finding(svc, slices.get(_key(svc), []),
-                                                             None if labels is None else labels.get(_key(svc)[0], [])))
+        each(
+            SERVICES,
+            lambda svc: checks_of.service_finding(
+                svc, slices.get(_key(svc), []), None if labels is None else labels.get(_key(svc)[0], [])
+            ),
+        )
     requests = reads.node_requests
     for node in picked(NODES) if NODES in spec.checks else ():
-        out.extend(checks_of.node_findings(node, None if requests is None else requests.get(_key(node)[1], {}),
-                                           spec.over))
+        out.extend(
+            checks_of.node_findings(node, None if requests is None else requests.get(_key(node)[1], {}), spec.over)
+        )
     each(PVCS, checks_of.pvc_finding, warning_events)
     each(PVS, checks_of.pv_finding)
     if EVENTS in spec.checks and warning_events is not None:
@@ -109,17 +130,30 @@ def triage_context(source, spec: TriageSpec, now=None) -> ContextReport:
         if spec.label_selector:  # only events about the objects -l picked
             about = {(kind, _key(obj)) for kind in _QUALIFIED.values() if kind != PODS for obj in picked(kind)}
             about |= {(PODS, key) for key in (reads.pods.selected if reads.pods is not None else ())}
-            records = [r for r in records if (_QUALIFIED.get(r["object"]["kind"]),
-                                              (r["object"]["namespace"] or "", r["object"]["name"])) in about]
+            records = [
+                r
+                for r in records
+                if (_QUALIFIED.get(r["object"]["kind"]), (r["object"]["namespace"] or "", r["object"]["name"])) in about
+            ]
         out.extend(checks_of.event_finding(record) for record in records)
     for found in out:
         found["context"] = source.name
     return ContextReport(out, reads.warnings)
 
 
-_QUALIFIED = {"Pod": PODS, "Deployment": DEPLOYMENTS, "StatefulSet": STATEFULSETS, "DaemonSet": DAEMONSETS,
-              "ReplicaSet": REPLICASETS, "Job": JOBS, "CronJob": CRONJOBS, "Service": SERVICES, "Node": NODES,
-              "PersistentVolumeClaim": PVCS, "PersistentVolume": PVS}
+_QUALIFIED = {
+    "Pod": PODS,
+    "Deployment": DEPLOYMENTS,
+    "StatefulSet": STATEFULSETS,
+    "DaemonSet": DAEMONSETS,
+    "ReplicaSet": REPLICASETS,
+    "Job": JOBS,
+    "CronJob": CRONJOBS,
+    "Service": SERVICES,
+    "Node": NODES,
+    "PersistentVolumeClaim": PVCS,
+    "PersistentVolume": PVS,
+}
 
 
 def _key(obj: dict) -> tuple:
@@ -137,6 +171,7 @@ def _picker(items: dict, selector: str | None):
         if not selector:
             return objs
         return [o for o in objs if match_labels(selector, (o.get("metadata") or {}).get("labels"))]
+
     return picked
 
 

@@ -55,8 +55,13 @@ class WarningEvents:
             if event.get("type") != "Warning":
                 continue
             involved = event.get("involvedObject") or {}
-            key = (involved.get("kind") or "", involved.get("namespace") or "", involved.get("name") or "",
-                   involved.get("uid") or "", event.get("reason") or "")
+            key = (
+                involved.get("kind") or "",
+                involved.get("namespace") or "",
+                involved.get("name") or "",
+                involved.get("uid") or "",
+                event.get("reason") or "",
+            )
             last, first = last_seen(event), first_seen(event)
             found = merged.get(key)
             if found is None:
@@ -95,8 +100,14 @@ def _when(value):
 def _newest_first(last, record: dict) -> tuple:
     """Sort key: the latest first, never-seen ones last, ties by namespace, kind, name and reason."""
     obj = record["object"]
-    return (last is None, -last.timestamp() if last is not None else 0, obj["namespace"] or "", obj["kind"],
-            obj["name"], record["reason"])
+    return (
+        last is None,
+        -last.timestamp() if last is not None else 0,
+        obj["namespace"] or "",
+        obj["kind"],
+        obj["name"],
+        record["reason"],
+    )
 
 
 def _record(key: tuple, found: dict) -> dict:
@@ -110,6 +121,8 @@ def _record(key: tuple, found: dict) -> dict:
         "count": found["count"],
         "firstSeen": _rfc3339(found["first"]),
         "lastSeen": _rfc3339(found["last"]),
-        "source": source.get("component") or event.get("reportingComponent") or event.get("reportingController")
+        "source": source.get("component")
+        or event.get("reportingComponent")
+        or event.get("reportingController")
         or None,
     }

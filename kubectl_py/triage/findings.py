@@ -15,17 +15,34 @@ WARNING_EVENT = "WarningEvent"  # the problem of the Warning events section's re
 # waiting reasons that are a normal step, not a cause: a Warning event says more
 _TRANSITIONS = {"ContainerCreating", "PodInitializing"}
 # taints the node lifecycle controller sets for a condition (or a cordon) reported by its own finding
-_CONDITION_TAINTS = {f"node.kubernetes.io/{name}" for name in (
-    "not-ready", "unreachable", "unschedulable", "memory-pressure", "disk-pressure", "pid-pressure",
-    "network-unavailable")}
+_CONDITION_TAINTS = {
+    f"node.kubernetes.io/{name}"
+    for name in (
+        "not-ready",
+        "unreachable",
+        "unschedulable",
+        "memory-pressure",
+        "disk-pressure",
+        "pid-pressure",
+        "network-unavailable",
+    )
+}
 NODE_PRESSURES = ("MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
 DEFAULT_OVER = 90  # --over: percent of allocatable requested
 
 
 def finding(kind: str, obj: dict, problem: str, reason: str, since, details: dict) -> dict:
     meta = obj.get("metadata") or {}
-    return {"context": "", "kind": kind, "namespace": meta.get("namespace") or None, "name": meta.get("name") or "",
-            "problem": problem, "reason": _one_line(reason), "since": since or None, "details": details}
+    return {
+        "context": "",
+        "kind": kind,
+        "namespace": meta.get("namespace") or None,
+        "name": meta.get("name") or "",
+        "problem": problem,
+        "reason": _one_line(reason),
+        "since": since or None,
+        "details": details,
+    }
 
 
 def _one_line(text: str) -> str:
@@ -82,6 +99,7 @@ def _int(value, default: int = 0) -> int:
 
 # -- pods ------------------------------------------------------------------------------------------
 
+
 def ready_condition(status: dict) -> bool:
     """The pod status's Ready condition is True."""
     for c in status.get("conditions") or ():
@@ -127,8 +145,13 @@ def _container_causes(status: dict) -> tuple:
         if state.get("waiting") and state["waiting"].get("reason"):
             w = state["waiting"]
             code = _exit_code(cs.get("lastState"))
-            text = w["reason"] + (f" (exit code {code})" if code is not None else
-                                  f": {w['message'].strip()}" if (w.get("message") or "").strip() else "")
+            text = w["reason"] + (
+                f" (exit code {code})"
+                if code is not None
+                else f": {w['message'].strip()}"
+                if (w.get("message") or "").strip()
+                else ""
+            )
             (steps if w["reason"] in _TRANSITIONS else waiting).append((cs, w, text, code))
         elif state.get("terminated"):
             t = state["terminated"]
@@ -150,9 +173,16 @@ def pod_finding(pod: dict, events=None) -> dict | None:
     ready = _condition(pod, "Ready")
     fallback_since = (ready or {}).get("lastTransitionTime") if (ready or {}).get("status") != "True" else None
     fallback_since = fallback_since or _meta(pod).get("creationTimestamp")
-    details = {"phase": phase, "ready": ready_text, "restarts": restarts,
-               "node": (pod.get("spec") or {}).get("nodeName") or None,
-               "container": None, "exitCode": None, "message": None, "event": None}
+    details = {
+        "phase": phase,
+        "ready": ready_text,
+        "restarts": restarts,
+        "node": (pod.get("spec") or {}).get("nodeName") or None,
+        "container": None,
+        "exitCode": None,
+        "message": None,
+        "event": None,
+    }
     event = _newest(events, "Pod", pod)
     waiting, steps, terminated = _container_causes(status)
     scheduled = _condition(pod, "PodScheduled")
@@ -189,6 +219,7 @@ def owner_key(obj: dict) -> tuple | None:
 
 
 # -- workloads -------------------------------------------------------------------------------------
+
 
 def _workload(kind: str, obj: dict, problem: str, counted: str, desired: int, counts: dict, reasons: list) -> dict:
     """The first reason found among ``reasons`` ((text, since, extra details) or None), else the counts."""
@@ -233,8 +264,11 @@ def deployment_finding(deploy: dict, replicasets: list, events=None, bad_pods: d
     quota``), one of its pods' reason, or the Available condition."""
     spec, status = deploy.get("spec") or {}, deploy.get("status") or {}
     desired = _int(spec.get("replicas"), 1)
-    counts = {"available": _int(status.get("availableReplicas")), "ready": _int(status.get("readyReplicas")),
-              "updated": _int(status.get("updatedReplicas"))}
+    counts = {
+        "available": _int(status.get("availableReplicas")),
+        "ready": _int(status.get("readyReplicas")),
+        "updated": _int(status.get("updatedReplicas")),
+    }
     if counts["available"] >= desired:
         return None
     uid = _meta(deploy).get("uid")
@@ -243,9 +277,21 @@ def deployment_finding(deploy: dict, replicasets: list, events=None, bad_pods: d
     pod = None
     for rs in owned:
         pod = pod or (bad_pods or {}).get((_meta(rs).get("namespace") or "", "ReplicaSet", _meta(rs).get("name")))
-    return _workload("Deployment", deploy, "Unavailable", "available", desired, counts, [
-        _condition_reason(deploy, "ReplicaFailure", "True"), _condition_reason(deploy, "Progressing", "False"),
-        _event_found(event), _pod_found(pod), _condition_reason(deploy, "Available", "False")])
+    return _workload(
+        "Deployment",
+        deploy,
+        "Unavailable",
+        "available",
+        desired,
+        counts,
+        [
+            _condition_reason(deploy, "ReplicaFailure", "True"),
+            _condition_reason(deploy, "Progressing", "False"),
+            _event_found(event),
+            _pod_found(pod),
+            _condition_reason(deploy, "Available", "False"),
+        ],
+    )
 
 
 def replicaset_finding(rs: dict, events=None, bad_pods: dict | None = None) -> dict | None:
@@ -258,9 +304,19 @@ def replicaset_finding(rs: dict, events=None, bad_pods: dict | None = None) -> d
     counts = {"available": _int(status.get("availableReplicas")), "ready": _int(status.get("readyReplicas"))}
     if counts["available"] >= desired:
         return None
-    return _workload("ReplicaSet", rs, "Unavailable", "available", desired, counts, [
-        _condition_reason(rs, "ReplicaFailure", "True"), _event_found(_newest(events, "ReplicaSet", rs)),
-        _pod_found(_pod_of(bad_pods, rs, "ReplicaSet"))])
+    return _workload(
+        "ReplicaSet",
+        rs,
+        "Unavailable",
+        "available",
+        desired,
+        counts,
+        [
+            _condition_reason(rs, "ReplicaFailure", "True"),
+            _event_found(_newest(events, "ReplicaSet", rs)),
+            _pod_found(_pod_of(bad_pods, rs, "ReplicaSet")),
+        ],
+    )
 
 
 def _pod_of(bad_pods: dict | None, owner: dict, kind: str):
@@ -270,30 +326,54 @@ def _pod_of(bad_pods: dict | None, owner: dict, kind: str):
 def statefulset_finding(sts: dict, events=None, bad_pods: dict | None = None) -> dict | None:
     spec, status = sts.get("spec") or {}, sts.get("status") or {}
     desired = _int(spec.get("replicas"), 1)
-    counts = {"ready": _int(status.get("readyReplicas")), "available": _int(status.get("availableReplicas")),
-              "current": _int(status.get("currentReplicas"))}
+    counts = {
+        "ready": _int(status.get("readyReplicas")),
+        "available": _int(status.get("availableReplicas")),
+        "current": _int(status.get("currentReplicas")),
+    }
     if counts["ready"] >= desired:
         return None
-    return _workload("StatefulSet", sts, "NotReady", "ready", desired, counts, [
-        _event_found(_newest(events, "StatefulSet", sts)), _pod_found(_pod_of(bad_pods, sts, "StatefulSet"))])
+    return _workload(
+        "StatefulSet",
+        sts,
+        "NotReady",
+        "ready",
+        desired,
+        counts,
+        [_event_found(_newest(events, "StatefulSet", sts)), _pod_found(_pod_of(bad_pods, sts, "StatefulSet"))],
+    )
 
 
 def daemonset_finding(ds: dict, events=None, bad_pods: dict | None = None) -> dict | None:
     status = ds.get("status") or {}
     desired = _int(status.get("desiredNumberScheduled"))
-    counts = {"available": _int(status.get("numberAvailable")), "ready": _int(status.get("numberReady")),
-              "scheduled": _int(status.get("currentNumberScheduled"))}
+    counts = {
+        "available": _int(status.get("numberAvailable")),
+        "ready": _int(status.get("numberReady")),
+        "scheduled": _int(status.get("currentNumberScheduled")),
+    }
     if counts["available"] >= desired:
         return None
-    return _workload("DaemonSet", ds, "Unavailable", "available", desired, counts, [
-        _event_found(_newest(events, "DaemonSet", ds)), _pod_found(_pod_of(bad_pods, ds, "DaemonSet"))])
+    return _workload(
+        "DaemonSet",
+        ds,
+        "Unavailable",
+        "available",
+        desired,
+        counts,
+        [_event_found(_newest(events, "DaemonSet", ds)), _pod_found(_pod_of(bad_pods, ds, "DaemonSet"))],
+    )
 
 
 def _job_counts(job: dict) -> dict:
     spec, status = job.get("spec") or {}, job.get("status") or {}
-    return {"active": _int(status.get("active")), "succeeded": _int(status.get("succeeded")),
-            "failed": _int(status.get("failed")), "completions": spec.get("completions"),
-            "backoffLimit": spec.get("backoffLimit")}
+    return {
+        "active": _int(status.get("active")),
+        "succeeded": _int(status.get("succeeded")),
+        "failed": _int(status.get("failed")),
+        "completions": spec.get("completions"),
+        "backoffLimit": spec.get("backoffLimit"),
+    }
 
 
 def job_failed(job: dict) -> dict | None:
@@ -306,8 +386,9 @@ def job_failed(job: dict) -> dict | None:
 
 
 def _job_finished(job: dict) -> bool:
-    return any((_condition(job, kind) or {}).get("status") == "True" for kind in ("Complete", "Failed",
-                                                                                    "FailureTarget"))
+    return any(
+        (_condition(job, kind) or {}).get("status") == "True" for kind in ("Complete", "Failed", "FailureTarget")
+    )
 
 
 def job_finding(job: dict, now, events=None) -> dict | None:
@@ -317,8 +398,12 @@ def job_finding(job: dict, now, events=None) -> dict | None:
     failed = job_failed(job)
     details = {**_job_counts(job), "condition": None, "event": None}
     if failed is not None:
-        details["condition"] = {"type": failed.get("type") or "", "status": "True", "reason": failed.get("reason")
-                                or "", "message": failed.get("message") or ""}
+        details["condition"] = {
+            "type": failed.get("type") or "",
+            "status": "True",
+            "reason": failed.get("reason") or "",
+            "message": failed.get("message") or "",
+        }
         return finding("Job", job, "Failed", _said(failed) or "Failed", failed.get("lastTransitionTime"), details)
     deadline = (job.get("spec") or {}).get("activeDeadlineSeconds")
     started = (job.get("status") or {}).get("startTime")
@@ -343,14 +428,18 @@ def cronjob_finding(cronjob: dict, jobs: list) -> dict | None:
     if failed is None:
         return None
     status = cronjob.get("status") or {}
-    details = {"job": _meta(last).get("name") or "", "schedule": (cronjob.get("spec") or {}).get("schedule"),
-               "lastScheduleTime": status.get("lastScheduleTime"),
-               "lastSuccessfulTime": status.get("lastSuccessfulTime")}
+    details = {
+        "job": _meta(last).get("name") or "",
+        "schedule": (cronjob.get("spec") or {}).get("schedule"),
+        "lastScheduleTime": status.get("lastScheduleTime"),
+        "lastSuccessfulTime": status.get("lastSuccessfulTime"),
+    }
     reason = f"job {details['job']}: {_said(failed) or 'Failed'}"
     return finding("CronJob", cronjob, "LastScheduleFailed", reason, failed.get("lastTransitionTime"), details)
 
 
 # -- services --------------------------------------------------------------------------------------
+
 
 def selector_text(selector: dict) -> str:
     return label_selector_string({"matchLabels": selector})
@@ -358,8 +447,9 @@ def selector_text(selector: dict) -> str:
 
 def ready_endpoints(slices: list) -> int:
     """Endpoints of the slices whose ``ready`` condition is not false (unset means ready)."""
-    return sum(1 for s in slices for e in s.get("endpoints") or []
-               if ((e.get("conditions") or {}).get("ready") is not False))
+    return sum(
+        1 for s in slices for e in s.get("endpoints") or [] if ((e.get("conditions") or {}).get("ready") is not False)
+    )
 
 
 def service_finding(svc: dict, slices: list, pods: list | None) -> dict | None:
@@ -372,8 +462,13 @@ def service_finding(svc: dict, slices: list, pods: list | None) -> dict | None:
     if ready_endpoints(slices):
         return None
     text = selector_text(selector)
-    details = {"selector": text, "type": spec.get("type") or "ClusterIP", "endpointSlices": len(slices),
-               "matchingPods": None, "readyPods": None}
+    details = {
+        "selector": text,
+        "type": spec.get("type") or "ClusterIP",
+        "endpointSlices": len(slices),
+        "matchingPods": None,
+        "readyPods": None,
+    }
     if pods is None:
         reason = f"no ready endpoint for the selector {text}"
     else:
@@ -394,6 +489,7 @@ def _pods(n: int) -> str:
 
 # -- nodes -----------------------------------------------------------------------------------------
 
+
 def taint_text(taint: dict) -> str:
     """As kubectl describe prints a taint: ``key=value:Effect``."""
     value = taint.get("value")
@@ -408,29 +504,65 @@ def node_findings(node: dict, requests: dict | None = None, over: int = DEFAULT_
     spec = node.get("spec") or {}
     ready = _condition(node, "Ready")
     if ready is None or ready.get("status") != "True":
-        out.append(finding("Node", node, "NotReady", _said(ready) or "the node reports no Ready condition",
-                           (ready or {}).get("lastTransitionTime"), {"condition": _condition_record(ready)}))
+        out.append(
+            finding(
+                "Node",
+                node,
+                "NotReady",
+                _said(ready) or "the node reports no Ready condition",
+                (ready or {}).get("lastTransitionTime"),
+                {"condition": _condition_record(ready)},
+            )
+        )
     taints = [t for t in spec.get("taints") or [] if isinstance(t, dict)]
     if spec.get("unschedulable"):
         added = [t.get("timeAdded") for t in taints if t.get("key") == "node.kubernetes.io/unschedulable"]
-        out.append(finding("Node", node, "Cordoned", "SchedulingDisabled: the node is cordoned",
-                           next((a for a in added if a), None), {}))
-    tainted = [t for t in taints if t.get("effect") in ("NoSchedule", "NoExecute")
-               and t.get("key") not in _CONDITION_TAINTS]
+        out.append(
+            finding(
+                "Node",
+                node,
+                "Cordoned",
+                "SchedulingDisabled: the node is cordoned",
+                next((a for a in added if a), None),
+                {},
+            )
+        )
+    tainted = [
+        t for t in taints if t.get("effect") in ("NoSchedule", "NoExecute") and t.get("key") not in _CONDITION_TAINTS
+    ]
     if tainted:
         times = sorted(t["timeAdded"] for t in tainted if t.get("timeAdded"))
-        out.append(finding("Node", node, "Tainted", ", ".join(taint_text(t) for t in tainted),
-                           times[0] if times else None, {"taints": [dict(t) for t in tainted]}))
+        out.append(
+            finding(
+                "Node",
+                node,
+                "Tainted",
+                ", ".join(taint_text(t) for t in tainted),
+                times[0] if times else None,
+                {"taints": [dict(t) for t in tainted]},
+            )
+        )
     for kind in NODE_PRESSURES:
         c = _condition(node, kind)
         if c is not None and c.get("status") == "True":
-            out.append(finding("Node", node, kind, _said(c) or kind, c.get("lastTransitionTime"),
-                               {"condition": _condition_record(c)}))
+            out.append(
+                finding(
+                    "Node",
+                    node,
+                    kind,
+                    _said(c) or kind,
+                    c.get("lastTransitionTime"),
+                    {"condition": _condition_record(c)},
+                )
+            )
     if requests is not None:
         high = _high_requests(node, requests, over)
         if high:
-            reason = ", ".join(f"{name} requests {r['requestsPercent']}% of allocatable ({r['requests']['value']} "
-                               f"of {r['allocatable']['value']})" for name, r in high.items())
+            reason = ", ".join(
+                f"{name} requests {r['requestsPercent']}% of allocatable ({r['requests']['value']} "
+                f"of {r['allocatable']['value']})"
+                for name, r in high.items()
+            )
             out.append(finding("Node", node, "HighRequests", reason, None, {"over": over, **high}))
     return out
 
@@ -438,8 +570,12 @@ def node_findings(node: dict, requests: dict | None = None, over: int = DEFAULT_
 def _condition_record(c: dict | None) -> dict | None:
     if c is None:
         return None
-    return {"type": c.get("type") or "", "status": c.get("status") or "", "reason": c.get("reason") or "",
-            "message": c.get("message") or ""}
+    return {
+        "type": c.get("type") or "",
+        "status": c.get("status") or "",
+        "reason": c.get("reason") or "",
+        "message": c.get("message") or "",
+    }
 
 
 def _high_requests(node: dict, requests: dict, over: int) -> dict:
@@ -455,12 +591,16 @@ def _high_requests(node: dict, requests: dict, over: int) -> dict:
     for name in ("cpu", "memory"):
         pair = allocated[name]
         if pair["requestsPercent"] > over:
-            high[name] = {"requests": pair["requests"], "requestsPercent": pair["requestsPercent"],
-                          "allocatable": quantity.record(allocatable.get(name) or "0")}
+            high[name] = {
+                "requests": pair["requests"],
+                "requestsPercent": pair["requestsPercent"],
+                "allocatable": quantity.record(allocatable.get(name) or "0"),
+            }
     return high
 
 
 # -- storage ---------------------------------------------------------------------------------------
+
 
 def pvc_finding(pvc: dict, events=None) -> dict | None:
     """Pending or Lost, with the newest Warning event (``ProvisioningFailed: storageclass ... not found``)."""
@@ -469,9 +609,13 @@ def pvc_finding(pvc: dict, events=None) -> dict | None:
     if phase not in ("Pending", "Lost"):
         return None
     event = _newest(events, "PersistentVolumeClaim", pvc)
-    details = {"phase": phase, "storageClass": spec.get("storageClassName"), "volumeName": spec.get("volumeName")
-               or None, "requested": ((spec.get("resources") or {}).get("requests") or {}).get("storage"),
-               "event": event}
+    details = {
+        "phase": phase,
+        "storageClass": spec.get("storageClassName"),
+        "volumeName": spec.get("volumeName") or None,
+        "requested": ((spec.get("resources") or {}).get("requests") or {}).get("storage"),
+        "event": event,
+    }
     if event is not None:
         reason, since = _event_reason(event), event["firstSeen"]
     elif phase == "Lost":
@@ -490,8 +634,12 @@ def pv_finding(pv: dict) -> dict | None:
     claim = spec.get("claimRef") or {}
     claim_text = f"{claim.get('namespace') or ''}/{claim.get('name') or ''}" if claim else None
     policy = spec.get("persistentVolumeReclaimPolicy")
-    details = {"phase": phase, "claim": claim_text, "reclaimPolicy": policy,
-               "storageClass": spec.get("storageClassName") or None}
+    details = {
+        "phase": phase,
+        "claim": claim_text,
+        "reclaimPolicy": policy,
+        "storageClass": spec.get("storageClassName") or None,
+    }
     if status.get("message") or status.get("reason"):
         reason = _said(status)
     elif phase == "Released":
@@ -503,10 +651,14 @@ def pv_finding(pv: dict) -> dict | None:
 
 # -- events ----------------------------------------------------------------------------------------
 
+
 def event_finding(record: dict) -> dict:
     """A merged Warning event record (events.WarningEvents.records) as a finding about its object."""
     obj = record["object"]
     target = {"metadata": {"namespace": obj["namespace"], "name": obj["name"]}}
-    details = {"type": "Warning", **{k: record[k] for k in ("reason", "message", "count", "firstSeen", "lastSeen",
-                                                           "source")}, "uid": obj["uid"]}
+    details = {
+        "type": "Warning",
+        **{k: record[k] for k in ("reason", "message", "count", "firstSeen", "lastSeen", "source")},
+        "uid": obj["uid"],
+    }
     return finding(obj["kind"], target, WARNING_EVENT, _event_reason(record), record["firstSeen"], details)

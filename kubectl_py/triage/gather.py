@@ -16,8 +16,13 @@ from . import findings
 
 PODS, DEPLOYMENTS, STATEFULSETS, DAEMONSETS = "pods", "deployments.apps", "statefulsets.apps", "daemonsets.apps"
 REPLICASETS, JOBS, CRONJOBS, SERVICES = "replicasets.apps", "jobs.batch", "cronjobs.batch", "services"
-SLICES, NODES, PVCS, PVS, EVENTS = ("endpointslices.discovery.k8s.io", "nodes", "persistentvolumeclaims",
-                                    "persistentvolumes", "events")
+SLICES, NODES, PVCS, PVS, EVENTS = (
+    "endpointslices.discovery.k8s.io",
+    "nodes",
+    "persistentvolumeclaims",
+    "persistentvolumes",
+    "events",
+)
 NODE_PODS = "pods (every namespace, for node requests)"  # a second read of pods, when the first is one namespace
 CLUSTER_SCOPED = (NODES, PVS)
 
@@ -93,9 +98,12 @@ class PodDigest:
         from ..describe.nodes import pod_requests
 
         spec = pod.get("spec") or {}
-        key = (tuple(str(c.get("resources")) for c in spec.get("containers") or ()),
-               tuple((str(c.get("resources")), c.get("restartPolicy")) for c in spec.get("initContainers") or ()),
-               str(spec.get("overhead")), str(spec.get("resources")))
+        key = (
+            tuple(str(c.get("resources")) for c in spec.get("containers") or ()),
+            tuple((str(c.get("resources")), c.get("restartPolicy")) for c in spec.get("initContainers") or ()),
+            str(spec.get("overhead")),
+            str(spec.get("resources")),
+        )
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = pod_requests(pod)
@@ -145,9 +153,11 @@ def gather(source, checks: tuple, namespace: str | None, selector: str | None = 
     for kind, pages in pending.items():
         try:
             if kind == PODS:
-                digest = PodDigest(labels={} if SERVICES in checks else None,
-                                   node_requests={} if NODES in checks and NODE_PODS not in pending else None,
-                                   selector=selector)
+                digest = PodDigest(
+                    labels={} if SERVICES in checks else None,
+                    node_requests={} if NODES in checks and NODE_PODS not in pending else None,
+                    selector=selector,
+                )
                 for page in pages:
                     digest.add(page)
             elif kind == NODE_PODS:

@@ -16,9 +16,19 @@ SECTIONS = (
     (STORAGE, "Storage problems"),
     (EVENTS, "Warning events"),
 )
-_SECTION_OF_KIND = {"Pod": PODS, "Deployment": WORKLOADS, "StatefulSet": WORKLOADS, "DaemonSet": WORKLOADS,
-                    "ReplicaSet": WORKLOADS, "Job": WORKLOADS, "CronJob": WORKLOADS, "Service": SERVICES,
-                    "Node": NODES, "PersistentVolumeClaim": STORAGE, "PersistentVolume": STORAGE}
+_SECTION_OF_KIND = {
+    "Pod": PODS,
+    "Deployment": WORKLOADS,
+    "StatefulSet": WORKLOADS,
+    "DaemonSet": WORKLOADS,
+    "ReplicaSet": WORKLOADS,
+    "Job": WORKLOADS,
+    "CronJob": WORKLOADS,
+    "Service": SERVICES,
+    "Node": NODES,
+    "PersistentVolumeClaim": STORAGE,
+    "PersistentVolume": STORAGE,
+}
 _ORDER = {name: i for i, (name, _) in enumerate(SECTIONS)}
 FLAT_HEADERS = ("KIND", "NAMESPACE", "NAME", "PROBLEM", "REASON", "SINCE")
 
@@ -37,9 +47,17 @@ def report_order(records: list, contexts: list) -> list:
     def key(r):
         section = _ORDER[section_of(r)]
         if section == _ORDER[EVENTS]:
-            return (section, _descending(r["details"]["lastSeen"]), position.get(r["context"], 0), r["namespace"] or "",
-                    r["kind"], r["name"], r["reason"])
+            return (
+                section,
+                _descending(r["details"]["lastSeen"]),
+                position.get(r["context"], 0),
+                r["namespace"] or "",
+                r["kind"],
+                r["name"],
+                r["reason"],
+            )
         return (section, position.get(r["context"], 0), r["namespace"] or "", r["name"], r["kind"], r["problem"])
+
     return sorted(records, key=key)
 
 
@@ -72,21 +90,44 @@ def _replicas(record: dict) -> str:
 
 # per section: headers and a function of (record, now) giving the row
 _COLUMNS = {
-    PODS: (("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "REASON", "SINCE"),
-           lambda r, now: [r["namespace"], r["name"], r["details"]["ready"], r["problem"], r["details"]["restarts"],
-                           r["reason"], _age(r["since"], now)]),
-    WORKLOADS: (("NAMESPACE", "NAME", "REPLICAS", "PROBLEM", "REASON", "SINCE"),
-                lambda r, now: [r["namespace"], _object(r), _replicas(r), r["problem"], r["reason"],
-                                _age(r["since"], now)]),
-    SERVICES: (("NAMESPACE", "NAME", "SELECTOR", "REASON"),
-               lambda r, now: [r["namespace"], r["name"], r["details"]["selector"], r["reason"]]),
-    NODES: (("NAME", "PROBLEM", "REASON", "SINCE"),
-            lambda r, now: [r["name"], r["problem"], r["reason"], _age(r["since"], now)]),
-    STORAGE: (("NAMESPACE", "NAME", "STATUS", "REASON", "SINCE"),
-              lambda r, now: [r["namespace"] or "", _object(r), r["problem"], r["reason"], _age(r["since"], now)]),
-    EVENTS: (("NAMESPACE", "LAST SEEN", "REASON", "OBJECT", "MESSAGE"),
-             lambda r, now: [r["namespace"] or "", _interval(r, now), r["details"]["reason"],
-                             f"{r['kind']}/{r['name']}", r["details"]["message"]]),
+    PODS: (
+        ("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "REASON", "SINCE"),
+        lambda r, now: [
+            r["namespace"],
+            r["name"],
+            r["details"]["ready"],
+            r["problem"],
+            r["details"]["restarts"],
+            r["reason"],
+            _age(r["since"], now),
+        ],
+    ),
+    WORKLOADS: (
+        ("NAMESPACE", "NAME", "REPLICAS", "PROBLEM", "REASON", "SINCE"),
+        lambda r, now: [r["namespace"], _object(r), _replicas(r), r["problem"], r["reason"], _age(r["since"], now)],
+    ),
+    SERVICES: (
+        ("NAMESPACE", "NAME", "SELECTOR", "REASON"),
+        lambda r, now: [r["namespace"], r["name"], r["details"]["selector"], r["reason"]],
+    ),
+    NODES: (
+        ("NAME", "PROBLEM", "REASON", "SINCE"),
+        lambda r, now: [r["name"], r["problem"], r["reason"], _age(r["since"], now)],
+    ),
+    STORAGE: (
+        ("NAMESPACE", "NAME", "STATUS", "REASON", "SINCE"),
+        lambda r, now: [r["namespace"] or "", _object(r), r["problem"], r["reason"], _age(r["since"], now)],
+    ),
+    EVENTS: (
+        ("NAMESPACE", "LAST SEEN", "REASON", "OBJECT", "MESSAGE"),
+        lambda r, now: [
+            r["namespace"] or "",
+            _interval(r, now),
+            r["details"]["reason"],
+            f"{r['kind']}/{r['name']}",
+            r["details"]["message"],
+        ],
+    ),
 }
 
 
@@ -111,6 +152,9 @@ def sections(records: list, now, with_context: bool) -> list:
 
 def flat(records: list, with_context: bool) -> tuple:
     """(headers, rows): one row per finding, ``since`` as RFC 3339 (csv, tsv)."""
-    rows = [([r["context"]] if with_context else []) + [r["kind"], r["namespace"] or "", r["name"], r["problem"],
-                                                         r["reason"], r["since"] or ""] for r in records]
+    rows = [
+        ([r["context"]] if with_context else [])
+        + [r["kind"], r["namespace"] or "", r["name"], r["problem"], r["reason"], r["since"] or ""]
+        for r in records
+    ]
     return (["CONTEXT"] if with_context else []) + list(FLAT_HEADERS), rows

@@ -21,6 +21,7 @@ only), kpy-a-get-only (`get` on services, nodes, pods, deployments), kpy-down (a
 `--context-prefix P` (`context_prefix=`) names them P-a, P-b, P-a-ns-viewer, ... instead (clusters and users too),
 so that the kubeconfigs of several control planes merge without collisions (KUBECONFIG=one:two).
 """
+
 import argparse
 import json
 import os
@@ -43,7 +44,7 @@ CACHE = os.environ.get("KUBECTL_PY_CACHE", os.path.expanduser("~/.cache/kubectl-
 RUN_DIR = os.path.join(CACHE, "run")
 BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok")
 SERVICE_CIDR = "10.96.0.0/16"
-POD_CIDR = "10.244.0.0/16"     # kwok's pod IPs; must not overlap SERVICE_CIDR
+POD_CIDR = "10.244.0.0/16"  # kwok's pod IPs; must not overlap SERVICE_CIDR
 CLUSTER_NAMES = ("a", "b")
 CONTEXT_PREFIX = "kpy"
 TIER_ETCD, TIER_APISERVER, TIER_CONTROLLERS, TIER_KWOK = range(4)
@@ -59,8 +60,9 @@ def default_bin_dir() -> str:
 
 def build() -> str:
     """Run build.sh (a no-op when the binaries are current) and return the bin directory it prints."""
-    proc = subprocess.run(["bash", os.path.join(HERE, "build.sh")], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(
+        ["bash", os.path.join(HERE, "build.sh")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     if proc.returncode != 0:
         raise ClusterError(f"tests/cluster/build.sh failed (rc {proc.returncode}):\n{_tail(proc.stderr, 30)}")
     return proc.stdout.strip().splitlines()[-1]
@@ -73,12 +75,13 @@ def _tail(text: str, lines: int) -> str:
 @dataclass
 class Cluster:
     """One cluster's coordinates. `context` is its admin context in the merged kubeconfig."""
+
     name: str
     context: str
     server: str
     dir: str
     etcd_prefix: str
-    admin_kubeconfig: str   # file-based admin kubeconfig the cluster's own components use
+    admin_kubeconfig: str  # file-based admin kubeconfig the cluster's own components use
 
 
 class ControlPlane:
@@ -130,7 +133,7 @@ class ControlPlane:
                     text = _tail(f.read(), lines)
             except FileNotFoundError:
                 text = "(no log)"
-            out.append(f"----- {name} ({path}) -----\n" + "\n".join(l[:width] for l in text.splitlines()))
+            out.append(f"----- {name} ({path}) -----\n" + "\n".join(line[:width] for line in text.splitlines()))
         return "\n".join(out)
 
     def dead(self) -> List[str]:
@@ -155,9 +158,15 @@ class ControlPlane:
             raise ClusterError(f"no control plane recorded in {state_dir} ({path} missing)") from None
 
     @classmethod
-    def start(cls, n_clusters: int = 1, state_dir: Optional[str] = None, bin_dir: Optional[str] = None,
-              die_with_parent: bool = False, context_prefix: str = CONTEXT_PREFIX,
-              apiserver_flags: Sequence[str] = ()) -> "ControlPlane":
+    def start(
+        cls,
+        n_clusters: int = 1,
+        state_dir: Optional[str] = None,
+        bin_dir: Optional[str] = None,
+        die_with_parent: bool = False,
+        context_prefix: str = CONTEXT_PREFIX,
+        apiserver_flags: Sequence[str] = (),
+    ) -> "ControlPlane":
         """Start `n_clusters` (1 or 2) clusters and return once each is serving and its controllers run.
 
         `die_with_parent` makes the processes die with this Python process (for test sessions); without it
@@ -177,20 +186,31 @@ class ControlPlane:
         _clear_stale(state_dir)
         os.makedirs(os.path.join(state_dir, "logs"))
         t0 = time.monotonic()
-        cp = cls(state_dir, {"version": 1, "owner_pid": os.getpid(), "bin_dir": bin_dir,
-                             "kubeconfig": os.path.join(state_dir, "kubeconfig"), "context_prefix": context_prefix,
-                             "clusters": [],
-                             "processes": [], "status": "starting"})
+        cp = cls(
+            state_dir,
+            {
+                "version": 1,
+                "owner_pid": os.getpid(),
+                "bin_dir": bin_dir,
+                "kubeconfig": os.path.join(state_dir, "kubeconfig"),
+                "context_prefix": context_prefix,
+                "clusters": [],
+                "processes": [],
+                "status": "starting",
+            },
+        )
         try:
             _Starter(cp, die_with_parent, apiserver_flags).run(CLUSTER_NAMES[:n_clusters])
         except BaseException as e:  # KeyboardInterrupt too: never leave half a control plane running
             dead = cp.dead()
-            tails = cp.log_tails(lines=20, names=dead or None)   # an early exit is the likely cause
+            tails = cp.log_tails(lines=20, names=dead or None)  # an early exit is the likely cause
             cp.stop(keep_logs=True)
             if isinstance(e, Exception):
-                raise ClusterError(f"control plane failed to start: {e}\n"
-                                   f"exited early: {', '.join(dead) or 'none'}\nlogs in {state_dir}/logs:\n"
-                                   f"{tails}") from e
+                raise ClusterError(
+                    f"control plane failed to start: {e}\n"
+                    f"exited early: {', '.join(dead) or 'none'}\nlogs in {state_dir}/logs:\n"
+                    f"{tails}"
+                ) from e
             raise
         cp.state["startup_seconds"] = round(time.monotonic() - t0, 2)
         cp.state["status"] = "running"
@@ -233,8 +253,9 @@ def _clear_stale(state_dir: str) -> None:
     if os.path.exists(os.path.join(state_dir, "state.json")):
         old = ControlPlane.attach(state_dir)
         if len(old.dead()) < len(old.processes):
-            raise ClusterError(f"a control plane is already running in {state_dir}: "
-                               f"`controlplane.py down --dir {state_dir}` first")
+            raise ClusterError(
+                f"a control plane is already running in {state_dir}: `controlplane.py down --dir {state_dir}` first"
+            )
         old.stop()
     _remove(state_dir)
 
@@ -269,8 +290,13 @@ class _Starter:
 
     def spawn(self, binary: str, cluster: Optional[Cluster], tier: int, *args: str) -> None:
         name = f"{binary}-{cluster.name}" if cluster else binary
-        record = procs.spawn(name, [os.path.join(self.bin, binary), *args],
-                             os.path.join(self.dir, "logs", f"{name}.log"), tier, self.die_with_parent)
+        record = procs.spawn(
+            name,
+            [os.path.join(self.bin, binary), *args],
+            os.path.join(self.dir, "logs", f"{name}.log"),
+            tier,
+            self.die_with_parent,
+        )
         self.cp.processes.append(record)
         self.cp._save()
 
@@ -282,8 +308,11 @@ class _Starter:
             self.start_apiserver(c, etcd_url)
         clients = {c.name: self.admin_client(c) for c in clusters}
         for c in clusters:
-            kubeapi.wait_for(f"kube-apiserver-{c.name} /readyz",
-                             lambda: self.alive() and clients[c.name].request("GET", "/readyz")[0] == 200, 60)
+            kubeapi.wait_for(
+                f"kube-apiserver-{c.name} /readyz",
+                lambda: self.alive() and clients[c.name].request("GET", "/readyz")[0] == 200,
+                60,
+            )
         for c in clusters:
             self.start_controllers(c)
         prefix = self.cp.state["context_prefix"]
@@ -292,9 +321,14 @@ class _Starter:
         bootstrap_rbac(clients["a"])
         for c in clusters:
             # the controller-manager creates every namespace's `default` ServiceAccount: proof it runs
-            kubeapi.wait_for(f"ServiceAccount default/default in cluster {c.name}",
-                             lambda: self.alive() and clients[c.name].request(
-                                 "GET", "/api/v1/namespaces/default/serviceaccounts/default")[0] == 200, 60)
+            kubeapi.wait_for(
+                f"ServiceAccount default/default in cluster {c.name}",
+                lambda: (
+                    self.alive()
+                    and clients[c.name].request("GET", "/api/v1/namespaces/default/serviceaccounts/default")[0] == 200
+                ),
+                60,
+            )
         for c in clusters:
             self.start_kwok(c)
         time.sleep(0.3)
@@ -309,12 +343,20 @@ class _Starter:
     def start_etcd(self) -> str:
         client, peer = procs.free_port(), procs.free_port()
         url, peer_url = f"http://127.0.0.1:{client}", f"http://127.0.0.1:{peer}"
-        self.spawn("etcd", None, TIER_ETCD,
-                   "--name=kpy", f"--data-dir={self.dir}/etcd", f"--listen-client-urls={url}",
-                   f"--advertise-client-urls={url}", f"--listen-peer-urls={peer_url}",
-                   f"--initial-advertise-peer-urls={peer_url}", f"--initial-cluster=kpy={peer_url}",
-                   "--unsafe-no-fsync",   # throw-away data: fsync only slows scale seeding
-                   "--log-level=warn")
+        self.spawn(
+            "etcd",
+            None,
+            TIER_ETCD,
+            "--name=kpy",
+            f"--data-dir={self.dir}/etcd",
+            f"--listen-client-urls={url}",
+            f"--advertise-client-urls={url}",
+            f"--listen-peer-urls={peer_url}",
+            f"--initial-advertise-peer-urls={peer_url}",
+            f"--initial-cluster=kpy={peer_url}",
+            "--unsafe-no-fsync",  # throw-away data: fsync only slows scale seeding
+            "--log-level=warn",
+        )
         self.cp.state["etcd"] = {"url": url, "data_dir": f"{self.dir}/etcd"}
         kubeapi.wait_for("etcd /health", lambda: self.alive() and _http_ok(url + "/health"), 30, 0.1)
         return url
@@ -326,21 +368,43 @@ class _Starter:
         ca = pki.issue(cdir, "ca", f"kpy-{name}-ca", "ca")
         keys = {
             "ca": ca,
-            "serving": pki.issue(cdir, "apiserver", "kube-apiserver", "server", ca, san=[
-                "DNS:localhost", "DNS:kubernetes", "DNS:kubernetes.default", "DNS:kubernetes.default.svc",
-                "DNS:kubernetes.default.svc.cluster.local", "IP:127.0.0.1", "IP:10.96.0.1"]),
+            "serving": pki.issue(
+                cdir,
+                "apiserver",
+                "kube-apiserver",
+                "server",
+                ca,
+                san=[
+                    "DNS:localhost",
+                    "DNS:kubernetes",
+                    "DNS:kubernetes.default",
+                    "DNS:kubernetes.default.svc",
+                    "DNS:kubernetes.default.svc.cluster.local",
+                    "IP:127.0.0.1",
+                    "IP:10.96.0.1",
+                ],
+            ),
             "sa": pki.signing_key(cdir, "sa"),
             "admin": pki.issue(cdir, "admin", "admin", "client", ca, org="system:masters"),
         }
-        if name == "a":   # limited users: CN only, no group
+        if name == "a":  # limited users: CN only, no group
             for user in ("ns-viewer", "get-only"):
                 keys[user] = pki.issue(cdir, user, user, "client", ca)
         self.pki[name] = keys
-        cluster = Cluster(name=name, context=f"{self.cp.state['context_prefix']}-{name}", server=f"https://127.0.0.1:{procs.free_port()}",
-                          dir=cdir, etcd_prefix=f"/kpy-{name}/registry",
-                          admin_kubeconfig=os.path.join(cdir, "admin.kubeconfig"))
-        _write_yaml(cluster.admin_kubeconfig, kubeconfig_doc(
-            [(cluster.context, cluster.context, cluster.server, ca, "admin", keys["admin"])], cluster.context))
+        cluster = Cluster(
+            name=name,
+            context=f"{self.cp.state['context_prefix']}-{name}",
+            server=f"https://127.0.0.1:{procs.free_port()}",
+            dir=cdir,
+            etcd_prefix=f"/kpy-{name}/registry",
+            admin_kubeconfig=os.path.join(cdir, "admin.kubeconfig"),
+        )
+        _write_yaml(
+            cluster.admin_kubeconfig,
+            kubeconfig_doc(
+                [(cluster.context, cluster.context, cluster.server, ca, "admin", keys["admin"])], cluster.context
+            ),
+        )
         return cluster
 
     def admin_client(self, c: Cluster) -> kubeapi.Client:
@@ -350,43 +414,70 @@ class _Starter:
     def start_apiserver(self, c: Cluster, etcd_url: str) -> None:
         keys = self.pki[c.name]
         port = c.server.rsplit(":", 1)[1]
-        self.spawn("kube-apiserver", c, TIER_APISERVER,
-                   f"--etcd-servers={etcd_url}", f"--etcd-prefix={c.etcd_prefix}",
-                   "--bind-address=127.0.0.1", f"--secure-port={port}", "--advertise-address=127.0.0.1",
-                   # the default reconciler cannot publish the `kubernetes` Service's endpoints for a
-                   # loopback advertise address
-                   "--endpoint-reconciler-type=none",
-                   f"--tls-cert-file={keys['serving'].cert}", f"--tls-private-key-file={keys['serving'].key}",
-                   f"--client-ca-file={keys['ca'].cert}",
-                   "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-                   f"--service-account-key-file={keys['sa'].cert}",
-                   f"--service-account-signing-key-file={keys['sa'].key}",
-                   f"--service-cluster-ip-range={SERVICE_CIDR}", "--service-node-port-range=30000-32767",
-                   "--authorization-mode=RBAC", "--allow-privileged=true",
-                   "--event-ttl=24h",   # seeded Events must outlive a long-running developer cluster
-                   *self.apiserver_flags)
+        self.spawn(
+            "kube-apiserver",
+            c,
+            TIER_APISERVER,
+            f"--etcd-servers={etcd_url}",
+            f"--etcd-prefix={c.etcd_prefix}",
+            "--bind-address=127.0.0.1",
+            f"--secure-port={port}",
+            "--advertise-address=127.0.0.1",
+            # the default reconciler cannot publish the `kubernetes` Service's endpoints for a
+            # loopback advertise address
+            "--endpoint-reconciler-type=none",
+            f"--tls-cert-file={keys['serving'].cert}",
+            f"--tls-private-key-file={keys['serving'].key}",
+            f"--client-ca-file={keys['ca'].cert}",
+            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+            f"--service-account-key-file={keys['sa'].cert}",
+            f"--service-account-signing-key-file={keys['sa'].key}",
+            f"--service-cluster-ip-range={SERVICE_CIDR}",
+            "--service-node-port-range=30000-32767",
+            "--authorization-mode=RBAC",
+            "--allow-privileged=true",
+            "--event-ttl=24h",  # seeded Events must outlive a long-running developer cluster
+            *self.apiserver_flags,
+        )
 
     def start_controllers(self, c: Cluster) -> None:
         keys = self.pki[c.name]
-        common = [f"--kubeconfig={c.admin_kubeconfig}", "--leader-elect=false", "--bind-address=127.0.0.1",
-                  "--secure-port=0",   # no health/metrics endpoint needed; saves two ports per cluster
-                  "--kube-api-qps=500", "--kube-api-burst=1000"]   # default 20/30 makes scale seeding crawl
-        self.spawn("kube-controller-manager", c, TIER_CONTROLLERS, *common,
-                   f"--root-ca-file={keys['ca'].cert}",
-                   f"--service-account-private-key-file={keys['sa'].key}",
-                   f"--cluster-signing-cert-file={keys['ca'].cert}",
-                   f"--cluster-signing-key-file={keys['ca'].key}",
-                   # A node without kwok never heartbeats; with the default 50 s grace the node lifecycle
-                   # controller would turn the Ready=False we write into Unknown. A long grace keeps it as
-                   # written, like a kubelet that keeps reporting NotReady.
-                   "--node-monitor-grace-period=8760h")
+        common = [
+            f"--kubeconfig={c.admin_kubeconfig}",
+            "--leader-elect=false",
+            "--bind-address=127.0.0.1",
+            "--secure-port=0",  # no health/metrics endpoint needed; saves two ports per cluster
+            "--kube-api-qps=500",
+            "--kube-api-burst=1000",
+        ]  # default 20/30 makes scale seeding crawl
+        self.spawn(
+            "kube-controller-manager",
+            c,
+            TIER_CONTROLLERS,
+            *common,
+            f"--root-ca-file={keys['ca'].cert}",
+            f"--service-account-private-key-file={keys['sa'].key}",
+            f"--cluster-signing-cert-file={keys['ca'].cert}",
+            f"--cluster-signing-key-file={keys['ca'].key}",
+            # A node without kwok never heartbeats; with the default 50 s grace the node lifecycle
+            # controller would turn the Ready=False we write into Unknown. A long grace keeps it as
+            # written, like a kubelet that keeps reporting NotReady.
+            "--node-monitor-grace-period=8760h",
+        )
         self.spawn("kube-scheduler", c, TIER_CONTROLLERS, *common)
 
     def start_kwok(self, c: Cluster) -> None:
-        self.spawn("kwok", c, TIER_KWOK,
-                   f"--kubeconfig={c.admin_kubeconfig}",
-                   "--manage-all-nodes=false", "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-                   f"--cidr={POD_CIDR}", "--node-ip=10.0.0.1", "--node-lease-duration-seconds=40")
+        self.spawn(
+            "kwok",
+            c,
+            TIER_KWOK,
+            f"--kubeconfig={c.admin_kubeconfig}",
+            "--manage-all-nodes=false",
+            "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+            f"--cidr={POD_CIDR}",
+            "--node-ip=10.0.0.1",
+            "--node-lease-duration-seconds=40",
+        )
 
 
 def _http_ok(url: str) -> bool:
@@ -403,31 +494,48 @@ def contexts(clusters: List[Cluster], prefix: str = CONTEXT_PREFIX) -> List[str]
 def kubeconfig_doc(entries, current: str) -> Dict:
     """A kubeconfig from entries (context, cluster name, server, CA KeyPair, user name, user KeyPair), with
     every certificate embedded; clusters and users named by several contexts are written once."""
-    doc = {"apiVersion": "v1", "kind": "Config", "preferences": {}, "clusters": [], "users": [],
-           "contexts": [], "current-context": current}
+    doc = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "preferences": {},
+        "clusters": [],
+        "users": [],
+        "contexts": [],
+        "current-context": current,
+    }
     for context, cluster, server, ca, user, keys in entries:
         if cluster not in [c["name"] for c in doc["clusters"]]:
-            doc["clusters"].append({"name": cluster, "cluster": {
-                "server": server, "certificate-authority-data": ca.cert_data()}})
+            doc["clusters"].append(
+                {"name": cluster, "cluster": {"server": server, "certificate-authority-data": ca.cert_data()}}
+            )
         if user not in [u["name"] for u in doc["users"]]:
-            doc["users"].append({"name": user, "user": {
-                "client-certificate-data": keys.cert_data(), "client-key-data": keys.key_data()}})
+            doc["users"].append(
+                {
+                    "name": user,
+                    "user": {"client-certificate-data": keys.cert_data(), "client-key-data": keys.key_data()},
+                }
+            )
         doc["contexts"].append({"name": context, "context": {"cluster": cluster, "user": user}})
     return doc
 
 
-def write_kubeconfig(path: str, clusters: List[Cluster], keys: Dict[str, Dict[str, pki.KeyPair]],
-                     prefix: str = CONTEXT_PREFIX) -> None:
+def write_kubeconfig(
+    path: str, clusters: List[Cluster], keys: Dict[str, Dict[str, pki.KeyPair]], prefix: str = CONTEXT_PREFIX
+) -> None:
     """The merged kubeconfig of the module docstring; every context, cluster and user name starts with `prefix`."""
     a, ka, p = clusters[0], keys["a"], prefix
     # a server that refuses connections: a loopback port that was free a moment ago and that nobody binds
     down = f"https://127.0.0.1:{procs.free_port()}"
-    entries = [(a.context, a.context, a.server, ka["ca"], f"{a.context}-admin", ka["admin"]),
-               (f"{p}-a-ns-viewer", a.context, a.server, ka["ca"], f"{p}-a-ns-viewer", ka["ns-viewer"]),
-               (f"{p}-a-get-only", a.context, a.server, ka["ca"], f"{p}-a-get-only", ka["get-only"]),
-               (f"{p}-down", f"{p}-down", down, ka["ca"], f"{a.context}-admin", ka["admin"])]
-    entries += [(c.context, c.context, c.server, keys[c.name]["ca"], f"{c.context}-admin", keys[c.name]["admin"])
-                for c in clusters[1:]]
+    entries = [
+        (a.context, a.context, a.server, ka["ca"], f"{a.context}-admin", ka["admin"]),
+        (f"{p}-a-ns-viewer", a.context, a.server, ka["ca"], f"{p}-a-ns-viewer", ka["ns-viewer"]),
+        (f"{p}-a-get-only", a.context, a.server, ka["ca"], f"{p}-a-get-only", ka["get-only"]),
+        (f"{p}-down", f"{p}-down", down, ka["ca"], f"{a.context}-admin", ka["admin"]),
+    ]
+    entries += [
+        (c.context, c.context, c.server, keys[c.name]["ca"], f"{c.context}-admin", keys[c.name]["admin"])
+        for c in clusters[1:]
+    ]
     _write_yaml(path, kubeconfig_doc(entries, a.context))
 
 
@@ -444,20 +552,38 @@ def bootstrap_rbac(client: kubeapi.Client) -> None:
     """Namespace team-a; ns-viewer may `view` in team-a only; get-only may only `get` a few kinds."""
     rbac = "/apis/rbac.authorization.k8s.io/v1"
     client.create("/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}})
-    client.create(f"{rbac}/namespaces/team-a/rolebindings", {
-        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-        "metadata": {"name": "ns-viewer-view", "namespace": "team-a"},
-        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
-        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "ns-viewer"}]})
-    client.create(f"{rbac}/clusterroles", {
-        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "get-only"},
-        "rules": [{"apiGroups": [""], "resources": ["services", "nodes", "pods"], "verbs": ["get"]},
-                  {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get"]}]})
-    client.create(f"{rbac}/clusterrolebindings", {
-        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
-        "metadata": {"name": "get-only"},
-        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "get-only"},
-        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "get-only"}]})
+    client.create(
+        f"{rbac}/namespaces/team-a/rolebindings",
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": {"name": "ns-viewer-view", "namespace": "team-a"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "ns-viewer"}],
+        },
+    )
+    client.create(
+        f"{rbac}/clusterroles",
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "ClusterRole",
+            "metadata": {"name": "get-only"},
+            "rules": [
+                {"apiGroups": [""], "resources": ["services", "nodes", "pods"], "verbs": ["get"]},
+                {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get"]},
+            ],
+        },
+    )
+    client.create(
+        f"{rbac}/clusterrolebindings",
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "ClusterRoleBinding",
+            "metadata": {"name": "get-only"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "get-only"},
+            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "get-only"}],
+        },
+    )
 
 
 # -- CLI ---------------------------------------------------------------------------------------------------
@@ -475,22 +601,38 @@ def main(argv=None) -> int:
         if name == "up":
             p.add_argument("--clusters", type=int, choices=(1, 2), default=1)
             p.add_argument("--bin-dir", help="binaries (default: what build.sh builds)")
-            p.add_argument("--context-prefix", default=CONTEXT_PREFIX,
-                           help="first part of every kubeconfig name: PREFIX-a, PREFIX-b, PREFIX-a-ns-viewer, ... "
-                                "(default %(default)s); distinct prefixes let kubeconfigs merge")
-            p.add_argument("--apiserver-flag", action="append", default=[], metavar="FLAG",
-                           help="add FLAG to kube-apiserver's command line, e.g. --apiserver-flag=--min-request-timeout=5 "
-                                "(repeatable)")
+            p.add_argument(
+                "--context-prefix",
+                default=CONTEXT_PREFIX,
+                help="first part of every kubeconfig name: PREFIX-a, PREFIX-b, PREFIX-a-ns-viewer, ... "
+                "(default %(default)s); distinct prefixes let kubeconfigs merge",
+            )
+            p.add_argument(
+                "--apiserver-flag",
+                action="append",
+                default=[],
+                metavar="FLAG",
+                help="add FLAG to kube-apiserver's command line, e.g. --apiserver-flag=--min-request-timeout=5 "
+                "(repeatable)",
+            )
     args = parser.parse_args(argv)
     state_dir = _state_dir(args)
     try:
         if args.command == "up":
-            cp = ControlPlane.start(args.clusters, state_dir, args.bin_dir, context_prefix=args.context_prefix,
-                                    apiserver_flags=args.apiserver_flag)
+            cp = ControlPlane.start(
+                args.clusters,
+                state_dir,
+                args.bin_dir,
+                context_prefix=args.context_prefix,
+                apiserver_flags=args.apiserver_flag,
+            )
             rss = sum(cp.rss_bytes().values()) / 2**20
-            print(f"started {args.clusters} cluster(s) in {cp.state['startup_seconds']} s, "
-                  f"RSS {rss:.0f} MiB, contexts {', '.join(cp.state['kubeconfig_contexts'])}; "
-                  f"state in {state_dir}", file=sys.stderr)
+            print(
+                f"started {args.clusters} cluster(s) in {cp.state['startup_seconds']} s, "
+                f"RSS {rss:.0f} MiB, contexts {', '.join(cp.state['kubeconfig_contexts'])}; "
+                f"state in {state_dir}",
+                file=sys.stderr,
+            )
             print(cp.kubeconfig)
         elif args.command == "env":
             print(f"export KUBECONFIG={ControlPlane.attach(state_dir).kubeconfig}")

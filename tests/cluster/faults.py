@@ -19,6 +19,7 @@ answers are bytes written as given: `trickle`, `trickled_headers`, `trickled_bod
 `kubeconfig_with(kubeconfig, out, {"hung": tool.url, ...})` writes a copy of the test kubeconfig with one more
 context per tool: context kpy-a's user and CA with the tool's address, so TLS verification stays on.
 """
+
 import functools
 import http.client
 import itertools
@@ -42,8 +43,8 @@ import kubeapi  # noqa: E402
 import pki  # noqa: E402
 
 LOOPBACK = "127.0.0.1"
-DEFAULT_LIFETIME = 300.0   # seconds: a forgotten tool never outlives a test run by much
-_POLL = 0.1                # how often loops look at the stop flag
+DEFAULT_LIFETIME = 300.0  # seconds: a forgotten tool never outlives a test run by much
+_POLL = 0.1  # how often loops look at the stop flag
 
 
 class _Tool:
@@ -55,7 +56,7 @@ class _Tool:
     def __init__(self, lifetime: float = DEFAULT_LIFETIME):
         self.lifetime = lifetime
         self.port = 0
-        self.connections = 0           # accepted so far
+        self.connections = 0  # accepted so far
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._sockets: set = set()
@@ -126,8 +127,9 @@ class _Tool:
 
     # -- machinery ----------------------------------------------------------------------------------------
     def _spawn(self, target, *args) -> None:
-        thread = threading.Thread(target=target, args=args, daemon=True,
-                                  name=f"{type(self).__name__}-{len(self._threads)}")
+        thread = threading.Thread(
+            target=target, args=args, daemon=True, name=f"{type(self).__name__}-{len(self._threads)}"
+        )
         with self._lock:
             self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
@@ -136,7 +138,7 @@ class _Tool:
         deadline = time.monotonic() + self.lifetime
         listener = self._listener
         while not self._stopping.is_set():
-            if time.monotonic() > deadline:   # lifetime over: behave as if stopped
+            if time.monotonic() > deadline:  # lifetime over: behave as if stopped
                 self._stopping.set()
                 self._close_all()
                 return
@@ -146,7 +148,7 @@ class _Tool:
                     continue
                 sock, _ = listener.accept()
             except (OSError, ValueError):
-                return   # listener closed by stop()
+                return  # listener closed by stop()
             self.connections += 1
             try:
                 self._track(sock)
@@ -158,7 +160,7 @@ class _Tool:
         try:
             self._serve(sock)
         except (OSError, ValueError, http.client.HTTPException):
-            pass   # the peer or stop() closed a socket under us: this connection is over
+            pass  # the peer or stop() closed a socket under us: this connection is over
         finally:
             self._untrack(sock)
 
@@ -199,8 +201,9 @@ class CutForwarder(_Tool):
     opens, so a test may forward whole first (to warm a cache) and cut later. `.cuts` counts cut connections,
     `.carried` lists the bytes each finished connection carried server -> client."""
 
-    def __init__(self, target_host: str, target_port: int, cut_after_bytes: Optional[int],
-                 lifetime: float = DEFAULT_LIFETIME):
+    def __init__(
+        self, target_host: str, target_port: int, cut_after_bytes: Optional[int], lifetime: float = DEFAULT_LIFETIME
+    ):
         super().__init__(lifetime)
         self.target = (target_host, target_port)
         self.cut_after_bytes = cut_after_bytes
@@ -217,12 +220,12 @@ class CutForwarder(_Tool):
                 for sock in ready:
                     data = sock.recv(65536)
                     if not data:
-                        return   # either side closed: close the other too
+                        return  # either side closed: close the other too
                     if sock is client:
                         upstream.sendall(data)
                         continue
                     if limit is not None and sent + len(data) >= limit:
-                        client.sendall(data[:limit - sent])
+                        client.sendall(data[: limit - sent])
                         sent = limit
                         with self._lock:
                             self.cuts += 1
@@ -238,13 +241,14 @@ class CutForwarder(_Tool):
 @dataclass
 class Request:
     """What the proxy received (and what became of it, in `status`: the HTTP status sent, or "hang")."""
+
     method: str
-    target: str                       # path?query as sent
-    headers: Dict[str, str]           # lower-case names
-    time: float                       # time.time() at arrival
+    target: str  # path?query as sent
+    headers: Dict[str, str]  # lower-case names
+    time: float  # time.time() at arrival
     status: Union[int, str, None] = None
-    injected: bool = False            # answered by a rule, not by the apiserver
-    raw_headers: List[Tuple[str, str]] = field(default_factory=list)   # as sent: repeated names kept
+    injected: bool = False  # answered by a rule, not by the apiserver
+    raw_headers: List[Tuple[str, str]] = field(default_factory=list)  # as sent: repeated names kept
 
     @property
     def path(self) -> str:
@@ -258,6 +262,7 @@ class Request:
 @dataclass
 class Reply:
     """An answer made by the proxy instead of the apiserver."""
+
     status: int
     body: bytes
     headers: Dict[str, str] = field(default_factory=dict)
@@ -268,19 +273,21 @@ class Raw:
     """Bytes the proxy writes instead of an answer, exactly as given: a broken or hostile server. `pieces()`
     (a fresh iterable for each answer, endless ones too) are written one after another, `pause` seconds apart
     (a trickle), until they run out, the client goes away or the tool stops; then the connection is closed."""
+
     pieces: Callable[[], Iterable[bytes]]
     pause: float = 0.0
 
 
-HANG = "hang"   # a rule's answer: read the request, never answer it
+HANG = "hang"  # a rule's answer: read the request, never answer it
 Rule = Callable[[Request], Union[Reply, Raw, str, None]]
 
 
 class Fault:
     """Answer `reply` (a Reply or HANG) to the requests `match` accepts, the first `times` of them (None: all)."""
 
-    def __init__(self, reply: Union[Reply, str], match: Callable[[Request], bool] = lambda r: True,
-                 times: Optional[int] = None):
+    def __init__(
+        self, reply: Union[Reply, str], match: Callable[[Request], bool] = lambda r: True, times: Optional[int] = None
+    ):
         self.reply, self.match, self.times = reply, match, times
         self.used = 0
         self._lock = threading.Lock()
@@ -295,11 +302,18 @@ class Fault:
         return self.reply
 
 
-def status_reply(code: int, reason: str, message: str, retry_after: Optional[int] = None,
-                 details: Optional[Dict] = None) -> Reply:
+def status_reply(
+    code: int, reason: str, message: str, retry_after: Optional[int] = None, details: Optional[Dict] = None
+) -> Reply:
     """A metav1.Status answer, as the apiserver writes it."""
-    body = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
-            "reason": reason}
+    body = {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+    }
     if details:
         body["details"] = details
     body["code"] = code
@@ -316,19 +330,34 @@ def _has_continue(request: Request) -> bool:
 def too_many_requests(first: int, retry_after: int = 1) -> Fault:
     """429 for the first `first` requests, exactly as the apiserver's max-in-flight and priority-and-fairness
     filters send it (plain text, Retry-After)."""
-    return Fault(Reply(429, b"Too many requests, please try again later.\n", {
-        "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff",
-        "Retry-After": str(retry_after)}), times=first)
+    return Fault(
+        Reply(
+            429,
+            b"Too many requests, please try again later.\n",
+            {
+                "Content-Type": "text/plain; charset=utf-8",
+                "X-Content-Type-Options": "nosniff",
+                "Retry-After": str(retry_after),
+            },
+        ),
+        times=first,
+    )
 
 
 def fail_continue(status: int = 500, retry_after: Optional[int] = None, times: Optional[int] = None) -> Fault:
     """A 5xx Status for requests carrying a `continue` parameter (page 2 and later of a list)."""
     if status == 500:
-        reply = status_reply(500, "InternalError", "Internal error occurred: injected fault on a continue request",
-                             retry_after, {"causes": [{"message": "injected fault on a continue request"}]})
+        reply = status_reply(
+            500,
+            "InternalError",
+            "Internal error occurred: injected fault on a continue request",
+            retry_after,
+            {"causes": [{"message": "injected fault on a continue request"}]},
+        )
     elif status == 503:
-        reply = status_reply(503, "ServiceUnavailable", "the server is currently unable to handle the request",
-                             retry_after)
+        reply = status_reply(
+            503, "ServiceUnavailable", "the server is currently unable to handle the request", retry_after
+        )
     elif status == 504:
         reply = status_reply(504, "Timeout", "Timeout: injected fault on a continue request", retry_after)
     else:
@@ -337,8 +366,10 @@ def fail_continue(status: int = 500, retry_after: Optional[int] = None, times: O
 
 
 # apiserver/pkg/storage/etcd3/errors.go: continueExpired, what a compacted continue token gets
-CONTINUE_EXPIRED = ("The provided continue parameter is too old to display a consistent list result. "
-                    "You can start a new list without the continue parameter.")
+CONTINUE_EXPIRED = (
+    "The provided continue parameter is too old to display a consistent list result. "
+    "You can start a new list without the continue parameter."
+)
 
 
 def expire_continue(times: Optional[int] = 1) -> Fault:
@@ -351,8 +382,18 @@ def hang(match: Callable[[Request], bool] = lambda r: True) -> Fault:
     return Fault(HANG, match)
 
 
-_HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
-               "te", "trailer", "transfer-encoding", "upgrade", "host"}
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+}
 _MAX_HEAD = 64 * 1024
 
 
@@ -363,11 +404,13 @@ def raw_answer(head: bytes, body: bytes = b"") -> Raw:
 
 def trickle(data: bytes, pause: float = 0.5, repeat: bool = False) -> Raw:
     """`data` a byte at a time, `pause` seconds apart (forever when `repeat`)."""
+
     def pieces():
         while True:
-            yield from (data[i:i + 1] for i in range(len(data)))
+            yield from (data[i : i + 1] for i in range(len(data)))
             if not repeat:
                 return
+
     return Raw(pieces, pause)
 
 
@@ -399,8 +442,10 @@ def _bomb(megabytes: int) -> bytes:
 def gzip_bomb(megabytes: int = 1024) -> Raw:
     """A valid gzip JSON-ish answer that inflates to `megabytes` MB (about 1/1000 of that on the wire)."""
     body = _bomb(megabytes)
-    head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
-            b"Content-Length: %d\r\n\r\n" % len(body))
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body)
+    )
     return raw_answer(head, body)
 
 
@@ -440,8 +485,16 @@ class HttpFaultProxy(_Tool):
     are forwarded as they came; answers stream back as they arrive, gzip bodies untouched. `rules` may answer
     instead (see the module docstring). `.requests` is the log, in order of arrival."""
 
-    def __init__(self, target_url: str, ca_cert: str, ca_key: str, client_cert: str, client_key: str,
-                 rules: Tuple[Rule, ...] = (), lifetime: float = DEFAULT_LIFETIME):
+    def __init__(
+        self,
+        target_url: str,
+        ca_cert: str,
+        ca_key: str,
+        client_cert: str,
+        client_key: str,
+        rules: Tuple[Rule, ...] = (),
+        lifetime: float = DEFAULT_LIFETIME,
+    ):
         super().__init__(lifetime)
         target = urllib.parse.urlsplit(target_url)
         self.target = (target.hostname, target.port or 443)
@@ -456,16 +509,18 @@ class HttpFaultProxy(_Tool):
             return list(self._log)
 
     def start(self) -> None:
-        tmpdir = tempfile.mkdtemp(prefix="kpy-fault-proxy-")   # key files only while they are loaded
+        tmpdir = tempfile.mkdtemp(prefix="kpy-fault-proxy-")  # key files only while they are loaded
         try:
-            serving = pki.issue(tmpdir, "proxy", "kpy-fault-proxy", "server", self._ca,
-                                san=["DNS:localhost", f"IP:{LOOPBACK}"])
+            serving = pki.issue(
+                tmpdir, "proxy", "kpy-fault-proxy", "server", self._ca, san=["DNS:localhost", f"IP:{LOOPBACK}"]
+            )
             self._server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             self._server_tls.load_cert_chain(serving.cert, serving.key)
             self._server_tls.set_alpn_protocols(["http/1.1"])
             self._upstream_tls = ssl.create_default_context(cafile=self._ca.cert)
-            cert, key = (_pem_file(tmpdir, name, value)
-                         for name, value in zip(("client.crt", "client.key"), self._client_pair))
+            cert, key = (
+                _pem_file(tmpdir, name, value) for name, value in zip(("client.crt", "client.key"), self._client_pair)
+            )
             self._upstream_tls.load_cert_chain(cert, key)
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
@@ -473,11 +528,11 @@ class HttpFaultProxy(_Tool):
 
     # -- one client connection ------------------------------------------------------------------------------
     def _serve(self, raw: socket.socket) -> None:
-        raw.settimeout(10)   # the handshake, bounded
+        raw.settimeout(10)  # the handshake, bounded
         tls = self._server_tls.wrap_socket(raw, server_side=True)
-        self._track(tls)     # `raw` is detached now: `tls` owns the descriptor
+        self._track(tls)  # `raw` is detached now: `tls` owns the descriptor
         try:
-            tls.settimeout(None)   # stop() wakes blocked reads by shutting the socket down
+            tls.settimeout(None)  # stop() wakes blocked reads by shutting the socket down
             reader = _Reader(tls)
             upstream: List[Optional[http.client.HTTPSConnection]] = [None]
             try:
@@ -519,9 +574,14 @@ class HttpFaultProxy(_Tool):
         if isinstance(answer, Reply):
             request.injected = True
             request.status = answer.status
-            tls.sendall(_head(answer.status, http.client.responses.get(answer.status, ""),
-                              list(answer.headers.items()) + [("Content-Length", str(len(answer.body)))])
-                        + answer.body)
+            tls.sendall(
+                _head(
+                    answer.status,
+                    http.client.responses.get(answer.status, ""),
+                    list(answer.headers.items()) + [("Content-Length", str(len(answer.body)))],
+                )
+                + answer.body
+            )
             return keep_alive
         return self._forward(tls, request, headers, body, upstream) and keep_alive
 
@@ -533,12 +593,12 @@ class HttpFaultProxy(_Tool):
                 tls.sendall(piece)
                 if answer.pause:
                     self._stopping.wait(answer.pause)
-        except OSError:   # the client went away: that is how an endless answer ends
+        except OSError:  # the client went away: that is how an endless answer ends
             pass
 
     def _forward(self, tls, request: Request, headers, body: bytes, upstream) -> bool:
         response = None
-        for attempt in (1, 2):   # a kept-alive upstream connection the apiserver closed: reconnect once
+        for attempt in (1, 2):  # a kept-alive upstream connection the apiserver closed: reconnect once
             if upstream[0] is None:
                 upstream[0] = http.client.HTTPSConnection(*self.target, context=self._upstream_tls, timeout=60)
             conn = upstream[0]
@@ -612,8 +672,15 @@ def kubeconfig_with(kubeconfig: str, out: str, servers: Dict[str, str], base_con
 def fault_proxy_for(cluster, rules: Tuple[Rule, ...] = (), name: str = "a", **kw) -> HttpFaultProxy:
     """An HttpFaultProxy in front of test cluster `name` of a controlplane.ControlPlane, as its admin."""
     (c,) = [c for c in cluster.clusters if c.name == name]
-    return HttpFaultProxy(c.server, os.path.join(c.dir, "ca.crt"), os.path.join(c.dir, "ca.key"),
-                          os.path.join(c.dir, "admin.crt"), os.path.join(c.dir, "admin.key"), tuple(rules), **kw)
+    return HttpFaultProxy(
+        c.server,
+        os.path.join(c.dir, "ca.crt"),
+        os.path.join(c.dir, "ca.key"),
+        os.path.join(c.dir, "admin.crt"),
+        os.path.join(c.dir, "admin.key"),
+        tuple(rules),
+        **kw,
+    )
 
 
 def cut_forwarder_for(cluster, cut_after_bytes: Optional[int], name: str = "a", **kw) -> CutForwarder:

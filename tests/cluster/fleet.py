@@ -19,6 +19,7 @@ context:
 Every context has its own cluster and user entries (certificates embedded, as generated fleet kubeconfigs
 have them): the failing ones cluster A's CA and admin, so TLS verification stays on everywhere.
 """
+
 import json
 import os
 import random
@@ -33,7 +34,7 @@ import kubeapi  # noqa: E402
 
 ANSWERING, HUNG, REFUSING, TRICKLING = "answering", "hung", "refusing", "trickling"
 FAILING_KINDS = (HUNG, REFUSING, TRICKLING)
-FRACTIONS = {HUNG: 0.05, REFUSING: 0.05, TRICKLING: 0.02}   # the rest answer
+FRACTIONS = {HUNG: 0.05, REFUSING: 0.05, TRICKLING: 0.02}  # the rest answer
 
 
 class FleetServers:
@@ -42,10 +43,10 @@ class FleetServers:
 
     def __init__(self, plane, lifetime: float = faults.DEFAULT_LIFETIME):
         self.hung = faults.HungServer(lifetime=lifetime)
-        self.trickled_headers = faults.fault_proxy_for(plane, [faults.Fault(faults.trickled_headers())],
-                                                       lifetime=lifetime)
-        self.trickled_body = faults.fault_proxy_for(plane, [faults.Fault(faults.trickled_body())],
-                                                    lifetime=lifetime)
+        self.trickled_headers = faults.fault_proxy_for(
+            plane, [faults.Fault(faults.trickled_headers())], lifetime=lifetime
+        )
+        self.trickled_body = faults.fault_proxy_for(plane, [faults.Fault(faults.trickled_body())], lifetime=lifetime)
         self._refusing: Optional[socket.socket] = None
         self.url: Dict[str, str] = {}
 
@@ -55,13 +56,16 @@ class FleetServers:
             for tool in tools:
                 tool.start()
             self._refusing = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            self._refusing.bind((faults.LOOPBACK, 0))   # bound, never listening: connections are refused
+            self._refusing.bind((faults.LOOPBACK, 0))  # bound, never listening: connections are refused
         except BaseException:
             self.__exit__()
             raise
-        self.url = {"hung": self.hung.url, "trickled-headers": self.trickled_headers.url,
-                    "trickled-body": self.trickled_body.url,
-                    "refusing": f"https://{faults.LOOPBACK}:{self._refusing.getsockname()[1]}"}
+        self.url = {
+            "hung": self.hung.url,
+            "trickled-headers": self.trickled_headers.url,
+            "trickled-body": self.trickled_body.url,
+            "refusing": f"https://{faults.LOOPBACK}:{self._refusing.getsockname()[1]}",
+        }
         return self
 
     def __exit__(self, *exc) -> None:
@@ -74,15 +78,18 @@ class FleetServers:
 
     def connections(self) -> Dict[str, int]:
         """Connections each stand-in accepted so far."""
-        return {"hung": self.hung.connections, "trickled-headers": self.trickled_headers.connections,
-                "trickled-body": self.trickled_body.connections}
+        return {
+            "hung": self.hung.connections,
+            "trickled-headers": self.trickled_headers.connections,
+            "trickled-body": self.trickled_body.connections,
+        }
 
 
 @dataclass
 class Fleet:
     kubeconfig: str
-    kinds: Dict[str, str] = field(default_factory=dict)   # context -> ANSWERING | HUNG | REFUSING | TRICKLING
-    base: Dict[str, str] = field(default_factory=dict)    # answering context -> the real cluster's context
+    kinds: Dict[str, str] = field(default_factory=dict)  # context -> ANSWERING | HUNG | REFUSING | TRICKLING
+    base: Dict[str, str] = field(default_factory=dict)  # answering context -> the real cluster's context
 
     def of(self, kind: str) -> List[str]:
         return [name for name, k in self.kinds.items() if k == kind]
@@ -103,8 +110,9 @@ def plan(size: int, fractions: Dict[str, float] = FRACTIONS, seed: int = 1000) -
     return kinds
 
 
-def write_fleet(path: str, plane, servers: FleetServers, size: int = 1000,
-                fractions: Dict[str, float] = FRACTIONS, seed: int = 1000) -> Fleet:
+def write_fleet(
+    path: str, plane, servers: FleetServers, size: int = 1000, fractions: Dict[str, float] = FRACTIONS, seed: int = 1000
+) -> Fleet:
     """Write a kubeconfig of `size` contexts to `path` (0600) and say which context is which. Context names
     say their kind: fleet-0001-a (answering, served by cluster A), fleet-0002-hung, fleet-0003-trickling ..."""
     config = kubeapi.load_kubeconfig(plane.kubeconfig)
@@ -112,8 +120,10 @@ def write_fleet(path: str, plane, servers: FleetServers, size: int = 1000,
     entries = {}
     for context in real:
         ctx = kubeapi._named(config["contexts"], context, "context")
-        entries[context] = (kubeapi._named(config["clusters"], ctx["cluster"], "cluster"),
-                            kubeapi._named(config["users"], ctx["user"], "user"))
+        entries[context] = (
+            kubeapi._named(config["clusters"], ctx["cluster"], "cluster"),
+            kubeapi._named(config["users"], ctx["user"], "user"),
+        )
     doc = {"apiVersion": "v1", "kind": "Config", "preferences": {}, "clusters": [], "users": [], "contexts": []}
     fleet = Fleet(path)
     trickled = 0
@@ -137,9 +147,10 @@ def write_fleet(path: str, plane, servers: FleetServers, size: int = 1000,
         doc["contexts"].append({"name": name, "context": {"cluster": name, "user": name}})
     doc["current-context"] = next(iter(fleet.base))
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
-        if kubeapi.yaml:   # block YAML, as kubeconfigs are written; JSON (which is YAML too) without PyYAML
-            kubeapi.yaml.dump(doc, f, Dumper=getattr(kubeapi.yaml, "CSafeDumper", kubeapi.yaml.SafeDumper),
-                              sort_keys=False)
+        if kubeapi.yaml:  # block YAML, as kubeconfigs are written; JSON (which is YAML too) without PyYAML
+            kubeapi.yaml.dump(
+                doc, f, Dumper=getattr(kubeapi.yaml, "CSafeDumper", kubeapi.yaml.SafeDumper), sort_keys=False
+            )
         else:
             json.dump(doc, f, indent=1)
     return fleet

@@ -1,6 +1,7 @@
 """A minimal Kubernetes API client (stdlib only) for the test control plane: client-certificate auth from a
 kubeconfig context, JSON in and out, one keep-alive HTTPS connection per thread so it can be used from a
 thread pool for bulk creation."""
+
 import base64
 import http.client
 import json
@@ -73,8 +74,12 @@ class Client:
             return os.path.join(base, obj[field])
 
         try:
-            client = cls(cluster["server"], pem(cluster, "certificate-authority"),
-                         pem(user, "client-certificate"), pem(user, "client-key"))
+            client = cls(
+                cluster["server"],
+                pem(cluster, "certificate-authority"),
+                pem(user, "client-certificate"),
+                pem(user, "client-key"),
+            )
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
         return client
@@ -86,8 +91,14 @@ class Client:
             self._local.conn = conn
         return conn
 
-    def request(self, method: str, path: str, body: Any = None,
-                content_type: str = "application/json", accept: str = "application/json") -> Tuple[int, Any]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        content_type: str = "application/json",
+        accept: str = "application/json",
+    ) -> Tuple[int, Any]:
         """One request; returns (status, decoded JSON or text). Retries once on a dropped keep-alive connection."""
         data = None if body is None else (body if isinstance(body, (bytes, str)) else json.dumps(body))
         headers = {"Accept": accept}

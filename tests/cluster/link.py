@@ -23,6 +23,7 @@ and joins every thread.
 
 A hung server (accepts, never answers) is `faults.HungServer` beside this file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,10 +35,10 @@ import threading
 import time
 from typing import Optional
 
-CHUNK = 16 * 1024            # bytes read at once; a TLS record is at most 16 KiB
+CHUNK = 16 * 1024  # bytes read at once; a TLS record is at most 16 KiB
 MAX_QUEUE = 4 * 1024 * 1024  # bytes in the delay line per direction and connection before the reader waits
-BUFFER_S = 0.05              # the link's queue: at most this much sending time waits for the bandwidth
-POLL = 0.1                   # seconds: how often the accept loop looks at the stop flag
+BUFFER_S = 0.05  # the link's queue: at most this much sending time waits for the bandwidth
+POLL = 0.1  # seconds: how often the accept loop looks at the stop flag
 JOIN_TIMEOUT = 5.0
 
 
@@ -51,7 +52,7 @@ class TokenBucket:
     link seconds ahead. Thread-safe: one bucket serves every connection of a link."""
 
     def __init__(self, bits_per_s: Optional[float], burst: int = CHUNK, buffer_s: float = BUFFER_S):
-        self.rate = bits_per_s / 8 if bits_per_s else None   # bytes per second; None: unlimited
+        self.rate = bits_per_s / 8 if bits_per_s else None  # bytes per second; None: unlimited
         self.burst = burst
         self.buffer_s = buffer_s
         self._level = float(burst)
@@ -76,15 +77,24 @@ class _Direction:
     """One direction of one connection: a reader stamps chunks with their arrival time, a writer delivers them
     when it comes."""
 
-    def __init__(self, conn: "_Connection", src: socket.socket, dst: socket.socket, bucket: TokenBucket,
-                 not_before: float, name: str):
+    def __init__(
+        self,
+        conn: "_Connection",
+        src: socket.socket,
+        dst: socket.socket,
+        bucket: TokenBucket,
+        not_before: float,
+        name: str,
+    ):
         self.conn, self.src, self.dst, self.bucket = conn, src, dst, bucket
-        self.not_before = not_before     # the handshake: nothing leaves earlier
-        self.queue: collections.deque = collections.deque()   # (arrival time, bytes); times never decrease
+        self.not_before = not_before  # the handshake: nothing leaves earlier
+        self.queue: collections.deque = collections.deque()  # (arrival time, bytes); times never decrease
         self.queued = 0
         self.cond = threading.Condition()
-        self.threads = [threading.Thread(target=self._read, name=f"{name}-read", daemon=True),
-                        threading.Thread(target=self._write, name=f"{name}-write", daemon=True)]
+        self.threads = [
+            threading.Thread(target=self._read, name=f"{name}-read", daemon=True),
+            threading.Thread(target=self._write, name=f"{name}-write", daemon=True),
+        ]
 
     def _read(self) -> None:
         delay = self.conn.link.one_way_delay_s
@@ -116,10 +126,10 @@ class _Direction:
                     _, data = self.queue.popleft()
                     self.queued -= len(data)
                     self.cond.notify_all()
-                if not data:   # the sender's end of stream, after the delay: half-close
+                if not data:  # the sender's end of stream, after the delay: half-close
                     self.dst.shutdown(socket.SHUT_WR)
                     return
-                self.conn.link._count(self is self.conn.down, len(data))   # before: the reader may be done at once
+                self.conn.link._count(self is self.conn.down, len(data))  # before: the reader may be done at once
                 self.dst.sendall(data)
         except OSError:
             self.conn.abort()
@@ -132,8 +142,7 @@ class _Direction:
 
 
 class _Connection:
-    def __init__(self, link: "LinkForwarder", client: socket.socket, server: socket.socket, accepted: float,
-                 name: str):
+    def __init__(self, link: "LinkForwarder", client: socket.socket, server: socket.socket, accepted: float, name: str):
         self.link, self.client, self.server = link, client, server
         self.closed = False
         ready = accepted + (2 * link.one_way_delay_s if link.tcp_handshake else 0)
@@ -181,9 +190,17 @@ class LinkForwarder:
     round trip. Use as a context manager, or call `start()` and `stop()`. `port` is known from construction;
     `counters()` tells what went through."""
 
-    def __init__(self, target_host: str, target_port: int, one_way_delay_s: float = 0.0,
-                 bandwidth_bits_per_s: Optional[float] = None, burst_bytes: int = CHUNK,
-                 buffer_s: float = BUFFER_S, tcp_handshake: bool = True, listen_port: int = 0):
+    def __init__(
+        self,
+        target_host: str,
+        target_port: int,
+        one_way_delay_s: float = 0.0,
+        bandwidth_bits_per_s: Optional[float] = None,
+        burst_bytes: int = CHUNK,
+        buffer_s: float = BUFFER_S,
+        tcp_handshake: bool = True,
+        listen_port: int = 0,
+    ):
         self.target = (target_host, target_port)
         self.one_way_delay_s = one_way_delay_s
         self.bandwidth_bits_per_s = bandwidth_bits_per_s or None
@@ -221,7 +238,7 @@ class LinkForwarder:
                 server = socket.create_connection(self.target, timeout=10)
                 server.settimeout(None)
             except OSError:
-                client.close()   # the target refuses: so does the link (after accepting, as a proxy must)
+                client.close()  # the target refuses: so does the link (after accepting, as a proxy must)
                 continue
             for sock in (client, server):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -284,8 +301,9 @@ def main(argv=None) -> int:
         print(f"error: --target must be HOST:PORT, not {args.target!r}", file=sys.stderr)
         return 1
     try:
-        link = LinkForwarder(host.strip("[]"), int(port), args.delay_ms / 1000, args.bandwidth_mbit * 1e6,
-                             listen_port=args.port)
+        link = LinkForwarder(
+            host.strip("[]"), int(port), args.delay_ms / 1000, args.bandwidth_mbit * 1e6, listen_port=args.port
+        )
     except OSError as e:
         print(f"error: cannot listen on port {args.port}: {e.strerror}", file=sys.stderr)
         return 1

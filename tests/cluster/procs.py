@@ -3,6 +3,7 @@
 Processes are recorded as plain dicts (name, pid, exe, tier, log) so that another Python process can stop them
 from the state file: see `stop_all`.
 """
+
 import ctypes
 import os
 import signal
@@ -12,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Sequence
 
-STOP_TIMEOUT = 15.0   # seconds to wait after SIGTERM before SIGKILL
+STOP_TIMEOUT = 15.0  # seconds to wait after SIGTERM before SIGKILL
 _PR_SET_PDEATHSIG = 1
 
 
@@ -34,9 +35,14 @@ def spawn(name: str, argv: Sequence[str], log_path: str, tier: int, die_with_par
     """Start `argv` with stdout and stderr appended to `log_path`, in its own session (a Ctrl-C in the
     terminal reaches only the Python process, which then stops the processes in order)."""
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True,
-                                preexec_fn=_kill_with_parent if die_with_parent else None)
+        proc = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_kill_with_parent if die_with_parent else None,
+        )
     _children[proc.pid] = proc
     return {"name": name, "pid": proc.pid, "exe": os.path.realpath(argv[0]), "tier": tier, "log": log_path}
 

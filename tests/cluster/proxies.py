@@ -19,6 +19,7 @@ is the (username, password) pair a client must present (HTTP: Basic Proxy-Author
 `kubeconfig_with_clusters(kubeconfig, out, {context: {cluster field: value}})` writes a copy of the test
 kubeconfig with one more context per entry: context kpy-a's user, its cluster with the fields given.
 """
+
 import base64
 import ipaddress
 import json
@@ -34,7 +35,7 @@ import faults  # noqa: E402
 import kubeapi  # noqa: E402
 import pki  # noqa: E402
 
-_HANDSHAKE_TIMEOUT = 10.0   # seconds a client has to say what it wants
+_HANDSHAKE_TIMEOUT = 10.0  # seconds a client has to say what it wants
 _MAX_HEAD = 64 * 1024
 
 
@@ -66,8 +67,12 @@ class _Proxy(faults._Tool):
 
     scheme = "http"
 
-    def __init__(self, routes: Optional[Dict[str, str]] = None, credentials: Optional[Tuple[str, str]] = None,
-                 lifetime: float = faults.DEFAULT_LIFETIME):
+    def __init__(
+        self,
+        routes: Optional[Dict[str, str]] = None,
+        credentials: Optional[Tuple[str, str]] = None,
+        lifetime: float = faults.DEFAULT_LIFETIME,
+    ):
         super().__init__(lifetime)
         self.routes = {name.lower(): address for name, address in (routes or {}).items()}
         self.credentials = credentials
@@ -87,7 +92,7 @@ class _Proxy(faults._Tool):
 
     def _dial(self, address: Tuple[str, int]) -> socket.socket:
         upstream = self._track(socket.create_connection(address, timeout=_HANDSHAKE_TIMEOUT))
-        upstream.settimeout(None)   # stop() wakes blocked reads by shutting the socket down
+        upstream.settimeout(None)  # stop() wakes blocked reads by shutting the socket down
         return upstream
 
     def _relay(self, client, upstream: socket.socket, early: bytes = b"") -> None:
@@ -98,7 +103,7 @@ class _Proxy(faults._Tool):
                 upstream.sendall(early)
             while not self._stopping.is_set():
                 if isinstance(client, ssl.SSLSocket) and client.pending():
-                    ready = [client]   # decrypted bytes wait in the TLS buffer, where select cannot see them
+                    ready = [client]  # decrypted bytes wait in the TLS buffer, where select cannot see them
                 else:
                     ready, _, _ = select.select([client, upstream], [], [], faults._POLL)
                 for sock in ready:
@@ -113,8 +118,13 @@ class _Proxy(faults._Tool):
 class HttpConnectProxy(_Proxy):
     """An HTTP CONNECT proxy; with `tls` (a pki.KeyPair for 127.0.0.1) an https:// one."""
 
-    def __init__(self, routes: Optional[Dict[str, str]] = None, tls: Optional[pki.KeyPair] = None,
-                 credentials: Optional[Tuple[str, str]] = None, lifetime: float = faults.DEFAULT_LIFETIME):
+    def __init__(
+        self,
+        routes: Optional[Dict[str, str]] = None,
+        tls: Optional[pki.KeyPair] = None,
+        credentials: Optional[Tuple[str, str]] = None,
+        lifetime: float = faults.DEFAULT_LIFETIME,
+    ):
         super().__init__(routes, credentials, lifetime)
         self._tls = None
         if tls is not None:
@@ -126,7 +136,7 @@ class HttpConnectProxy(_Proxy):
         raw.settimeout(_HANDSHAKE_TIMEOUT)
         client = raw
         if self._tls is not None:
-            client = self._track(self._tls.wrap_socket(raw, server_side=True))   # `raw` is detached now
+            client = self._track(self._tls.wrap_socket(raw, server_side=True))  # `raw` is detached now
         try:
             self._one_tunnel(client)
         finally:
@@ -136,7 +146,7 @@ class HttpConnectProxy(_Proxy):
     def _one_tunnel(self, client) -> None:
         buffer = b""
         while b"\r\n\r\n" not in buffer:
-            if len(buffer) > _MAX_HEAD or (buffer and not buffer[:1].isalpha()):   # e.g. a TLS ClientHello
+            if len(buffer) > _MAX_HEAD or (buffer and not buffer[:1].isalpha()):  # e.g. a TLS ClientHello
                 return self._answer(client, 400, "Bad Request")
             data = client.recv(4096)
             if not data:
@@ -159,8 +169,9 @@ class HttpConnectProxy(_Proxy):
         if self.credentials is not None:
             expected = "Basic " + base64.b64encode(":".join(self.credentials).encode()).decode()
             if headers.get("proxy-authorization") != expected:
-                return self._answer(client, 407, "Proxy Authentication Required",
-                                    'Proxy-Authenticate: Basic realm="kpy"\r\n')
+                return self._answer(
+                    client, 407, "Proxy Authentication Required", 'Proxy-Authenticate: Basic realm="kpy"\r\n'
+                )
         if address is None:
             return self._answer(client, 403, "Forbidden")
         try:
@@ -173,8 +184,9 @@ class HttpConnectProxy(_Proxy):
 
     @staticmethod
     def _answer(client, status: int, reason: str, extra: str = "") -> None:
-        client.sendall(f"HTTP/1.1 {status} {reason}\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n"
-                       .encode("latin-1"))
+        client.sendall(
+            f"HTTP/1.1 {status} {reason}\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n".encode("latin-1")
+        )
 
 
 class Socks5Proxy(_Proxy):
@@ -242,7 +254,7 @@ class TlsEndpoint(faults._Tool):
 
     def _serve(self, raw: socket.socket) -> None:
         raw.settimeout(_HANDSHAKE_TIMEOUT)
-        tls = self._track(self._tls.wrap_socket(raw, server_side=True))   # a refused certificate raises here
+        tls = self._track(self._tls.wrap_socket(raw, server_side=True))  # a refused certificate raises here
         try:
             with self._lock:
                 self.handshakes += 1
@@ -256,8 +268,9 @@ class TlsEndpoint(faults._Tool):
             self._untrack(tls)
 
 
-def kubeconfig_with_clusters(kubeconfig: str, out: str, clusters: Dict[str, Dict[str, str]],
-                             base_context: str = "kpy-a") -> str:
+def kubeconfig_with_clusters(
+    kubeconfig: str, out: str, clusters: Dict[str, Dict[str, str]], base_context: str = "kpy-a"
+) -> str:
     """Write to `out` a copy of `kubeconfig` with one more context per entry of `clusters` (context name ->
     cluster fields such as server, proxy-url, tls-server-name): the base context's user, its cluster with those
     fields. Returns `out`."""

@@ -11,6 +11,7 @@ Objects are applied with the built kubectl (`apply -f -` of a generated List); w
 through the API directly. A ConfigMap kube-public/kpy-seed-<profile> records a finished seed, so seeding an
 already seeded cluster is a no-op (use --force to apply again). See manifests.py for the content.
 """
+
 import argparse
 import datetime
 import json
@@ -37,8 +38,9 @@ class Kubectl:
         self.base = [binary, "--kubeconfig", kubeconfig, "--context", context, "--cache-dir", cache_dir]
 
     def run(self, *args: str, input: Optional[str] = None) -> str:
-        proc = subprocess.run(self.base + list(args), input=input, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+        proc = subprocess.run(
+            self.base + list(args), input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"kubectl {' '.join(args)} failed: {proc.stderr.strip()}")
         return proc.stdout
@@ -64,6 +66,7 @@ def wait_settled(what: str, checks: List[Check], timeout: float = SETTLE_TIMEOUT
         nonlocal pending
         pending = [p for check in checks for p in check()]
         return not pending
+
     try:
         kubeapi.wait_for(what, done, timeout, interval=0.5)
     except TimeoutError as e:
@@ -80,19 +83,26 @@ def _condition(obj: Dict, kind: str) -> Optional[str]:
 def nodes_ready(client: kubeapi.Client, ready: List[str], not_ready: List[str] = ()) -> Check:
     def check() -> List[str]:
         got = {n["metadata"]["name"]: _condition(n, "Ready") for n in client.list_items("/api/v1/nodes")}
-        return ([f"node {n} not Ready" for n in ready if got.get(n) != "True"] +
-                [f"node {n} not Ready=False" for n in not_ready if got.get(n) != "False"])
+        return [f"node {n} not Ready" for n in ready if got.get(n) != "True"] + [
+            f"node {n} not Ready=False" for n in not_ready if got.get(n) != "False"
+        ]
+
     return check
 
 
 def workloads_done(client: kubeapi.Client, ns: str) -> Check:
     """Deployments, StatefulSets and DaemonSets fully rolled out (no old pods left), Jobs complete."""
+
     def check() -> List[str]:
         out = []
         for d in client.list_items(f"/apis/apps/v1/namespaces/{ns}/deployments"):
             s, want = d.get("status", {}), d["spec"]["replicas"]
-            if (s.get("observedGeneration", 0) < d["metadata"]["generation"] or s.get("replicas") != want
-                    or s.get("updatedReplicas") != want or s.get("availableReplicas") != want):
+            if (
+                s.get("observedGeneration", 0) < d["metadata"]["generation"]
+                or s.get("replicas") != want
+                or s.get("updatedReplicas") != want
+                or s.get("availableReplicas") != want
+            ):
                 out.append(f"deployment {ns}/{d['metadata']['name']} rolling out")
         for st in client.list_items(f"/apis/apps/v1/namespaces/{ns}/statefulsets"):
             s = st.get("status", {})
@@ -110,6 +120,7 @@ def workloads_done(client: kubeapi.Client, ns: str) -> Check:
             if not pod["metadata"].get("ownerReferences") and _condition(pod, "Ready") != "True":
                 out.append(f"pod {ns}/{pod['metadata']['name']} not ready")
         return out
+
     return check
 
 
@@ -119,9 +130,13 @@ def _matches(selector: Dict, labels: Dict) -> bool:
 
 def endpoints_filled(client: kubeapi.Client, ns: str) -> Check:
     """Every Service with a selector has EndpointSlices listing exactly its ready pods' IPs."""
+
     def check() -> List[str]:
-        pods = [p for p in client.list_items(f"/api/v1/namespaces/{ns}/pods")
-                if _condition(p, "Ready") == "True" and p["status"].get("podIP")]
+        pods = [
+            p
+            for p in client.list_items(f"/api/v1/namespaces/{ns}/pods")
+            if _condition(p, "Ready") == "True" and p["status"].get("podIP")
+        ]
         slices = list(client.list_items(f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices"))
         out = []
         for svc in client.list_items(f"/api/v1/namespaces/{ns}/services"):
@@ -129,32 +144,48 @@ def endpoints_filled(client: kubeapi.Client, ns: str) -> Check:
             if not selector:
                 continue
             want = {p["status"]["podIP"] for p in pods if _matches(selector, p["metadata"].get("labels", {}))}
-            got = {a for s in slices if s["metadata"].get("labels", {}).get("kubernetes.io/service-name") == name
-                   for e in s.get("endpoints") or [] if e.get("conditions", {}).get("ready")
-                   for a in e["addresses"]}
+            got = {
+                a
+                for s in slices
+                if s["metadata"].get("labels", {}).get("kubernetes.io/service-name") == name
+                for e in s.get("endpoints") or []
+                if e.get("conditions", {}).get("ready")
+                for a in e["addresses"]
+            }
             if not want or got != want:
                 out.append(f"endpointslices of {ns}/{name}: {len(got)} ready of {len(want)} pods")
         return out
+
     return check
 
 
 def pvcs_bound(client: kubeapi.Client, ns: str) -> Check:
     def check() -> List[str]:
-        return [f"pvc {ns}/{p['metadata']['name']} {p.get('status', {}).get('phase')}"
-                for p in client.list_items(f"/api/v1/namespaces/{ns}/persistentvolumeclaims")
-                if p.get("status", {}).get("phase") != "Bound"]
+        return [
+            f"pvc {ns}/{p['metadata']['name']} {p.get('status', {}).get('phase')}"
+            for p in client.list_items(f"/api/v1/namespaces/{ns}/persistentvolumeclaims")
+            if p.get("status", {}).get("phase") != "Bound"
+        ]
+
     return check
 
 
 def quotas_counted(client: kubeapi.Client, ns: str) -> Check:
     """The quota controller has counted the namespace's pods (it lags behind pod creation)."""
+
     def check() -> List[str]:
-        pods = sum(1 for p in client.list_items(f"/api/v1/namespaces/{ns}/pods")
-                   if p.get("status", {}).get("phase") not in ("Succeeded", "Failed"))
-        return [f"resourcequota {ns}/{q['metadata']['name']} counts {used} pods of {pods}"
-                for q in client.list_items(f"/api/v1/namespaces/{ns}/resourcequotas")
-                for used in [q.get("status", {}).get("used", {}).get("pods")]
-                if "pods" in q["spec"].get("hard", {}) and used != str(pods)]
+        pods = sum(
+            1
+            for p in client.list_items(f"/api/v1/namespaces/{ns}/pods")
+            if p.get("status", {}).get("phase") not in ("Succeeded", "Failed")
+        )
+        return [
+            f"resourcequota {ns}/{q['metadata']['name']} counts {used} pods of {pods}"
+            for q in client.list_items(f"/api/v1/namespaces/{ns}/resourcequotas")
+            for used in [q.get("status", {}).get("used", {}).get("pods")]
+            if "pods" in q["spec"].get("hard", {}) and used != str(pods)
+        ]
+
     return check
 
 
@@ -162,24 +193,38 @@ def token_filled(client: kubeapi.Client, ns: str, name: str) -> Check:
     def check() -> List[str]:
         status, secret = client.request("GET", f"/api/v1/namespaces/{ns}/secrets/{name}")
         return [] if status == 200 and "token" in (secret.get("data") or {}) else [f"secret {ns}/{name} has no token"]
+
     return check
 
 
 def default_service_accounts(client: kubeapi.Client, namespaces: List[str]) -> Check:
     """Pods cannot be created in a namespace before the controller-manager made its `default` ServiceAccount."""
+
     def check() -> List[str]:
-        return [f"no default ServiceAccount in {ns}" for ns in namespaces
-                if client.request("GET", f"/api/v1/namespaces/{ns}/serviceaccounts/default")[0] != 200]
+        return [
+            f"no default ServiceAccount in {ns}"
+            for ns in namespaces
+            if client.request("GET", f"/api/v1/namespaces/{ns}/serviceaccounts/default")[0] != 200
+        ]
+
     return check
 
 
 # -- profiles ----------------------------------------------------------------------------------------------
 def seed_a(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
     kubectl.apply(m.cluster_scoped())
-    client.call("PATCH", f"/api/v1/nodes/{m.NOT_READY_NODE}/status",
-                {"status": {"conditions": [dict(c, lastHeartbeatTime=_now(), lastTransitionTime=_now())
-                                           for c in m.NOT_READY_CONDITIONS]}},
-                content_type="application/merge-patch+json")
+    client.call(
+        "PATCH",
+        f"/api/v1/nodes/{m.NOT_READY_NODE}/status",
+        {
+            "status": {
+                "conditions": [
+                    dict(c, lastHeartbeatTime=_now(), lastTransitionTime=_now()) for c in m.NOT_READY_CONDITIONS
+                ]
+            }
+        },
+        content_type="application/merge-patch+json",
+    )
     kubectl.apply([m.node_lease(m.NOT_READY_NODE, _now(micro=True))])
     crd = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.demo.kpy.io"
     kubeapi.wait_for("CRD widgets established", lambda: _condition(client.get(crd), "Established") == "True", 30)
@@ -203,12 +248,23 @@ def seed_a(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
         ref["uid"] = client.get(f"/{group}/{ns}{ref['kind'].lower()}s/{ref['name']}")["metadata"]["uid"]
     kubectl.apply(events)
 
-    wait_settled("cluster A settled", [
-        nodes_ready(client, [n["metadata"]["name"] for n in m.demo_nodes() if n["metadata"]["annotations"]],
-                    [m.NOT_READY_NODE]),
-        workloads_done(client, "demo"), workloads_done(client, "shop"),
-        endpoints_filled(client, "demo"), endpoints_filled(client, "shop"),
-        pvcs_bound(client, "demo"), quotas_counted(client, "shop"), token_filled(client, "demo", "build-bot-token")])
+    wait_settled(
+        "cluster A settled",
+        [
+            nodes_ready(
+                client,
+                [n["metadata"]["name"] for n in m.demo_nodes() if n["metadata"]["annotations"]],
+                [m.NOT_READY_NODE],
+            ),
+            workloads_done(client, "demo"),
+            workloads_done(client, "shop"),
+            endpoints_filled(client, "demo"),
+            endpoints_filled(client, "shop"),
+            pvcs_bound(client, "demo"),
+            quotas_counted(client, "shop"),
+            token_filled(client, "demo", "build-bot-token"),
+        ],
+    )
 
 
 def seed_b(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
@@ -216,9 +272,14 @@ def seed_b(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
     kubectl.apply([o for o in objects if o["kind"] in ("Node", "Namespace")])
     wait_settled("default ServiceAccount", [default_service_accounts(client, ["beta"])], 60)
     kubectl.apply([o for o in objects if o["kind"] not in ("Node", "Namespace")])
-    wait_settled("cluster B settled", [
-        nodes_ready(client, [o["metadata"]["name"] for o in objects if o["kind"] == "Node"]),
-        workloads_done(client, "beta"), endpoints_filled(client, "beta")])
+    wait_settled(
+        "cluster B settled",
+        [
+            nodes_ready(client, [o["metadata"]["name"] for o in objects if o["kind"] == "Node"]),
+            workloads_done(client, "beta"),
+            endpoints_filled(client, "beta"),
+        ],
+    )
 
 
 PROFILES = {"a": seed_a, "b": seed_b}
@@ -228,8 +289,9 @@ def _marker_path(profile: str) -> str:
     return f"/api/v1/namespaces/kube-public/configmaps/kpy-seed-{profile}"
 
 
-def seed(kubeconfig: str, context: str, profile: str = "a", kubectl: Optional[str] = None,
-         force: bool = False) -> Optional[float]:
+def seed(
+    kubeconfig: str, context: str, profile: str = "a", kubectl: Optional[str] = None, force: bool = False
+) -> Optional[float]:
     """Seed `context` with `profile`; return the seconds it took, or None if it was already seeded."""
     client = kubeapi.Client.from_kubeconfig(kubeconfig, context)
     status, marker = client.request("GET", _marker_path(profile))
@@ -237,12 +299,24 @@ def seed(kubeconfig: str, context: str, profile: str = "a", kubectl: Optional[st
         return None
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kpy-seed-") as workdir:
-        kc = Kubectl(kubectl or os.path.join(controlplane.default_bin_dir(), "kubectl"), kubeconfig, context,
-                     os.path.join(workdir, "kube-cache"))
+        kc = Kubectl(
+            kubectl or os.path.join(controlplane.default_bin_dir(), "kubectl"),
+            kubeconfig,
+            context,
+            os.path.join(workdir, "kube-cache"),
+        )
         PROFILES[profile](kc, client, workdir)
         seconds = round(time.monotonic() - t0, 1)
-        kc.apply([m.obj("v1", "ConfigMap", m.meta(f"kpy-seed-{profile}", "kube-public"),
-                        data={"revision": m.SEED_REVISION, "seconds": str(seconds)})])
+        kc.apply(
+            [
+                m.obj(
+                    "v1",
+                    "ConfigMap",
+                    m.meta(f"kpy-seed-{profile}", "kube-public"),
+                    data={"revision": m.SEED_REVISION, "seconds": str(seconds)},
+                )
+            ]
+        )
     return seconds
 
 
@@ -261,12 +335,20 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.scale:
         import seed_scale
-        seed_scale.seed_scale(kubeapi.Client.from_kubeconfig(args.kubeconfig, args.context),
-                              args.namespace, args.pods, args.services, args.nodes)
+
+        seed_scale.seed_scale(
+            kubeapi.Client.from_kubeconfig(args.kubeconfig, args.context),
+            args.namespace,
+            args.pods,
+            args.services,
+            args.nodes,
+        )
         return 0
     seconds = seed(args.kubeconfig, args.context, args.profile, args.kubectl, args.force)
-    print(f"profile {args.profile}: " + ("already seeded" if seconds is None else f"seeded in {seconds} s"),
-          file=sys.stderr)
+    print(
+        f"profile {args.profile}: " + ("already seeded" if seconds is None else f"seeded in {seconds} s"),
+        file=sys.stderr,
+    )
     return 0
 
 

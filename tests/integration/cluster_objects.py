@@ -24,8 +24,22 @@ def event_about(kubectl, obj: dict, reason: str, message: str, count: int = 1) -
     involved = {"apiVersion": obj["apiVersion"], "kind": obj["kind"], "name": md["name"], "uid": md["uid"]}
     if md.get("namespace"):
         involved["namespace"] = md["namespace"]
-    create(kubectl, [{"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": namespace},
-                      "involvedObject": involved, "type": "Warning", "reason": reason, "message": message,
-                      "count": count, "firstTimestamp": now, "lastTimestamp": now,
-                      "source": {"component": "kpy-test"}}])
+    create(
+        kubectl,
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "Event",
+                "metadata": {"name": name, "namespace": namespace},
+                "involvedObject": involved,
+                "type": "Warning",
+                "reason": reason,
+                "message": message,
+                "count": count,
+                "firstTimestamp": now,
+                "lastTimestamp": now,
+                "source": {"component": "kpy-test"},
+            }
+        ],
+    )
     return namespace, name

@@ -1,5 +1,6 @@
 """Tests under tests/integration run against the real control plane (fixtures in tests/conftest.py); they
 are all marked `integration`, so `pytest -m "not integration"` skips the cluster start-up."""
+
 import pathlib
 
 import pytest

@@ -83,9 +83,17 @@ def validate_document(doc: dict) -> None:
 _REGISTRY = None
 
 
-def ours(kubectl, kind: str, name: str | None, namespace: str | None, context: str | None,
-         show_events: bool | None = None, names: list | None = None, label_selector: str | None = None,
-         all_namespaces: bool = False) -> tuple:
+def ours(
+    kubectl,
+    kind: str,
+    name: str | None,
+    namespace: str | None,
+    context: str | None,
+    show_events: bool | None = None,
+    names: list | None = None,
+    label_selector: str | None = None,
+    all_namespaces: bool = False,
+) -> tuple:
     """kubectl-py's answer to ``describe KIND NAME``, through kubectl's plugin dispatch like a user's:
     ``(text, error lines, documents)``; the documents come from a second run with ``-o json``."""
     from tests.integration.harness import kubectl_plugin
@@ -114,12 +122,21 @@ def _kubectl_args(kind, name, namespace, names=None, label_selector=None, all_na
     return args + list(extra)
 
 
-def assert_same_describe(kubectl, kind: str, name: str | None, namespace: str | None = None,
-                         context: str | None = None, loose: bool = False, attempts: int = 3,
-                         names: list | None = None, label_selector: str | None = None,
-                         all_namespaces: bool = False, show_events: bool | None = None,
-                         expect_output: bool = True,
-                         validate: bool = True) -> list:
+def assert_same_describe(
+    kubectl,
+    kind: str,
+    name: str | None,
+    namespace: str | None = None,
+    context: str | None = None,
+    loose: bool = False,
+    attempts: int = 3,
+    names: list | None = None,
+    label_selector: str | None = None,
+    all_namespaces: bool = False,
+    show_events: bool | None = None,
+    expect_output: bool = True,
+    validate: bool = True,
+) -> list:
     """Describe with both tools and require the same normalised text and the same error lines;
     returns our documents.
 
@@ -132,8 +149,9 @@ def assert_same_describe(kubectl, kind: str, name: str | None, namespace: str | 
     last = None
     for attempt in range(attempts):
         theirs = kubectl(args, context=context)
-        text, our_errors, docs = ours(kubectl, kind, name, namespace, context, show_events, names,
-                                      label_selector, all_namespaces)
+        text, our_errors, docs = ours(
+            kubectl, kind, name, namespace, context, show_events, names, label_selector, all_namespaces
+        )
         if expect_output:
             assert theirs.stdout, f"kubectl {' '.join(args)} described nothing: {theirs.stderr}"
         a, b = normalise(theirs.stdout, loose), normalise(text, loose)
@@ -149,5 +167,6 @@ def assert_same_describe(kubectl, kind: str, name: str | None, namespace: str | 
         time.sleep(1.0 + attempt)
     theirs, text, a, b = last
     diff = "\n".join(difflib.unified_diff(a.split("\n"), b.split("\n"), "kubectl", "kubectl-py", lineterm=""))
-    raise AssertionError(f"describe {' '.join(args[1:])} (context {context}) differs:\n{diff}\n"
-                         f"--- kubectl stderr: {theirs.stderr}")
+    raise AssertionError(
+        f"describe {' '.join(args[1:])} (context {context}) differs:\n{diff}\n--- kubectl stderr: {theirs.stderr}"
+    )

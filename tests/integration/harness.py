@@ -39,15 +39,16 @@ def plugin_env(cluster, **extra) -> dict:
 def kubectl_plugin(cluster, *args, env=None, input=None, timeout=120) -> Run:
     """`kubectl <plugin> args...`, e.g. kubectl_plugin(cluster, "py-nodeports", "-o", "json")."""
     argv = [cluster.kubectl, *args]
-    proc = subprocess.run(argv, input=input, capture_output=True, text=True, timeout=timeout,
-                          env=env or plugin_env(cluster))
+    proc = subprocess.run(
+        argv, input=input, capture_output=True, text=True, timeout=timeout, env=env or plugin_env(cluster)
+    )
     return Run(argv, proc.returncode, proc.stdout, proc.stderr)
 
 
 class Measured:
     def __init__(self, code, out, err, elapsed, max_rss_mb, max_fds=None):
         self.code, self.out, self.err, self.elapsed, self.max_rss_mb = code, out, err, elapsed, max_rss_mb
-        self.max_fds = max_fds   # the most file descriptors seen open at once (sample_fds=True), else None
+        self.max_fds = max_fds  # the most file descriptors seen open at once (sample_fds=True), else None
 
     def lines(self):
         return self.out.splitlines()
@@ -62,8 +63,10 @@ def run_measured(env, plugin, *args, timeout: float = 90, sample_fds: bool = Fal
     start = time.monotonic()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
     out, err, fds, done = [], [], [0], threading.Event()
-    workers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read())) for s, b in
-               ((proc.stdout, out), (proc.stderr, err))]
+    workers = [
+        threading.Thread(target=lambda s=s, b=b: b.append(s.read()))
+        for s, b in ((proc.stdout, out), (proc.stderr, err))
+    ]
     if sample_fds:
         workers.append(threading.Thread(target=_count_fds, args=(proc.pid, fds, done)))
     for worker in workers:
@@ -80,10 +83,18 @@ def run_measured(env, plugin, *args, timeout: float = 90, sample_fds: bool = Fal
         worker.join()
     elapsed = time.monotonic() - start
     assert elapsed < timeout, f"{argv} was killed after {timeout} s"
-    run = Measured(proc.returncode, out[0].decode(), err[0].decode(), elapsed, usage.ru_maxrss / 1024,
-                   fds[0] if sample_fds else None)
-    print(f"{run.elapsed:6.2f} s  {run.max_rss_mb:6.0f} MB  exit {run.code}  {plugin} {' '.join(args)[:200]}"
-          + (f"  (at most {run.max_fds} fds seen)" if sample_fds else ""))
+    run = Measured(
+        proc.returncode,
+        out[0].decode(),
+        err[0].decode(),
+        elapsed,
+        usage.ru_maxrss / 1024,
+        fds[0] if sample_fds else None,
+    )
+    print(
+        f"{run.elapsed:6.2f} s  {run.max_rss_mb:6.0f} MB  exit {run.code}  {plugin} {' '.join(args)[:200]}"
+        + (f"  (at most {run.max_fds} fds seen)" if sample_fds else "")
+    )
     return run
 
 
@@ -93,7 +104,7 @@ def _count_fds(pid: int, peak: list, done: threading.Event) -> None:
     while not done.is_set():
         try:
             peak[0] = max(peak[0], len(os.listdir(f"/proc/{pid}/fd")))
-        except OSError:   # exiting
+        except OSError:  # exiting
             pass
         done.wait(0.01)
 

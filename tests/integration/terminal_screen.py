@@ -34,8 +34,15 @@ class TerminalScreen:
     @classmethod
     def spawn(cls, argv: list, env: dict, rows: int = 24, columns: int = 80, cwd: str | None = None):
         env = dict(env, TERM=env.get("TERM") or "xterm-256color", LINES=str(rows), COLUMNS=str(columns))
-        child = pexpect.spawn(argv[0], list(argv[1:]), env=env, dimensions=(rows, columns), encoding="utf-8",
-                              codec_errors="replace", cwd=cwd or os.getcwd())
+        child = pexpect.spawn(
+            argv[0],
+            list(argv[1:]),
+            env=env,
+            dimensions=(rows, columns),
+            encoding="utf-8",
+            codec_errors="replace",
+            cwd=cwd or os.getcwd(),
+        )
         child.delaybeforesend = None  # pexpect sleeps 50 ms before each send unless told not to
         return cls(child, rows, columns)
 
@@ -92,7 +99,7 @@ class TerminalScreen:
         for index, key in enumerate(text):
             self.child.send(key)
             if settle is not None:
-                typed = text[:index + 1]
+                typed = text[: index + 1]
                 self.wait_for(lambda: settle(typed), f"the screen after typing {typed!r}")
             else:
                 self.pump()

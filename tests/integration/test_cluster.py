@@ -1,5 +1,6 @@
 """The test control plane itself: both clusters serve v1.37.2, the kubeconfig contexts behave as documented
 in tests/conftest.py, and the seeded objects are alive (see tests/cluster/manifests.py)."""
+
 import json
 import os
 
@@ -110,14 +111,21 @@ def test_pods_running(kubectl):
     others = [p for p in pods if p not in job_pods]
     assert all(p["status"]["phase"] == "Running" and p["status"].get("podIP") for p in others)
     agents = [p["spec"]["nodeName"] for p in others if p["metadata"]["labels"].get("app") == "node-agent"]
-    assert sorted(agents) == ["kwok-node-1", "kwok-node-2", "kwok-node-3"]   # not on the tainted/NotReady ones
+    assert sorted(agents) == ["kwok-node-1", "kwok-node-2", "kwok-node-3"]  # not on the tainted/NotReady ones
 
 
 def test_services_and_endpointslices(kubectl):
     services = items_by_name(get_json(kubectl, ["get", "services", "-n", "demo"]))
     types = {name: s["spec"]["type"] for name, s in services.items()}
-    assert types == {"web": "ClusterIP", "web-nodeport": "NodePort", "web-lb": "LoadBalancer",
-                     "web-local": "NodePort", "web-external": "ExternalName", "db": "ClusterIP", "api": "ClusterIP"}
+    assert types == {
+        "web": "ClusterIP",
+        "web-nodeport": "NodePort",
+        "web-lb": "LoadBalancer",
+        "web-local": "NodePort",
+        "web-external": "ExternalName",
+        "db": "ClusterIP",
+        "api": "ClusterIP",
+    }
     assert services["db"]["spec"]["clusterIP"] == "None"
     assert services["web-local"]["spec"]["externalTrafficPolicy"] == "Local"
     assert len(services["api"]["spec"]["ports"]) == 3
@@ -131,7 +139,10 @@ def test_services_and_endpointslices(kubectl):
 def test_storage_bound(kubectl):
     claims = items_by_name(get_json(kubectl, ["get", "pvc", "-n", "demo"]))
     assert {n: c["status"]["phase"] for n, c in claims.items()} == {
-        "data": "Bound", "data-db-0": "Bound", "data-db-1": "Bound"}
+        "data": "Bound",
+        "data-db-0": "Bound",
+        "data-db-1": "Bound",
+    }
     assert claims["data"]["spec"]["volumeName"] == "pv-data"
     volumes = items_by_name(get_json(kubectl, ["get", "pv"]))
     assert volumes["pv-spare"]["status"]["phase"] == "Available"

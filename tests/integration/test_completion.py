@@ -5,6 +5,7 @@ The plugins and their completion helpers are put on PATH as small scripts callin
 pyproject.toml's [project.scripts] declares (what pip/pipx install; tests/integration/test_distribution.py
 checks the pip- and pipx-installed ones).
 """
+
 import os
 import re
 import subprocess
@@ -60,8 +61,14 @@ def env(cluster, bin_dir, tmp_path_factory):
 
 def complete(cluster, env, plugin, *words, timeout=30):
     """(candidates, directive) from `kubectl __complete <plugin> <words>`."""
-    proc = subprocess.run([cluster.kubectl, "__complete", plugin, *words], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [cluster.kubectl, "__complete", plugin, *words],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=timeout,
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines and re.fullmatch(r":\d+", lines[-1]), proc.stdout
@@ -82,8 +89,9 @@ def test_resource_types_from_discovery(cluster, env, kubectl, plugin):
     candidates, directive = complete(cluster, env, plugin, "")
     assert directive == 4
     assert candidates == sorted(set(candidates))
-    assert {"pods", "services", "deployments", "nodes", "namespaces", "configmaps", "customresourcedefinitions"} \
-        <= set(candidates)
+    assert {"pods", "services", "deployments", "nodes", "namespaces", "configmaps", "customresourcedefinitions"} <= set(
+        candidates
+    )
     listable = kubectl(["api-resources", "--verbs=list", "-o", "name"]).stdout.split()  # plural[.group]
     plurals = [name.split(".", 1)[0] for name in listable]
     expected = {p if plurals.count(p) == 1 else name for p, name in zip(plurals, listable)}
@@ -162,8 +170,10 @@ def test_contexts(cluster, env, kubectl):
 
 def test_namespaces(cluster, env, kubectl):
     assert complete(cluster, env, "py-describe", "-n", "") == (names(kubectl, "namespaces"), 4)
-    assert complete(cluster, env, "py-nodeports", "--namespace", "de") == \
-        ([n for n in names(kubectl, "namespaces") if n.startswith("de")], 4)
+    assert complete(cluster, env, "py-nodeports", "--namespace", "de") == (
+        [n for n in names(kubectl, "namespaces") if n.startswith("de")],
+        4,
+    )
     # a user who may not list namespaces: the context's own one
     assert complete(cluster, env, "py-query", "--context", "kpy-a-ns-viewer", "-n", "") == (["default"], 4)
 
@@ -171,9 +181,21 @@ def test_namespaces(cluster, env, kubectl):
 def test_output_formats(cluster, env):
     assert complete(cluster, env, "py-describe", "-o", "") == (["text", "json", "yaml", "jsonpath", "jsonpath-file"], 4)
     assert complete(cluster, env, "py-query", "-o", "j") == (["json", "jsonpath", "jsonpath-file", "jsonpath-ng"], 4)
-    assert complete(cluster, env, "py-nodeports", "--output", "") == \
-        (["wide", "json", "yaml", "jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file", "csv", "tsv",
-          "markdown"], 4)
+    assert complete(cluster, env, "py-nodeports", "--output", "") == (
+        [
+            "wide",
+            "json",
+            "yaml",
+            "jsonpath",
+            "jsonpath-file",
+            "custom-columns",
+            "custom-columns-file",
+            "csv",
+            "tsv",
+            "markdown",
+        ],
+        4,
+    )
 
 
 def test_path_flags_let_the_shell_complete_files(cluster, env):
@@ -191,8 +213,14 @@ def help_flags(plugin: str) -> dict:
     """Flags a plugin's --help lists: long name -> takes a value (a metavar follows)."""
     module = plugin[3:]
     code = f"import sys; sys.argv[0] = 'x'; from kubectl_py.cli.{module} import main; main()"
-    proc = subprocess.run([sys.executable, "-c", code, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "--help"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     out = {}
     for match in re.finditer(r"^\s+(?:-\w, )?(--[\w-]+)(?:, -\w)?( <\w+>| [\w|]+)?", proc.stdout, re.M):
@@ -223,11 +251,14 @@ def test_flags_spelled_the_kubectl_way(cluster, env):
 
 # -- speed --------------------------------------------------------------------------------------------------------
 def test_the_helper_imports_neither_typer_nor_kubernetes(cluster, env):
-    code = ("import sys; from kubectl_py.cli import complete; complete.run('py-describe', ['-n', 'demo', 'svc', '']);"
-            "print(sorted(m for m in ('typer', 'kubernetes', 'click', 'rich', 'jsonpath_ng', 'tabulate') "
-            "if m in sys.modules))")
-    proc = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, timeout=60)
+    code = (
+        "import sys; from kubectl_py.cli import complete; complete.run('py-describe', ['-n', 'demo', 'svc', '']);"
+        "print(sorted(m for m in ('typer', 'kubernetes', 'click', 'rich', 'jsonpath_ng', 'tabulate') "
+        "if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert "web" in lines and lines[-1] == "[]"

@@ -12,7 +12,6 @@ import subprocess
 import uuid
 
 import pytest
-
 from cluster_objects import create, event_about
 from describe_diff import assert_same_describe
 from harness import oracle_json
@@ -23,8 +22,22 @@ CERTS = "certificates.k8s.io/v1"
 def _request(tmp_path, subject: str, alt_names: str | None = None) -> str:
     """A PEM certificate request made by openssl, base64-encoded for ``spec.request``."""
     out = tmp_path / f"{uuid.uuid4().hex}.csr"
-    args = ["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", str(tmp_path / "key.pem"), "-out", str(out), "-subj", subject]
+    args = [
+        "openssl",
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        str(tmp_path / "key.pem"),
+        "-out",
+        str(out),
+        "-subj",
+        subject,
+    ]
     if alt_names:
         args += ["-addext", f"subjectAltName={alt_names}"]
     subprocess.run(args, check=True, capture_output=True)
@@ -33,19 +46,47 @@ def _request(tmp_path, subject: str, alt_names: str | None = None) -> str:
 
 def _csr(name: str, request: str, metadata: dict | None = None, **spec) -> dict:
     spec = {"request": request, "signerName": "example.com/signer", "usages": ["client auth"], **spec}
-    return {"apiVersion": CERTS, "kind": "CertificateSigningRequest", "metadata": {"name": name, **(metadata or {})},
-            "spec": spec}
+    return {
+        "apiVersion": CERTS,
+        "kind": "CertificateSigningRequest",
+        "metadata": {"name": name, **(metadata or {})},
+        "spec": spec,
+    }
 
 
 def _issue_and_fail(kubectl, tmp, name: str) -> None:
     """What a signer writes: a certificate (self-signed here, made by openssl), and a Failed condition."""
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-keyout", str(tmp / "cert-key.pem"), "-out", str(tmp / "cert.pem"), "-subj", "/CN=erin",
-                    "-days", "1"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(tmp / "cert-key.pem"),
+            "-out",
+            str(tmp / "cert.pem"),
+            "-subj",
+            "/CN=erin",
+            "-days",
+            "1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     certificate = base64.b64encode((tmp / "cert.pem").read_bytes()).decode()
-    patch = [{"op": "add", "path": "/status/certificate", "value": certificate},
-             {"op": "add", "path": "/status/conditions/-",
-              "value": {"type": "Failed", "status": "True", "reason": "SignerFailed", "message": "test"}}]
+    patch = [
+        {"op": "add", "path": "/status/certificate", "value": certificate},
+        {
+            "op": "add",
+            "path": "/status/conditions/-",
+            "value": {"type": "Failed", "status": "True", "reason": "SignerFailed", "message": "test"},
+        },
+    ]
     proc = kubectl(["patch", "csr", name, "--subresource=status", "--type=json", "-p", json.dumps(patch)])
     assert proc.returncode == 0, proc.stderr
 
@@ -59,16 +100,31 @@ def csrs(kubectl, tmp_path_factory):
     full_subject = "/CN=alice/O=dev/O=ops/OU=team/C=DE/L=Berlin/ST=BE/serialNumber=42/street=Main 1/postalCode=10115"
     sans = "DNS:a.example.com,DNS:b.example.com,email:a@example.com,IP:10.0.0.1,IP:fd00::1,URI:spiffe://example/x"
     try:
-        create(kubectl, [
-            _csr(names["full"], _request(tmp, full_subject, sans), expirationSeconds=86400 * 3,
-                 usages=["digital signature", "client auth"]),
-            _csr(names["approved"], _request(tmp, "/CN=bob/O=system:masters")),
-            _csr(names["denied"], _request(tmp, "/CN=mallory", "DNS:evil.example.com"),
-                 signerName="kubernetes.io/kube-apiserver-client", expirationSeconds=600),
-            _csr(names["minimal"], _request(tmp, "/CN=carol"), usages=["server auth"],
-                 metadata={"labels": {"b": "2", "a": "1"}, "annotations": {"note": "n"}}),
-            _csr(names["issued"], _request(tmp, "/CN=erin")),
-        ])
+        create(
+            kubectl,
+            [
+                _csr(
+                    names["full"],
+                    _request(tmp, full_subject, sans),
+                    expirationSeconds=86400 * 3,
+                    usages=["digital signature", "client auth"],
+                ),
+                _csr(names["approved"], _request(tmp, "/CN=bob/O=system:masters")),
+                _csr(
+                    names["denied"],
+                    _request(tmp, "/CN=mallory", "DNS:evil.example.com"),
+                    signerName="kubernetes.io/kube-apiserver-client",
+                    expirationSeconds=600,
+                ),
+                _csr(
+                    names["minimal"],
+                    _request(tmp, "/CN=carol"),
+                    usages=["server auth"],
+                    metadata={"labels": {"b": "2", "a": "1"}, "annotations": {"note": "n"}},
+                ),
+                _csr(names["issued"], _request(tmp, "/CN=erin")),
+            ],
+        )
         create(kubectl, [_csr(names["applied"], _request(tmp, "/CN=dave"))], verb="apply")
         for verb, key in (("approve", "approved"), ("deny", "denied"), ("approve", "issued")):
             proc = kubectl(["certificate", verb, names[key]])
@@ -119,14 +175,36 @@ def network_objects(kubectl):
     events = []
     made = []
     try:
-        create(kubectl, [{"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
-                          "metadata": {"name": cidr_name, "labels": {"x": "y"}, "annotations": {"note": "z" * 150}},
-                          "spec": {"cidrs": [f"10.250.{octet}.0/24", f"fd00:250:{octet:x}::/112"]}}])
+        create(
+            kubectl,
+            [
+                {
+                    "apiVersion": "networking.k8s.io/v1",
+                    "kind": "ServiceCIDR",
+                    "metadata": {"name": cidr_name, "labels": {"x": "y"}, "annotations": {"note": "z" * 150}},
+                    "spec": {"cidrs": [f"10.250.{octet}.0/24", f"fd00:250:{octet:x}::/112"]},
+                }
+            ],
+        )
         made.append(("servicecidr", cidr_name))
-        create(kubectl, [{"apiVersion": "networking.k8s.io/v1", "kind": "IPAddress",
-                          "metadata": {"name": ip_name, "labels": {"made-by": "kpy-test"}},
-                          "spec": {"parentRef": {"group": "gateway.networking.k8s.io", "resource": "gateways",
-                                                 "namespace": "default", "name": "gw"}}}])
+        create(
+            kubectl,
+            [
+                {
+                    "apiVersion": "networking.k8s.io/v1",
+                    "kind": "IPAddress",
+                    "metadata": {"name": ip_name, "labels": {"made-by": "kpy-test"}},
+                    "spec": {
+                        "parentRef": {
+                            "group": "gateway.networking.k8s.io",
+                            "resource": "gateways",
+                            "namespace": "default",
+                            "name": "gw",
+                        }
+                    },
+                }
+            ],
+        )
         made.append(("ipaddress", ip_name))
         events.append(event_about(kubectl, oracle_json(kubectl, "get", "servicecidr", cidr_name), "Checked", "ok"))
         events.append(event_about(kubectl, oracle_json(kubectl, "get", "ipaddress", ip_name), "Checked", "ok", 5))
@@ -154,8 +232,17 @@ def test_cluster_service_cidr_and_addresses_match_kubectl(kubectl):
 
 
 def test_service_ip_address_matches_kubectl(kubectl, namespace):
-    create(kubectl, [{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": namespace},
-                      "spec": {"ports": [{"port": 80}]}}])
+    create(
+        kubectl,
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "web", "namespace": namespace},
+                "spec": {"ports": [{"port": 80}]},
+            }
+        ],
+    )
     ip = oracle_json(kubectl, "get", "service", "web", "-n", namespace)["spec"]["clusterIP"]
     doc = assert_same_describe(kubectl, "ipaddress", ip, None)[0]
     assert doc["parentRef"] == {"group": "", "resource": "services", "namespace": namespace, "name": "web"}

@@ -12,15 +12,16 @@ import time
 
 import jsonschema
 import pytest
-from referencing import Registry, Resource
-
 from describe_diff import assert_same_describe as _assert_same_describe
 from describe_diff import normalise, ours
+from referencing import Registry, Resource
+
 from kubectl_py.describe import SCHEMA_DIR, group_of, schema_file
 
 REGISTRY = Registry().with_resources(
     (json.loads(p.read_text())["$id"], Resource.from_contents(json.loads(p.read_text())))
-    for p in sorted(SCHEMA_DIR.glob("*.json")))
+    for p in sorted(SCHEMA_DIR.glob("*.json"))
+)
 
 
 def validate(doc: dict) -> None:
@@ -34,6 +35,7 @@ def assert_same_describe(*args, **kwargs) -> list:
     for doc in docs:
         validate(doc)
     return docs
+
 
 SEEDED = [
     # kind, name, namespace, context
@@ -71,8 +73,7 @@ SEEDED = [
 ]
 
 
-@pytest.mark.parametrize("kind,name,namespace,context", SEEDED,
-                         ids=[f"{c}-{k}-{n}" for k, n, _, c in SEEDED])
+@pytest.mark.parametrize("kind,name,namespace,context", SEEDED, ids=[f"{c}-{k}-{n}" for k, n, _, c in SEEDED])
 def test_seeded_objects_match_kubectl(kubectl, kind, name, namespace, context):
     docs = assert_same_describe(kubectl, kind, name, namespace, context)
     assert len(docs) == 1 and docs[0]["name"] == name
@@ -82,8 +83,13 @@ def test_seeded_objects_match_kubectl(kubectl, kind, name, namespace, context):
 LISTED = [
     # kind, namespace: every object at once (batch joins; kubectl hides events for several objects)
     # (namespace None: all namespaces)
-    ("services", "demo"), ("endpoints", "demo"), ("ingresses", None), ("configmaps", "demo"),
-    ("serviceaccounts", "demo"), ("persistentvolumeclaims", "demo"), ("persistentvolumes", None),
+    ("services", "demo"),
+    ("endpoints", "demo"),
+    ("ingresses", None),
+    ("configmaps", "demo"),
+    ("serviceaccounts", "demo"),
+    ("persistentvolumeclaims", "demo"),
+    ("persistentvolumes", None),
     ("services", "shop"),
 ]
 
@@ -140,8 +146,9 @@ def test_service_endpoints_are_data(kubectl):
 
 def test_service_account_token_secret_shows_sizes_only(kubectl):
     """Deliberate difference: kubectl prints the token of a service-account-token Secret; we print its size."""
-    token = json.loads(kubectl(["get", "secret", "build-bot-token", "-n", "demo", "-o", "json"],
-                               context="kpy-a", check=True).stdout)["data"]["token"]
+    token = json.loads(
+        kubectl(["get", "secret", "build-bot-token", "-n", "demo", "-o", "json"], context="kpy-a", check=True).stdout
+    )["data"]["token"]
     import base64
 
     clear = base64.b64decode(token).decode()
@@ -155,8 +162,10 @@ def test_service_account_token_secret_shows_sizes_only(kubectl):
     token_line = next(i for i, line in enumerate(theirs_lines) if line.startswith("token:"))
     assert re.fullmatch(r"token:\s+\d+ bytes", ours_lines[token_line])
     assert ours_lines[token_line] == re.sub(r"\S+$", f"{len(clear)} bytes", theirs_lines[token_line])
-    assert ours_lines[:token_line] + ours_lines[token_line + 1:] == \
-        theirs_lines[:token_line] + theirs_lines[token_line + 1:]
+    assert (
+        ours_lines[:token_line] + ours_lines[token_line + 1 :]
+        == theirs_lines[:token_line] + theirs_lines[token_line + 1 :]
+    )
     assert docs[0]["data"]["token"] == {"bytes": len(clear)}
     validate(docs[0])
 
@@ -172,7 +181,7 @@ def test_service_account_document_lists_tokens_and_mountable_secrets(kubectl):
 def test_pvc_used_by(kubectl):
     docs = assert_same_describe(kubectl, "pvc", "data", "demo", "kpy-a")
     assert docs[0]["usedBy"] == ["pvc-user"]
-    assert docs[0]["capacity"] == {"value": "2Gi", "base": 2 * 1024 ** 3}
+    assert docs[0]["capacity"] == {"value": "2Gi", "base": 2 * 1024**3}
 
 
 def test_get_only_context_service_still_described(kubectl):
@@ -193,6 +202,7 @@ def test_get_only_context_service_still_described(kubectl):
 
 # -- special objects, made in a namespace of the test's own -------------------------------------------
 
+
 def _apply(kubectl, namespace: str, objects: list) -> None:
     for obj in objects:
         obj.setdefault("metadata", {})["namespace"] = namespace
@@ -201,10 +211,17 @@ def _apply(kubectl, namespace: str, objects: list) -> None:
 
 
 def _slice(name: str, service: str, ports: list, endpoints: list) -> dict:
-    return {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
-            "metadata": {"name": name, "labels": {"kubernetes.io/service-name": service,
-                                                  "endpointslice.kubernetes.io/managed-by": "kpy-test"}},
-            "ports": ports, "endpoints": endpoints}
+    return {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "addressType": "IPv4",
+        "metadata": {
+            "name": name,
+            "labels": {"kubernetes.io/service-name": service, "endpointslice.kubernetes.io/managed-by": "kpy-test"},
+        },
+        "ports": ports,
+        "endpoints": endpoints,
+    }
 
 
 def _ep(ip: str, ready=True) -> dict:
@@ -215,47 +232,118 @@ def _ep(ip: str, ready=True) -> dict:
 
 
 def test_special_network_objects(kubectl, namespace):
-    _apply(kubectl, namespace, [
-        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "many", "annotations": {"note": "x" * 150}},
-         "spec": {"ports": [{"name": "http", "port": 80, "targetPort": 8080},
-                            {"name": "dns", "port": 53, "targetPort": 5353, "protocol": "UDP"}],
-                  "externalIPs": ["192.0.2.10"], "sessionAffinity": "None"}},
-        _slice("many-a", "many", [{"name": "http", "port": 8080, "protocol": "TCP"},
-                                  {"name": "dns", "port": 5353, "protocol": "UDP"}],
-               [_ep("10.9.0.1"), _ep("10.9.0.2", False), _ep("10.9.0.3", None), _ep("10.9.0.4")]),
-        _slice("many-b", "many", [{"name": "http", "port": 8080, "protocol": "TCP"}],
-               [_ep("10.9.0.5"), _ep("10.9.0.6", False)]),
-        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "solo"},
-         "spec": {"ports": [{"port": 80, "targetPort": 8080}]}},
-        _slice("solo-a", "solo", [{"name": "", "port": 8080, "protocol": "TCP"}], [_ep("10.9.2.1")]),
-        _slice("solo-b", "solo", [], [_ep("10.9.2.2"), _ep("10.9.2.3", False)]),
-        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "empty"},
-         "spec": {"ports": [{"name": "http", "port": 80}]}},
-        _slice("empty-a", "empty", [{"name": "other", "port": 1, "protocol": "TCP"}], [_ep("10.9.1.1")]),
-        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "default-only"},
-         "spec": {"defaultBackend": {"service": {"name": "many", "port": {"name": "http"}}}}},
-        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "mixed"},
-         "spec": {"tls": [{"hosts": ["a.example.com", "b.example.com"]}],
-                  "rules": [
-                      {"host": "a.example.com", "http": {"paths": [
-                          {"path": "/", "pathType": "Prefix",
-                           "backend": {"service": {"name": "many", "port": {"number": 80}}}},
-                          {"path": "/ghost", "pathType": "Prefix",
-                           "backend": {"service": {"name": "ghost", "port": {"number": 80}}}},
-                          {"path": "/static", "pathType": "ImplementationSpecific",
-                           "backend": {"resource": {"apiGroup": "k8s.example.com", "kind": "Bucket",
-                                                    "name": "assets"}}}]}},
-                      {"host": "nohttp.example.com"},
-                      {"http": {"paths": [{"path": "/empty", "pathType": "Exact",
-                                           "backend": {"service": {"name": "empty", "port": {"number": 80}}}}]}}]}},
-    ])
+    _apply(
+        kubectl,
+        namespace,
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "many", "annotations": {"note": "x" * 150}},
+                "spec": {
+                    "ports": [
+                        {"name": "http", "port": 80, "targetPort": 8080},
+                        {"name": "dns", "port": 53, "targetPort": 5353, "protocol": "UDP"},
+                    ],
+                    "externalIPs": ["192.0.2.10"],
+                    "sessionAffinity": "None",
+                },
+            },
+            _slice(
+                "many-a",
+                "many",
+                [{"name": "http", "port": 8080, "protocol": "TCP"}, {"name": "dns", "port": 5353, "protocol": "UDP"}],
+                [_ep("10.9.0.1"), _ep("10.9.0.2", False), _ep("10.9.0.3", None), _ep("10.9.0.4")],
+            ),
+            _slice(
+                "many-b",
+                "many",
+                [{"name": "http", "port": 8080, "protocol": "TCP"}],
+                [_ep("10.9.0.5"), _ep("10.9.0.6", False)],
+            ),
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "solo"},
+                "spec": {"ports": [{"port": 80, "targetPort": 8080}]},
+            },
+            _slice("solo-a", "solo", [{"name": "", "port": 8080, "protocol": "TCP"}], [_ep("10.9.2.1")]),
+            _slice("solo-b", "solo", [], [_ep("10.9.2.2"), _ep("10.9.2.3", False)]),
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "empty"},
+                "spec": {"ports": [{"name": "http", "port": 80}]},
+            },
+            _slice("empty-a", "empty", [{"name": "other", "port": 1, "protocol": "TCP"}], [_ep("10.9.1.1")]),
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "Ingress",
+                "metadata": {"name": "default-only"},
+                "spec": {"defaultBackend": {"service": {"name": "many", "port": {"name": "http"}}}},
+            },
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "Ingress",
+                "metadata": {"name": "mixed"},
+                "spec": {
+                    "tls": [{"hosts": ["a.example.com", "b.example.com"]}],
+                    "rules": [
+                        {
+                            "host": "a.example.com",
+                            "http": {
+                                "paths": [
+                                    {
+                                        "path": "/",
+                                        "pathType": "Prefix",
+                                        "backend": {"service": {"name": "many", "port": {"number": 80}}},
+                                    },
+                                    {
+                                        "path": "/ghost",
+                                        "pathType": "Prefix",
+                                        "backend": {"service": {"name": "ghost", "port": {"number": 80}}},
+                                    },
+                                    {
+                                        "path": "/static",
+                                        "pathType": "ImplementationSpecific",
+                                        "backend": {
+                                            "resource": {
+                                                "apiGroup": "k8s.example.com",
+                                                "kind": "Bucket",
+                                                "name": "assets",
+                                            }
+                                        },
+                                    },
+                                ]
+                            },
+                        },
+                        {"host": "nohttp.example.com"},
+                        {
+                            "http": {
+                                "paths": [
+                                    {
+                                        "path": "/empty",
+                                        "pathType": "Exact",
+                                        "backend": {"service": {"name": "empty", "port": {"number": 80}}},
+                                    }
+                                ]
+                            }
+                        },
+                    ],
+                },
+            },
+        ],
+    )
     docs = assert_same_describe(kubectl, "service", "many", namespace)
     http = docs[0]["endpoints"][0]
     assert [e["ip"] for e in http["endpoints"]] == [f"10.9.0.{i}" for i in range(1, 7)]
     assert [e["ready"] for e in http["endpoints"]] == [True, False, True, True, True, False]
     docs = assert_same_describe(kubectl, "service", "solo", namespace)
-    assert [(e["ip"], e["port"]) for e in docs[0]["endpoints"][0]["endpoints"]] == \
-        [("10.9.2.1", 8080), ("10.9.2.2", None), ("10.9.2.3", None)]
+    assert [(e["ip"], e["port"]) for e in docs[0]["endpoints"][0]["endpoints"]] == [
+        ("10.9.2.1", 8080),
+        ("10.9.2.2", None),
+        ("10.9.2.3", None),
+    ]
     assert_same_describe(kubectl, "service", "empty", namespace)
     assert_same_describe(kubectl, "ingress", "default-only", namespace)
     docs = assert_same_describe(kubectl, "ingress", "mixed", namespace)
@@ -265,32 +353,82 @@ def test_special_network_objects(kubectl, namespace):
 
 
 def test_special_config_and_storage_objects(kubectl, namespace):
-    _apply(kubectl, namespace, [
-        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "empty"}},
-        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "tabs", "labels": {"b": "2", "a": "1"}},
-         "data": {"z": "tab\there", "a": "", "m": "line1\nline2"}},
-        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "nodata"}, "type": "Opaque"},
-        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "puller"},
-         "imagePullSecrets": [{"name": "one"}, {"name": "two"}, {"name": "three"}],
-         "secrets": [{"name": "mounted"}]},
-        {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "pending"},
-         "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "nonexistent",
-                  "resources": {"requests": {"storage": "1Gi"}}, "volumeMode": "Filesystem"}},
-        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "user-b"},
-         "spec": {"containers": [{"name": "c", "image": "busybox"}],
-                  "volumes": [{"name": "v1", "persistentVolumeClaim": {"claimName": "pending"}},
-                              {"name": "v2", "persistentVolumeClaim": {"claimName": "pending"}}]}},
-        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "user-a"},
-         "spec": {"containers": [{"name": "c", "image": "busybox"}],
-                  "volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": "pending"}}]}},
-        {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "best-effort"},
-         "spec": {"hard": {"pods": "3"}, "scopes": ["BestEffort", "NotTerminating"]}},
-        {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "a-counts"},
-         "spec": {"hard": {"configmaps": "10", "requests.storage": "10Gi"}}},
-        {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "pods"},
-         "spec": {"limits": [{"type": "Pod", "max": {"cpu": "2"}},
-                             {"type": "Container", "maxLimitRequestRatio": {"cpu": "4"}}]}},
-    ])
+    _apply(
+        kubectl,
+        namespace,
+        [
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "empty"}},
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "tabs", "labels": {"b": "2", "a": "1"}},
+                "data": {"z": "tab\there", "a": "", "m": "line1\nline2"},
+            },
+            {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "nodata"}, "type": "Opaque"},
+            {
+                "apiVersion": "v1",
+                "kind": "ServiceAccount",
+                "metadata": {"name": "puller"},
+                "imagePullSecrets": [{"name": "one"}, {"name": "two"}, {"name": "three"}],
+                "secrets": [{"name": "mounted"}],
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "PersistentVolumeClaim",
+                "metadata": {"name": "pending"},
+                "spec": {
+                    "accessModes": ["ReadWriteOnce"],
+                    "storageClassName": "nonexistent",
+                    "resources": {"requests": {"storage": "1Gi"}},
+                    "volumeMode": "Filesystem",
+                },
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "user-b"},
+                "spec": {
+                    "containers": [{"name": "c", "image": "busybox"}],
+                    "volumes": [
+                        {"name": "v1", "persistentVolumeClaim": {"claimName": "pending"}},
+                        {"name": "v2", "persistentVolumeClaim": {"claimName": "pending"}},
+                    ],
+                },
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "user-a"},
+                "spec": {
+                    "containers": [{"name": "c", "image": "busybox"}],
+                    "volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": "pending"}}],
+                },
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "ResourceQuota",
+                "metadata": {"name": "best-effort"},
+                "spec": {"hard": {"pods": "3"}, "scopes": ["BestEffort", "NotTerminating"]},
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "ResourceQuota",
+                "metadata": {"name": "a-counts"},
+                "spec": {"hard": {"configmaps": "10", "requests.storage": "10Gi"}},
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "LimitRange",
+                "metadata": {"name": "pods"},
+                "spec": {
+                    "limits": [
+                        {"type": "Pod", "max": {"cpu": "2"}},
+                        {"type": "Container", "maxLimitRequestRatio": {"cpu": "4"}},
+                    ]
+                },
+            },
+        ],
+    )
     assert_same_describe(kubectl, "configmap", "empty", namespace)
     docs = assert_same_describe(kubectl, "configmap", "tabs", namespace)
     assert docs[0]["data"] == {"a": "", "m": "line1\nline2", "z": "tab\there"}
@@ -302,7 +440,7 @@ def test_special_config_and_storage_objects(kubectl, namespace):
     docs = assert_same_describe(kubectl, "pvc", "pending", namespace)
     # one entry per matching volume, like kubectl
     assert docs[0]["usedBy"] == ["user-a", "user-b", "user-b"]
-    assert docs[0]["capacity"] is None and docs[0]["requested"]["base"] == 1024 ** 3
+    assert docs[0]["capacity"] is None and docs[0]["requested"]["base"] == 1024**3
     # quota usage is filled in by the controller: wait until both tools can see it
     deadline = time.time() + 30
     while time.time() < deadline:

@@ -7,7 +7,6 @@ import json
 import time
 
 import pytest
-
 from describe_diff import assert_same_describe, ours
 
 SPECIAL_PODS = """
@@ -174,28 +173,96 @@ def test_node_rows_follow_resized_pods(cluster, kubectl, namespace):
     annotation, so nothing rewrites the status we set), next to a pod whose status agrees with its spec.
     The node is tainted so that the seeded DaemonSet does not count it (other tests check its numbers)."""
     node = namespace  # unique, and a valid node name
-    kubectl(["apply", "-f", "-"], check=True, input=json.dumps({
-        "apiVersion": "v1", "kind": "Node", "metadata": {"name": node},
-        "spec": {"taints": [{"key": "kpy.io/test-only", "effect": "NoSchedule"}]}}))
+    kubectl(
+        ["apply", "-f", "-"],
+        check=True,
+        input=json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Node",
+                "metadata": {"name": node},
+                "spec": {"taints": [{"key": "kpy.io/test-only", "effect": "NoSchedule"}]},
+            }
+        ),
+    )
     try:
-        kubectl(["patch", "node", node, "--subresource=status", "--type=merge", "-p", json.dumps(
-            {"status": {"capacity": {"cpu": "4", "memory": "8Gi", "pods": "10"},
-                        "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "10"}}})], check=True)
+        kubectl(
+            [
+                "patch",
+                "node",
+                node,
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                json.dumps(
+                    {
+                        "status": {
+                            "capacity": {"cpu": "4", "memory": "8Gi", "pods": "10"},
+                            "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "10"},
+                        }
+                    }
+                ),
+            ],
+            check=True,
+        )
         for name in ("resized", "steady"):
-            kubectl(["apply", "-n", namespace, "-f", "-"], check=True, input=json.dumps({
-                "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
-                "spec": {"nodeName": node, "containers": [{
-                    "name": "c", "image": "busybox",
-                    "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}, "limits": {"cpu": "200m"}}}]}}))
-        status = {"name": "c", "image": "busybox", "imageID": "", "ready": False, "restartCount": 0,
-                  "state": {"waiting": {"reason": "ContainerCreating"}}}
-        resized = dict(status, allocatedResources={"cpu": "150m", "memory": "64Mi"},
-                       resources={"requests": {"cpu": "300m", "memory": "64Mi"}, "limits": {"cpu": "500m"}})
-        steady = dict(status, allocatedResources={"cpu": "100m", "memory": "64Mi"},
-                      resources={"requests": {"cpu": "100m", "memory": "64Mi"}, "limits": {"cpu": "200m"}})
+            kubectl(
+                ["apply", "-n", namespace, "-f", "-"],
+                check=True,
+                input=json.dumps(
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Pod",
+                        "metadata": {"name": name},
+                        "spec": {
+                            "nodeName": node,
+                            "containers": [
+                                {
+                                    "name": "c",
+                                    "image": "busybox",
+                                    "resources": {
+                                        "requests": {"cpu": "100m", "memory": "64Mi"},
+                                        "limits": {"cpu": "200m"},
+                                    },
+                                }
+                            ],
+                        },
+                    }
+                ),
+            )
+        status = {
+            "name": "c",
+            "image": "busybox",
+            "imageID": "",
+            "ready": False,
+            "restartCount": 0,
+            "state": {"waiting": {"reason": "ContainerCreating"}},
+        }
+        resized = dict(
+            status,
+            allocatedResources={"cpu": "150m", "memory": "64Mi"},
+            resources={"requests": {"cpu": "300m", "memory": "64Mi"}, "limits": {"cpu": "500m"}},
+        )
+        steady = dict(
+            status,
+            allocatedResources={"cpu": "100m", "memory": "64Mi"},
+            resources={"requests": {"cpu": "100m", "memory": "64Mi"}, "limits": {"cpu": "200m"}},
+        )
         for name, container in (("resized", resized), ("steady", steady)):
-            kubectl(["patch", "pod", name, "-n", namespace, "--subresource=status", "--type=merge", "-p",
-                     json.dumps({"status": {"containerStatuses": [container]}})], check=True)
+            kubectl(
+                [
+                    "patch",
+                    "pod",
+                    name,
+                    "-n",
+                    namespace,
+                    "--subresource=status",
+                    "--type=merge",
+                    "-p",
+                    json.dumps({"status": {"containerStatuses": [container]}}),
+                ],
+                check=True,
+            )
         docs = assert_same_describe(kubectl, "node", node, None)
         rows = {r["name"]: r for r in docs[0]["nonTerminatedPods"]}
         assert rows["resized"]["cpuRequests"]["value"] == "300m" and rows["resized"]["cpuLimits"]["value"] == "500m"
@@ -206,21 +273,24 @@ def test_node_rows_follow_resized_pods(cluster, kubectl, namespace):
         kubectl(["delete", "node", node, "--wait=false"])
 
 
-@pytest.mark.parametrize("spec", [
-    {"kind": "pods", "namespace": "demo"},
-    {"kind": "nodes"},
-    {"kind": "nodes", "show_events": True},
-    {"kind": "pods", "all_namespaces": True, "label_selector": "app=web"},
-    {"kind": "pods", "name": "web", "namespace": "demo"},          # prefix matching
-    {"kind": "nodes", "name": "kwok"},                              # prefix matching, cluster-scoped
-    {"kind": "pods", "names": ["db-0", "nope", "db-1"], "namespace": "demo"},
-    {"kind": "pod/db-0", "namespace": "demo"},
-], ids=lambda s: json.dumps(s, sort_keys=True))
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"kind": "pods", "namespace": "demo"},
+        {"kind": "nodes"},
+        {"kind": "nodes", "show_events": True},
+        {"kind": "pods", "all_namespaces": True, "label_selector": "app=web"},
+        {"kind": "pods", "name": "web", "namespace": "demo"},  # prefix matching
+        {"kind": "nodes", "name": "kwok"},  # prefix matching, cluster-scoped
+        {"kind": "pods", "names": ["db-0", "nope", "db-1"], "namespace": "demo"},
+        {"kind": "pod/db-0", "namespace": "demo"},
+    ],
+    ids=lambda s: json.dumps(s, sort_keys=True),
+)
 def test_selection_and_joining(cluster, kubectl, spec):
     spec = dict(spec)
     kind, name = spec.pop("kind"), spec.pop("name", None)
-    assert_same_describe(kubectl, kind, name, spec.pop("namespace", None),
-                         **spec)
+    assert_same_describe(kubectl, kind, name, spec.pop("namespace", None), **spec)
 
 
 def test_missing_name_errors_like_kubectl(cluster, kubectl):
@@ -230,10 +300,8 @@ def test_missing_name_errors_like_kubectl(cluster, kubectl):
 @pytest.mark.parametrize("context", ["kpy-a-get-only", "kpy-a-ns-viewer"])
 def test_restricted_contexts(cluster, kubectl, context):
     viewer = context == "kpy-a-ns-viewer"  # may only view namespace team-a: both fail with kubectl's error
-    docs = assert_same_describe(kubectl, "node", "kwok-node-1", None, context,
-                                expect_output=not viewer)
-    assert_same_describe(kubectl, "pod", "db-0", "demo", context,
-                         expect_output=not viewer)
+    docs = assert_same_describe(kubectl, "node", "kwok-node-1", None, context, expect_output=not viewer)
+    assert_same_describe(kubectl, "pod", "db-0", "demo", context, expect_output=not viewer)
     if context == "kpy-a-get-only":
         doc = docs[0]
         assert doc["nonTerminatedPods"] is None and doc["allocatedResources"] is None
@@ -242,8 +310,16 @@ def test_restricted_contexts(cluster, kubectl, context):
 
 
 def test_generic_describer(cluster, kubectl):
-    widgets = kubectl(["get", "widgets.demo.kpy.io", "-A", "-o",
-                       "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name} {end}"], check=True)
+    widgets = kubectl(
+        [
+            "get",
+            "widgets.demo.kpy.io",
+            "-A",
+            "-o",
+            "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name} {end}",
+        ],
+        check=True,
+    )
     failures = []
     targets = [("widgets.demo.kpy.io", w.split("/")[1], w.split("/")[0]) for w in widgets.stdout.split()]
     targets += [("lease", "kwok-node-1", "kube-node-lease"), ("crd", "widgets.demo.kpy.io", None)]
@@ -264,12 +340,14 @@ def test_node_document_is_data(kubectl):
     doc = docs[0]
     cpu = doc["allocatedResources"]["cpu"]
     assert isinstance(cpu["requestsPercent"], int) and isinstance(cpu["requests"]["base"], (int, float))
-    assert doc["capacity"]["memory"]["base"] == 16 * 1024 ** 3
+    assert doc["capacity"]["memory"]["base"] == 16 * 1024**3
     assert doc["allocatable"]["cpu"] == {"value": "3900m", "base": 3.9}
     for row in doc["nonTerminatedPods"]:
         assert isinstance(row["cpuRequestsPercent"], int)
-    assert all(set(e) >= {"type", "reason", "firstTimestamp", "lastTimestamp", "count", "from", "message"}
-               for e in doc["events"])
+    assert all(
+        set(e) >= {"type", "reason", "firstTimestamp", "lastTimestamp", "count", "from", "message"}
+        for e in doc["events"]
+    )
 
 
 def test_batch_reads_each_join_once(cluster, monkeypatch):

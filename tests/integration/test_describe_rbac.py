@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
 from cluster_objects import create as _create
 from describe_diff import assert_same_describe
 from harness import oracle_json
@@ -30,57 +29,129 @@ RULES = [
 def rbac_objects(kubectl, namespace):
     """Roles and bindings in the test namespace, and cluster-scoped ones with unique names."""
     suffix = uuid.uuid4().hex[:6]
-    cluster_names = {"reader": f"kpy-reader-{suffix}", "aggregated": f"kpy-aggregated-{suffix}",
-                     "binding": f"kpy-binding-{suffix}", "lonely": f"kpy-lonely-{suffix}"}
-    _create(kubectl, [
-        {"apiVersion": RBAC, "kind": "Role", "metadata": {"name": "mixed", "namespace": namespace,
-                                                          "labels": {"team": "a", "tier": "x"},
-                                                          "annotations": {"note": "y" * 150}},
-         "rules": RULES},
-        {"apiVersion": RBAC, "kind": "Role", "metadata": {"name": "empty", "namespace": namespace}},
-        {"apiVersion": RBAC, "kind": "RoleBinding", "metadata": {"name": "many", "namespace": namespace},
-         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "mixed"},
-         "subjects": [{"kind": "User", "name": "alice", "apiGroup": "rbac.authorization.k8s.io"},
-                      {"kind": "Group", "name": "devs", "apiGroup": "rbac.authorization.k8s.io"},
-                      {"kind": "ServiceAccount", "name": "default", "namespace": namespace}]},
-        {"apiVersion": RBAC, "kind": "RoleBinding", "metadata": {"name": "nobody", "namespace": namespace},
-         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": cluster_names["reader"]}},
-        {"apiVersion": RBAC, "kind": "ClusterRole", "metadata": {"name": cluster_names["reader"],
-                                                                 "labels": {"kpy-aggregate": suffix}},
-         "rules": RULES + [{"nonResourceURLs": ["/healthz", "/metrics/*"], "verbs": ["get", "head"]}]},
-        {"apiVersion": RBAC, "kind": "ClusterRole", "metadata": {"name": cluster_names["aggregated"]},
-         "aggregationRule": {"clusterRoleSelectors": [{"matchLabels": {"kpy-aggregate": suffix}}]}},
-        {"apiVersion": RBAC, "kind": "ClusterRoleBinding", "metadata": {"name": cluster_names["binding"]},
-         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": cluster_names["reader"]},
-         "subjects": [{"kind": "ServiceAccount", "name": "default", "namespace": namespace},
-                      {"kind": "User", "name": "bob", "apiGroup": "rbac.authorization.k8s.io"}]},
-    ])
+    cluster_names = {
+        "reader": f"kpy-reader-{suffix}",
+        "aggregated": f"kpy-aggregated-{suffix}",
+        "binding": f"kpy-binding-{suffix}",
+        "lonely": f"kpy-lonely-{suffix}",
+    }
+    _create(
+        kubectl,
+        [
+            {
+                "apiVersion": RBAC,
+                "kind": "Role",
+                "metadata": {
+                    "name": "mixed",
+                    "namespace": namespace,
+                    "labels": {"team": "a", "tier": "x"},
+                    "annotations": {"note": "y" * 150},
+                },
+                "rules": RULES,
+            },
+            {"apiVersion": RBAC, "kind": "Role", "metadata": {"name": "empty", "namespace": namespace}},
+            {
+                "apiVersion": RBAC,
+                "kind": "RoleBinding",
+                "metadata": {"name": "many", "namespace": namespace},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "mixed"},
+                "subjects": [
+                    {"kind": "User", "name": "alice", "apiGroup": "rbac.authorization.k8s.io"},
+                    {"kind": "Group", "name": "devs", "apiGroup": "rbac.authorization.k8s.io"},
+                    {"kind": "ServiceAccount", "name": "default", "namespace": namespace},
+                ],
+            },
+            {
+                "apiVersion": RBAC,
+                "kind": "RoleBinding",
+                "metadata": {"name": "nobody", "namespace": namespace},
+                "roleRef": {
+                    "apiGroup": "rbac.authorization.k8s.io",
+                    "kind": "ClusterRole",
+                    "name": cluster_names["reader"],
+                },
+            },
+            {
+                "apiVersion": RBAC,
+                "kind": "ClusterRole",
+                "metadata": {"name": cluster_names["reader"], "labels": {"kpy-aggregate": suffix}},
+                "rules": RULES + [{"nonResourceURLs": ["/healthz", "/metrics/*"], "verbs": ["get", "head"]}],
+            },
+            {
+                "apiVersion": RBAC,
+                "kind": "ClusterRole",
+                "metadata": {"name": cluster_names["aggregated"]},
+                "aggregationRule": {"clusterRoleSelectors": [{"matchLabels": {"kpy-aggregate": suffix}}]},
+            },
+            {
+                "apiVersion": RBAC,
+                "kind": "ClusterRoleBinding",
+                "metadata": {"name": cluster_names["binding"]},
+                "roleRef": {
+                    "apiGroup": "rbac.authorization.k8s.io",
+                    "kind": "ClusterRole",
+                    "name": cluster_names["reader"],
+                },
+                "subjects": [
+                    {"kind": "ServiceAccount", "name": "default", "namespace": namespace},
+                    {"kind": "User", "name": "bob", "apiGroup": "rbac.authorization.k8s.io"},
+                ],
+            },
+        ],
+    )
     # applied, so it carries kubectl's last-applied annotation (left out of the text by both tools)
-    _create(kubectl, [{"apiVersion": RBAC, "kind": "ClusterRoleBinding", "metadata": {"name": cluster_names["lonely"]},
-                       "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
-                                   "name": cluster_names["reader"]}}], verb="apply")
+    _create(
+        kubectl,
+        [
+            {
+                "apiVersion": RBAC,
+                "kind": "ClusterRoleBinding",
+                "metadata": {"name": cluster_names["lonely"]},
+                "roleRef": {
+                    "apiGroup": "rbac.authorization.k8s.io",
+                    "kind": "ClusterRole",
+                    "name": cluster_names["reader"],
+                },
+            }
+        ],
+        verb="apply",
+    )
     yield cluster_names
-    for kind, key in (("clusterrole", "reader"), ("clusterrole", "aggregated"), ("clusterrolebinding", "binding"),
-                      ("clusterrolebinding", "lonely")):
+    for kind, key in (
+        ("clusterrole", "reader"),
+        ("clusterrole", "aggregated"),
+        ("clusterrolebinding", "binding"),
+        ("clusterrolebinding", "lonely"),
+    ):
         kubectl(["delete", kind, cluster_names[key], "--wait=false"])
 
 
-@pytest.mark.parametrize("kind,name", [("role", "mixed"), ("role", "empty"), ("rolebinding", "many"),
-                                       ("rolebinding", "nobody")])
+@pytest.mark.parametrize(
+    "kind,name", [("role", "mixed"), ("role", "empty"), ("rolebinding", "many"), ("rolebinding", "nobody")]
+)
 def test_namespaced_rbac_objects_match_kubectl(kubectl, namespace, rbac_objects, kind, name):
     docs = assert_same_describe(kubectl, kind, name, namespace)
     assert len(docs) == 1 and docs[0]["warnings"] == []
     obj = oracle_json(kubectl, "get", kind, name, "-n", namespace)
     if kind == "role":
-        assert [{k: r.get(k, []) for k in ("verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs")}
-                for r in obj.get("rules") or []] == docs[0]["rules"]
+        assert [
+            {k: r.get(k, []) for k in ("verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs")}
+            for r in obj.get("rules") or []
+        ] == docs[0]["rules"]
     else:
         assert [s["name"] for s in obj.get("subjects") or []] == [s["name"] for s in docs[0]["subjects"]]
         assert docs[0]["roleRef"]["name"] == obj["roleRef"]["name"]
 
 
-@pytest.mark.parametrize("kind,key", [("clusterrole", "reader"), ("clusterrole", "aggregated"),
-                                      ("clusterrolebinding", "binding"), ("clusterrolebinding", "lonely")])
+@pytest.mark.parametrize(
+    "kind,key",
+    [
+        ("clusterrole", "reader"),
+        ("clusterrole", "aggregated"),
+        ("clusterrolebinding", "binding"),
+        ("clusterrolebinding", "lonely"),
+    ],
+)
 def test_cluster_rbac_objects_match_kubectl(kubectl, rbac_objects, kind, key):
     docs = assert_same_describe(kubectl, kind, rbac_objects[key], None)
     assert len(docs) == 1 and docs[0]["warnings"] == [] and docs[0]["namespace"] is None

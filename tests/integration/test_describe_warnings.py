@@ -15,7 +15,6 @@ import json
 
 import kubeapi
 import pytest
-
 from describe_diff import normalise
 from harness import kubectl_plugin
 
@@ -25,16 +24,21 @@ GET_ONLY = "kpy-a-get-only"
 # (verb, resource, namespace of the read: "" for the object's, None for all namespaces / cluster scope)
 JOINS = {
     "pod": [("list", "events", "")],
-    "node": [("list", "pods", None), ("list", "events", None), ("get", "leases.coordination.k8s.io", "kube-node-lease"),
-             ("list", "resourceslices.resource.k8s.io", None)],
+    "node": [
+        ("list", "pods", None),
+        ("list", "events", None),
+        ("get", "leases.coordination.k8s.io", "kube-node-lease"),
+        ("list", "resourceslices.resource.k8s.io", None),
+    ],
     "service": [("list", "endpointslices.discovery.k8s.io", ""), ("list", "events", "")],
     "deployment": [("list", "replicasets.apps", ""), ("list", "events", "")],
 }
 
 
 def _seeded(kubectl) -> list:
-    pod = kubectl(["get", "pods", "-n", "shop", "-l", "app=cart", "-o", "jsonpath={.items[0].metadata.name}"],
-                  check=True).stdout
+    pod = kubectl(
+        ["get", "pods", "-n", "shop", "-l", "app=cart", "-o", "jsonpath={.items[0].metadata.name}"], check=True
+    ).stdout
     node = kubectl(["get", "pods", pod, "-n", "shop", "-o", "jsonpath={.spec.nodeName}"], check=True).stdout
     assert pod and node
     return [("pod", pod, "shop"), ("node", node, None), ("service", "cart", "shop"), ("deployment", "cart", "shop")]
@@ -67,7 +71,7 @@ def test_get_only_user_text_is_kubectls_and_stderr_names_each_forbidden_join(clu
         assert theirs.returncode == 0, theirs.stderr
         forbidden = _forbidden(kubectl, GET_ONLY, kind, namespace)
         assert forbidden, f"{kind}: the get-only user should be denied some of kubectl's reads"
-        for attempt in range(3):  # the two tools read a moment apart: retry a mismatch
+        for _attempt in range(3):  # the two tools read a moment apart: retry a mismatch
             ours = kubectl_plugin(cluster, "py-describe", *_args(kind, name, namespace)[1:], "--context", GET_ONLY)
             assert ours.code == 0, ours.err
             if normalise(ours.out) == normalise(theirs.stdout):
@@ -77,12 +81,16 @@ def test_get_only_user_text_is_kubectls_and_stderr_names_each_forbidden_join(clu
         warnings = _warnings(ours.err)
         assert len(warnings) == len(forbidden), f"{kind}: {warnings} for {forbidden}"
         for resource, ns in forbidden:
-            named = [w for w in warnings if resource in w and "forbidden" in w.lower()
-                     and (ns is None or f'"{ns}"' in w)]
+            named = [
+                w for w in warnings if resource in w and "forbidden" in w.lower() and (ns is None or f'"{ns}"' in w)
+            ]
             assert named, f"{kind} {name}: no warning names {resource} in {ns or 'every namespace'}: {warnings}"
         # the document keeps them too
-        (doc,) = [kubectl_plugin(cluster, "py-describe", *_args(kind, name, namespace)[1:], "--context", GET_ONLY,
-                                 "-o", "json").json()]
+        (doc,) = [
+            kubectl_plugin(
+                cluster, "py-describe", *_args(kind, name, namespace)[1:], "--context", GET_ONLY, "-o", "json"
+            ).json()
+        ]
         assert [f"warning: {w}" for w in doc["warnings"]] == warnings
 
 
@@ -93,22 +101,37 @@ def test_jsonpath_output_says_them_too_json_keeps_them_in_the_document(cluster, 
     _, node, _ = next(item for item in _seeded(kubectl) if item[0] == "node")
     forbidden = _forbidden(kubectl, GET_ONLY, "node", None)
     assert ("pods", None) in forbidden
-    picked = kubectl_plugin(cluster, "py-describe", "node", node, "--context", GET_ONLY,
-                            "-o", "jsonpath={.allocatedResources}")
+    picked = kubectl_plugin(
+        cluster, "py-describe", "node", node, "--context", GET_ONLY, "-o", "jsonpath={.allocatedResources}"
+    )
     assert (picked.code, picked.out) == (0, "null")
     warnings = _warnings(picked.err)
     assert len(warnings) == len(forbidden) and any("pods" in w and "forbidden" in w.lower() for w in warnings)
     for output in ("json", "yaml"):
         whole = kubectl_plugin(cluster, "py-describe", "node", node, "--context", GET_ONLY, "-o", output)
         assert (whole.code, whole.err) == (0, "")
-    queried = kubectl_plugin(cluster, "py-query", "node", node, "--context", GET_ONLY, "--describe",
-                             "-o", "jsonpath={.allocatedResources}")
+    queried = kubectl_plugin(
+        cluster, "py-query", "node", node, "--context", GET_ONLY, "--describe", "-o", "jsonpath={.allocatedResources}"
+    )
     assert (queried.code, queried.out, _warnings(queried.err)) == (0, "null", warnings)
-    assert kubectl_plugin(cluster, "py-query", "node", node, "--context", GET_ONLY, "--describe", "-o", "json").err == ""
-    summed = kubectl_plugin(cluster, "py-query", "node", node, "--context", GET_ONLY, "--describe",
-                            "--group-by", "context", "--sum", "{.allocatedResources.requests.cpu}")
+    assert (
+        kubectl_plugin(cluster, "py-query", "node", node, "--context", GET_ONLY, "--describe", "-o", "json").err == ""
+    )
+    summed = kubectl_plugin(
+        cluster,
+        "py-query",
+        "node",
+        node,
+        "--context",
+        GET_ONLY,
+        "--describe",
+        "--group-by",
+        "context",
+        "--sum",
+        "{.allocatedResources.requests.cpu}",
+    )
     assert summed.code == 0, summed.err
-    assert _warnings(summed.err)[:len(warnings)] == warnings  # then: the sum found no value
+    assert _warnings(summed.err)[: len(warnings)] == warnings  # then: the sum found no value
 
 
 def test_full_access_prints_no_warning(cluster, kubectl):
@@ -130,6 +153,7 @@ def test_several_contexts_name_the_context(cluster, kubectl):
 
 # -- offline: a join the input holds nothing of is shown as kubectl shows an empty one -------------------------
 
+
 def _apply(kubectl, objects: list) -> None:
     proc = kubectl(["apply", "-f", "-"], input=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
     assert proc.returncode == 0, proc.stderr
@@ -141,24 +165,70 @@ def empty_joins(kubectl, namespace):
     without selector (no EndpointSlices), an Ingress to a Service that does not exist, a PVC no pod uses,
     a DaemonSet whose node selector matches no node (no pods)."""
     meta = {"namespace": namespace}
-    _apply(kubectl, [
-        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "manual", **meta},
-         "spec": {"ports": [{"port": 80, "name": "http"}]}},
-        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "dangling", **meta},
-         "spec": {"rules": [{"host": "x.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix",
-                  "backend": {"service": {"name": "nosuch", "port": {"number": 80}}}}]}}]}},
-        {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "unused", **meta},
-         "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "none-such",
-                  "resources": {"requests": {"storage": "1Gi"}}}},
-        {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "nowhere", **meta},
-         "spec": {"selector": {"matchLabels": {"app": "nowhere"}}, "template": {
-             "metadata": {"labels": {"app": "nowhere"}},
-             "spec": {"nodeSelector": {"kpy.io/no-such-node": "true"},
-                      "containers": [{"name": "c", "image": "example.com/c:1"}]}}}},
-    ])
+    _apply(
+        kubectl,
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "manual", **meta},
+                "spec": {"ports": [{"port": 80, "name": "http"}]},
+            },
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "Ingress",
+                "metadata": {"name": "dangling", **meta},
+                "spec": {
+                    "rules": [
+                        {
+                            "host": "x.example.com",
+                            "http": {
+                                "paths": [
+                                    {
+                                        "path": "/",
+                                        "pathType": "Prefix",
+                                        "backend": {"service": {"name": "nosuch", "port": {"number": 80}}},
+                                    }
+                                ]
+                            },
+                        }
+                    ]
+                },
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "PersistentVolumeClaim",
+                "metadata": {"name": "unused", **meta},
+                "spec": {
+                    "accessModes": ["ReadWriteOnce"],
+                    "storageClassName": "none-such",
+                    "resources": {"requests": {"storage": "1Gi"}},
+                },
+            },
+            {
+                "apiVersion": "apps/v1",
+                "kind": "DaemonSet",
+                "metadata": {"name": "nowhere", **meta},
+                "spec": {
+                    "selector": {"matchLabels": {"app": "nowhere"}},
+                    "template": {
+                        "metadata": {"labels": {"app": "nowhere"}},
+                        "spec": {
+                            "nodeSelector": {"kpy.io/no-such-node": "true"},
+                            "containers": [{"name": "c", "image": "example.com/c:1"}],
+                        },
+                    },
+                },
+            },
+        ],
+    )
     wait_for = "jsonpath={.status.observedGeneration}"  # the DaemonSet's status is written once, then stays
-    kubeapi.wait_for("DaemonSet status", lambda: kubectl(
-        ["get", "daemonset", "nowhere", "-n", namespace, "-o", wait_for]).stdout == "1", 60, 0.2)
+    kubeapi.wait_for(
+        "DaemonSet status",
+        lambda: kubectl(["get", "daemonset", "nowhere", "-n", namespace, "-o", wait_for]).stdout == "1",
+        60,
+        0.2,
+    )
     return namespace
 
 
@@ -167,16 +237,21 @@ def empty_joins(kubectl, namespace):
 OFFLINE = [
     ("namespace", None, ["resourcequotas", "limitranges"], lambda d: [d["resourceQuotas"], d["limitRanges"]]),
     ("service", "manual", ["endpointslices.discovery.k8s.io"], lambda d: [d["endpoints"]]),
-    ("ingress", "dangling", ["endpointslices.discovery.k8s.io"],
-     lambda d: [d["rules"][0]["paths"][0]["backend"]["endpoints"]]),
+    (
+        "ingress",
+        "dangling",
+        ["endpointslices.discovery.k8s.io"],
+        lambda d: [d["rules"][0]["paths"][0]["backend"]["endpoints"]],
+    ),
     ("persistentvolumeclaim", "unused", ["pods"], lambda d: [d["usedBy"]]),
     ("daemonset", "nowhere", ["pods"], lambda d: [d["podsStatus"]]),
 ]
 
 
 @pytest.mark.parametrize("kind,name,absent,join_fields", OFFLINE, ids=[c[0] for c in OFFLINE])
-def test_offline_empty_joins_print_kubectls_empty_forms(cluster, kubectl, empty_joins, tmp_path, kind, name, absent,
-                                                        join_fields):
+def test_offline_empty_joins_print_kubectls_empty_forms(
+    cluster, kubectl, empty_joins, tmp_path, kind, name, absent, join_fields
+):
     ns = empty_joins
     name = name or ns
     scope = [] if kind == "namespace" else ["-n", ns]
@@ -187,8 +262,9 @@ def test_offline_empty_joins_print_kubectls_empty_forms(cluster, kubectl, empty_
     assert ours.code == 0, ours.err
     assert ours.out == theirs
     assert _warnings(ours.err) == [f"warning: the input files hold no {k}; shown as none" for k in absent]
-    doc = kubectl_plugin(cluster, "py-describe", kind, name, *scope, "--show-events=false", "-f", str(dump),
-                         "-o", "json").json()
+    doc = kubectl_plugin(
+        cluster, "py-describe", kind, name, *scope, "--show-events=false", "-f", str(dump), "-o", "json"
+    ).json()
     for k in absent:
         assert any(w.endswith(f"the input files hold no {k}") for w in doc["warnings"]), doc["warnings"]
     assert join_fields(doc) == [None] * len(join_fields(doc))

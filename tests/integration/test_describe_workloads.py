@@ -12,7 +12,6 @@ import json
 import pathlib
 
 import pytest
-
 from describe_diff import assert_same_describe
 
 SCHEMAS = pathlib.Path(__file__).resolve().parents[2] / "kubectl_py" / "describe" / "schemas"
@@ -47,7 +46,8 @@ def _validate(docs: list) -> None:
         validator = jsonschema.Draft202012Validator(schema, registry=registry)
         errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
         assert not errors, f"{doc['kind']} {doc['name']}: " + "; ".join(
-            f"{list(e.path)}: {e.message}" for e in errors[:5])
+            f"{list(e.path)}: {e.message}" for e in errors[:5]
+        )
 
 
 @pytest.mark.parametrize("kind,namespace,name", SEEDED, ids=[f"{k}-{ns}-{n}" for k, ns, n in SEEDED])
@@ -83,8 +83,9 @@ def test_pods_status_counts(kubectl):
     assert status["running"] == doc["desiredNumberScheduled"]
 
 
-@pytest.mark.parametrize("kind", ["deployments", "replicasets", "statefulsets", "daemonsets", "jobs",
-                                  "cronjobs", "hpa"])
+@pytest.mark.parametrize(
+    "kind", ["deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "hpa"]
+)
 def test_whole_namespace(kubectl, kind):
     """Several objects at once (joins read once for the set; events off by default, as in kubectl)."""
     _validate(assert_same_describe(kubectl, kind, None, "demo", "kpy-a"))
@@ -298,9 +299,16 @@ spec:
 """
 
 EDGE = [
-    ("deployment", "recreate"), ("deployment", "rolling"), ("replicaset", "orphan"),
-    ("statefulset", "store"), ("statefulset", "ondelete"), ("daemonset", "picky"), ("job", "indexed"),
-    ("cronjob", "nightly"), ("hpa", "many"), ("hpa", "v1style"),
+    ("deployment", "recreate"),
+    ("deployment", "rolling"),
+    ("replicaset", "orphan"),
+    ("statefulset", "store"),
+    ("statefulset", "ondelete"),
+    ("daemonset", "picky"),
+    ("job", "indexed"),
+    ("cronjob", "nightly"),
+    ("hpa", "many"),
+    ("hpa", "v1style"),
 ]
 
 
@@ -316,11 +324,19 @@ def test_less_common_fields(kubectl, namespace):
     assert by_name["recreate"]["rollingUpdateStrategy"] is None
     assert by_name["store"]["updateStrategy"] == {"type": "RollingUpdate", "partition": 1, "maxUnavailable": 1}
     assert by_name["store"]["volumeClaims"][0]["storageClass"] == "beta-class"
-    assert by_name["store"]["volumeClaims"][0]["capacity"] == {"value": "512Mi", "base": 512 * 2 ** 20}
+    assert by_name["store"]["volumeClaims"][0]["capacity"] == {"value": "512Mi", "base": 512 * 2**20}
     assert by_name["indexed"]["completedIndexes"] == ""
     assert by_name["nightly"]["jobTemplate"]["completions"] == 4
     metrics = by_name["many"]["metrics"]
-    assert [m["type"] for m in metrics] == ["Resource", "ContainerResource", "ContainerResource", "Pods",
-                                            "Object", "Object", "External", "External"]
+    assert [m["type"] for m in metrics] == [
+        "Resource",
+        "ContainerResource",
+        "ContainerResource",
+        "Pods",
+        "Object",
+        "Object",
+        "External",
+        "External",
+    ]
     assert metrics[3]["target"]["averageValue"] == {"value": "1k", "base": 1000}
     assert by_name["many"]["behavior"]["scaleUp"]["selectPolicy"] == "Min"

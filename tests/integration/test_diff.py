@@ -6,7 +6,6 @@ import json
 import zlib
 
 import pytest
-
 from harness import kubectl_plugin
 
 pytestmark = pytest.mark.integration
@@ -17,27 +16,39 @@ SECRETS = {"kpy-a": "hunter22", "kpy-b": "hunter23"}  # same size, different val
 def deployment(context):
     """The 'same' Deployment, with deliberate drift in kpy-b; B also lists containers and env reversed."""
     a = context == "kpy-a"
-    cart = {"name": "cart", "image": "registry.example/shop/cart:" + ("1.0" if a else "1.1"),
-            "env": [{"name": "MODE", "value": "prod"}, {"name": "FEATURE", "value": "off" if a else "on"}],
-            "resources": {"limits": {"cpu": "500m" if a else "1", "memory": "128Mi"}},
-            "ports": [{"containerPort": 8080, "name": "http"}, {"containerPort": 9090, "name": "metrics"}]}
+    cart = {
+        "name": "cart",
+        "image": "registry.example/shop/cart:" + ("1.0" if a else "1.1"),
+        "env": [{"name": "MODE", "value": "prod"}, {"name": "FEATURE", "value": "off" if a else "on"}],
+        "resources": {"limits": {"cpu": "500m" if a else "1", "memory": "128Mi"}},
+        "ports": [{"containerPort": 8080, "name": "http"}, {"containerPort": 9090, "name": "metrics"}],
+    }
     sidecar = {"name": "proxy", "image": "envoyproxy/envoy:v1.30.0"}
     containers = [cart, sidecar]
     if not a:
         cart["env"].reverse()
         cart["ports"].reverse()
         containers.reverse()
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": "cart", "labels": {"app": "cart", "team": "shop" if a else "checkout"}},
-            "spec": {"replicas": 2 if a else 3, "selector": {"matchLabels": {"app": "cart"}},
-                     "template": {"metadata": {"labels": {"app": "cart"}}, "spec": {"containers": containers}}}}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "cart", "labels": {"app": "cart", "team": "shop" if a else "checkout"}},
+        "spec": {
+            "replicas": 2 if a else 3,
+            "selector": {"matchLabels": {"app": "cart"}},
+            "template": {"metadata": {"labels": {"app": "cart"}}, "spec": {"containers": containers}},
+        },
+    }
 
 
 # what kpy-a and kpy-b hold of the Deployment differently: path -> (kpy-a, kpy-b)
 CART_DRIFT = {
     ".metadata.labels.team": ("shop", "checkout"),
     ".spec.replicas": (2, 3),
-    ".spec.template.spec.containers[name=cart].image": ("registry.example/shop/cart:1.0", "registry.example/shop/cart:1.1"),
+    ".spec.template.spec.containers[name=cart].image": (
+        "registry.example/shop/cart:1.0",
+        "registry.example/shop/cart:1.1",
+    ),
     ".spec.template.spec.containers[name=cart].env[name=FEATURE].value": ("off", "on"),
     ".spec.template.spec.containers[name=cart].resources.limits.cpu": ("500m", "1"),
 }
@@ -47,10 +58,18 @@ def manifests(context):
     objects = [
         deployment(context),
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}, "data": {"level": "info"}},
-        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "creds"},
-         "stringData": {"user": "shop", "password": SECRETS[context]}},
-        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api"},  # clusterIP: server noise
-         "spec": {"selector": {"app": "cart"}, "ports": [{"port": 80, "targetPort": 8080}]}},
+        {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": "creds"},
+            "stringData": {"user": "shop", "password": SECRETS[context]},
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "api"},  # clusterIP: server noise
+            "spec": {"selector": {"app": "cart"}, "ports": [{"port": 80, "targetPort": 8080}]},
+        },
     ]
     if context == "kpy-a":
         objects.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "only-a"}, "data": {"x": "1"}})
@@ -64,8 +83,9 @@ def drift(namespace, kubectl):
     assert created.returncode == 0, created.stderr
     try:
         for context in ("kpy-a", "kpy-b"):
-            applied = kubectl(["apply", "-n", namespace, "-f", "-"], context=context,
-                              input=json.dumps(manifests(context)))
+            applied = kubectl(
+                ["apply", "-n", namespace, "-f", "-"], context=context, input=json.dumps(manifests(context))
+            )
             assert applied.returncode == 0, applied.stderr
         yield namespace
     finally:
@@ -104,8 +124,10 @@ def test_drift_between_two_clusters(cluster, kubectl, drift):
     size = len(SECRETS["kpy-a"])
     assert paths(creds) == {".data.password": {"kpy-a": f"<hidden: {size} bytes>", "kpy-b": f"<hidden: {size} bytes>"}}
     # each cluster publishes its own CA (as the oracle reads it): server noise, not drift
-    cas = {c: kubectl(["get", "cm", "kube-root-ca.crt", "-n", drift, "-o", "jsonpath={.data.ca\\.crt}"],
-                      context=c).stdout for c in ("kpy-a", "kpy-b")}
+    cas = {
+        c: kubectl(["get", "cm", "kube-root-ca.crt", "-n", drift, "-o", "jsonpath={.data.ca\\.crt}"], context=c).stdout
+        for c in ("kpy-a", "kpy-b")
+    }
     assert cas["kpy-a"] != cas["kpy-b"] and all(cas.values())
     assert items[("ConfigMap", "kube-root-ca.crt")]["status"] == "same"
     assert len(items) == 6
@@ -119,26 +141,60 @@ def test_allocated_node_ports_and_job_uids_are_noise_set_node_ports_are_not(clus
     chosen["kpy-b"] = chosen["kpy-a"] + 1
     for context in ("kpy-a", "kpy-b"):
         objects = [
-            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "edge"},
-             "spec": {"type": "NodePort", "selector": {"app": "cart"},
-                      "ports": [{"name": "http", "port": 80}, {"name": "admin", "port": 81, "nodePort": chosen[context]}]}},
-            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "public"},
-             "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local", "selector": {"app": "cart"},
-                      "ports": [{"port": 443}]}},
-            {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "migrate"},
-             "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [
-                 {"name": "m", "image": "registry.example/shop/migrate:1"}]}}}},
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "edge"},
+                "spec": {
+                    "type": "NodePort",
+                    "selector": {"app": "cart"},
+                    "ports": [{"name": "http", "port": 80}, {"name": "admin", "port": 81, "nodePort": chosen[context]}],
+                },
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "public"},
+                "spec": {
+                    "type": "LoadBalancer",
+                    "externalTrafficPolicy": "Local",
+                    "selector": {"app": "cart"},
+                    "ports": [{"port": 443}],
+                },
+            },
+            {
+                "apiVersion": "batch/v1",
+                "kind": "Job",
+                "metadata": {"name": "migrate"},
+                "spec": {
+                    "template": {
+                        "spec": {
+                            "restartPolicy": "Never",
+                            "containers": [{"name": "m", "image": "registry.example/shop/migrate:1"}],
+                        }
+                    }
+                },
+            },
         ]
-        applied = kubectl(["apply", "-n", drift, "-f", "-"], context=context,
-                          input=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
+        applied = kubectl(
+            ["apply", "-n", drift, "-f", "-"],
+            context=context,
+            input=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}),
+        )
         assert applied.returncode == 0, applied.stderr
     # the oracle: what each cluster holds differently, read with kubectl
-    held = {c: {name: json.loads(kubectl(["get", kind, name, "-n", drift, "-o", "json"], context=c).stdout)
-                for kind, name in (("svc", "edge"), ("svc", "public"), ("job", "migrate"))}
-            for c in ("kpy-a", "kpy-b")}
+    held = {
+        c: {
+            name: json.loads(kubectl(["get", kind, name, "-n", drift, "-o", "json"], context=c).stdout)
+            for kind, name in (("svc", "edge"), ("svc", "public"), ("job", "migrate"))
+        }
+        for c in ("kpy-a", "kpy-b")
+    }
     allocated = {c: held[c]["edge"]["spec"]["ports"][0]["nodePort"] for c in held}
     health = {c: held[c]["public"]["spec"]["healthCheckNodePort"] for c in held}
-    uids = {c: held[c]["migrate"]["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"] for c in held}
+    uids = {
+        c: held[c]["migrate"]["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"] for c in held
+    }
     assert allocated["kpy-a"] != allocated["kpy-b"] or health["kpy-a"] != health["kpy-b"]
     assert uids["kpy-a"] != uids["kpy-b"]
     run = diff(cluster, "svc,job", "-n", drift, "--context", "kpy-a,kpy-b", "-o", "json")
@@ -168,8 +224,9 @@ def test_text_table_names_paths_and_missing(cluster, drift):
 
 
 def test_secret_values_never_printed(cluster, drift):
-    secret_texts = [v for value in list(SECRETS.values()) + ["shop"]
-                    for v in (value, base64.b64encode(value.encode()).decode())]
+    secret_texts = [
+        v for value in list(SECRETS.values()) + ["shop"] for v in (value, base64.b64encode(value.encode()).decode())
+    ]
     for output in ("", "wide", "json", "yaml", "csv", "jsonpath={..values}"):
         args = ["secret", "-n", drift, "--context", "kpy-a,kpy-b"] + (["-o", output] if output else [])
         run = diff(cluster, *args)
@@ -179,15 +236,36 @@ def test_secret_values_never_printed(cluster, drift):
 
 
 def test_named_object_matched_by_key_and_jsonpath(cluster, drift):
-    run = diff(cluster, "deploy", "cart", "-n", drift, "--context", "kpy-b,kpy-a",
-               "-o", "jsonpath={range .items[0].differences[*]}{.path}{'\\n'}{end}")
+    run = diff(
+        cluster,
+        "deploy",
+        "cart",
+        "-n",
+        drift,
+        "--context",
+        "kpy-b,kpy-a",
+        "-o",
+        "jsonpath={range .items[0].differences[*]}{.path}{'\\n'}{end}",
+    )
     assert run.code == 1, run.err
     assert sorted(run.lines()) == sorted(CART_DRIFT)
 
 
 def test_ignore_paths(cluster, drift):
-    run = diff(cluster, "deploy", "-n", drift, "--context", "kpy-a,kpy-b", "-o", "json",
-               "--ignore", ".spec.template.spec.containers[*].image", "--ignore", "metadata.labels")
+    run = diff(
+        cluster,
+        "deploy",
+        "-n",
+        drift,
+        "--context",
+        "kpy-a,kpy-b",
+        "-o",
+        "json",
+        "--ignore",
+        ".spec.template.spec.containers[*].image",
+        "--ignore",
+        "metadata.labels",
+    )
     assert run.code == 1, run.err
     left = {p for p in CART_DRIFT if "image" not in p and "labels" not in p}
     assert set(paths(run.json()["items"][0])) == left
@@ -200,7 +278,10 @@ def test_a_context_that_is_down(cluster, drift):
     assert run.code == 2
     doc = run.json()
     assert [(c["context"], c["status"]) for c in doc["contexts"]] == [
-        ("kpy-a", "ok"), ("kpy-b", "ok"), ("kpy-down", "unreachable")]
+        ("kpy-a", "ok"),
+        ("kpy-b", "ok"),
+        ("kpy-down", "unreachable"),
+    ]
     assert paths(doc["items"][0]) == {p: {"kpy-a": a, "kpy-b": b} for p, (a, b) in CART_DRIFT.items()}
     assert 'context "kpy-down"' in run.err and "Traceback" not in run.err
 
@@ -273,7 +354,8 @@ def test_describe_documents(cluster, drift):
     assert found[".labels.team"] == {"kpy-a": "shop", "kpy-b": "checkout"}
     assert found[".podTemplate.containers[name=cart].image"] == {
         "kpy-a": CART_DRIFT[".spec.template.spec.containers[name=cart].image"][0],
-        "kpy-b": CART_DRIFT[".spec.template.spec.containers[name=cart].image"][1]}
+        "kpy-b": CART_DRIFT[".spec.template.spec.containers[name=cart].image"][1],
+    }
     assert not any(p.startswith((".uid", ".creationTimestamp", ".events")) for p in found)
 
 
@@ -304,5 +386,8 @@ def test_named_objects_absent_somewhere_are_missing_not_errors(cluster, drift):
     run = diff(cluster, "cm", "only-a", "settings", "no-such", "-n", drift, "--context", "kpy-a,kpy-b", "-o", "json")
     assert run.code == 1 and run.err == ""
     found = {name: (i["status"], i["missingIn"]) for (_, name), i in by_name(run.json()).items()}
-    assert found == {"only-a": ("missing", ["kpy-b"]), "settings": ("same", []),
-                     "no-such": ("missing", ["kpy-a", "kpy-b"])}
+    assert found == {
+        "only-a": ("missing", ["kpy-b"]),
+        "settings": ("same", []),
+        "no-such": ("missing", ["kpy-a", "kpy-b"]),
+    }

@@ -10,7 +10,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-
 from harness import kubectl_plugin
 
 pytestmark = pytest.mark.integration
@@ -29,8 +28,13 @@ def diff(cluster, *args):
 
 
 def apply(kubectl, namespace, context, *objects):
-    ok(kubectl(["apply", "-n", namespace, "-f", "-"], context=context,
-               input=json.dumps({"apiVersion": "v1", "kind": "List", "items": list(objects)})))
+    ok(
+        kubectl(
+            ["apply", "-n", namespace, "-f", "-"],
+            context=context,
+            input=json.dumps({"apiVersion": "v1", "kind": "List", "items": list(objects)}),
+        )
+    )
 
 
 def get(kubectl, context, *args):
@@ -39,12 +43,25 @@ def get(kubectl, context, *args):
 
 def cart(context, label):
     """A Deployment whose pod template drifts: kpy-b has no LOG_LEVEL and another team label."""
-    env = [{"name": "MODE", "value": "prod"}] + ([{"name": "LOG_LEVEL", "value": "debug"}] if context == "kpy-a" else [])
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": "cart", "labels": {"first-hour": label, "team": "shop" if context == "kpy-a" else "checkout"}},
-            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "cart"}},
-                     "template": {"metadata": {"labels": {"app": "cart"}},
-                                  "spec": {"containers": [{"name": "cart", "image": "registry.example/cart:1", "env": env}]}}}}
+    env = [{"name": "MODE", "value": "prod"}] + (
+        [{"name": "LOG_LEVEL", "value": "debug"}] if context == "kpy-a" else []
+    )
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {
+            "name": "cart",
+            "labels": {"first-hour": label, "team": "shop" if context == "kpy-a" else "checkout"},
+        },
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "cart"}},
+            "template": {
+                "metadata": {"labels": {"app": "cart"}},
+                "spec": {"containers": [{"name": "cart", "image": "registry.example/cart:1", "env": env}]},
+            },
+        },
+    }
 
 
 @pytest.fixture
@@ -62,7 +79,7 @@ def block(out: str, title_start: str) -> tuple:
     lines = out.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(title_start))
     header, rows = None, {}
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if not line.strip():
             break
         cells = line.split()
@@ -75,17 +92,37 @@ def block(out: str, title_start: str) -> tuple:
 
 # -- snapshots -------------------------------------------------------------------------------------------------
 
+
 def test_a_snapshot_of_set_and_allocated_node_ports_is_no_drift(cluster, kubectl, namespace, tmp_path):
     """kubectl get -o json and cluster-info dump write no managedFields: a snapshot cannot tell who set a
     node port, so its values are compared with what the live side knows was set, never shown as absent."""
     pinned = 30000 + zlib.crc32(namespace.encode()) % 2700
-    apply(kubectl, namespace, "kpy-a",
-          {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "edge"},
-           "spec": {"type": "NodePort", "selector": {"app": "cart"},
-                    "ports": [{"name": "http", "port": 80, "nodePort": pinned}, {"name": "admin", "port": 81}]}},
-          {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "public"},
-           "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local", "selector": {"app": "cart"},
-                    "ports": [{"name": "https", "port": 443}]}})
+    apply(
+        kubectl,
+        namespace,
+        "kpy-a",
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "edge"},
+            "spec": {
+                "type": "NodePort",
+                "selector": {"app": "cart"},
+                "ports": [{"name": "http", "port": 80, "nodePort": pinned}, {"name": "admin", "port": 81}],
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "public"},
+            "spec": {
+                "type": "LoadBalancer",
+                "externalTrafficPolicy": "Local",
+                "selector": {"app": "cart"},
+                "ports": [{"name": "https", "port": 443}],
+            },
+        },
+    )
     snapshot = tmp_path / "snap.json"
     snapshot.write_text(ok(kubectl(["get", "svc", "-n", namespace, "-o", "json"], context="kpy-a")).stdout)
     held = json.loads(snapshot.read_text())
@@ -96,8 +133,9 @@ def test_a_snapshot_of_set_and_allocated_node_ports_is_no_drift(cluster, kubectl
     ok(kubectl(["cluster-info", "dump", "--namespaces", namespace, "--output-directory", str(folder)], context="kpy-a"))
     for side in (str(snapshot), str(folder)):
         run = diff(cluster, "svc", "-n", namespace, "--context", "kpy-a", "-f", side)
-        assert (run.code, run.out.strip()) == (0, "2 objects compared: 2 same, 0 different, 0 missing somewhere"), \
+        assert (run.code, run.out.strip()) == (0, "2 objects compared: 2 same, 0 different, 0 missing somewhere"), (
             run.out + run.err
+        )
     # the snapshot edited: the node port the user set is compared, each side showing what it holds
     edge["spec"]["ports"][0]["nodePort"] = pinned + 1
     edited = tmp_path / "edited.json"
@@ -113,15 +151,20 @@ def test_a_snapshot_of_set_and_allocated_node_ports_is_no_drift(cluster, kubectl
 
 # -- columns -----------------------------------------------------------------------------------------------------
 
+
 def test_columns_follow_the_selection_in_every_format(cluster, kubectl, pair, tmp_path):
     label = pair
     for context in CONTEXTS:
         apply(kubectl, pair, context, cart(context, label))
     manifest = tmp_path / "cart.yaml"
-    manifest.write_text(json.dumps(dict(cart("kpy-a", label), metadata={"name": "cart", "labels": {"first-hour": label}})))
+    manifest.write_text(
+        json.dumps(dict(cart("kpy-a", label), metadata={"name": "cart", "labels": {"first-hour": label}}))
+    )
     team = {c: get(kubectl, c, "deploy", "cart", "-n", pair)["metadata"]["labels"]["team"] for c in CONTEXTS}
-    selections = ((["--context", "kpy-b,kpy-a", "-A", "-l", f"first-hour={label}"], ["kpy-b", "kpy-a"]),
-                  (["--context", "kpy-b,kpy-a", "-n", pair, "-f", str(manifest)], ["kpy-b", "kpy-a", str(manifest)]))
+    selections = (
+        (["--context", "kpy-b,kpy-a", "-A", "-l", f"first-hour={label}"], ["kpy-b", "kpy-a"]),
+        (["--context", "kpy-b,kpy-a", "-n", pair, "-f", str(manifest)], ["kpy-b", "kpy-a", str(manifest)]),
+    )
     for args, sides in selections:
         text = diff(cluster, "deploy", *args)
         assert text.code == 1, text.err
@@ -141,11 +184,14 @@ def test_columns_follow_the_selection_in_every_format(cluster, kubectl, pair, tm
 
 # -- rows and markers ---------------------------------------------------------------------------------------
 
+
 def test_a_removed_env_var_is_one_row_and_markers_say_why(cluster, kubectl, pair, tmp_path):
     for context in CONTEXTS:
         apply(kubectl, pair, context, cart(context, pair))
     live = {c: get(kubectl, c, "deploy", "cart", "-n", pair) for c in CONTEXTS}
-    env = {c: {e["name"]: e for e in live[c]["spec"]["template"]["spec"]["containers"][0].get("env", [])} for c in CONTEXTS}
+    env = {
+        c: {e["name"]: e for e in live[c]["spec"]["template"]["spec"]["containers"][0].get("env", [])} for c in CONTEXTS
+    }
     assert "LOG_LEVEL" in env["kpy-a"] and "LOG_LEVEL" not in env["kpy-b"]
     path = ".spec.template.spec.containers[name=cart].env[name=LOG_LEVEL]"
     run = diff(cluster, "deploy", "cart", "-n", pair, "--context", "kpy-a,kpy-b")
@@ -159,8 +205,11 @@ def test_a_removed_env_var_is_one_row_and_markers_say_why(cluster, kubectl, pair
     assert row == {"path": path, "values": {"kpy-a": entry, "kpy-b": None}, "notHeld": {"kpy-b": "absent"}}
     # a manifest that does not set a field the clusters disagree on: "unset" there, distinct from absent
     manifest = tmp_path / "cart.json"
-    manifest.write_text(json.dumps({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "cart"},
-                                    "spec": {"replicas": 1}}))
+    manifest.write_text(
+        json.dumps(
+            {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "cart"}, "spec": {"replicas": 1}}
+        )
+    )
     run = diff(cluster, "deploy", "cart", "-n", pair, "--context", "kpy-a,kpy-b", "-f", str(manifest))
     _, header, rows = block(run.out, f"Deployment {pair}/cart")
     assert header == ["PATH", "kpy-a", "kpy-b", str(manifest)]
@@ -170,10 +219,22 @@ def test_a_removed_env_var_is_one_row_and_markers_say_why(cluster, kubectl, pair
 
 
 def test_an_object_missing_on_one_side_shows_its_fields(cluster, kubectl, pair):
-    apply(kubectl, pair, "kpy-a", {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "only-a"},
-                                   "data": {"level": "info", "region": "eu"}})
+    apply(
+        kubectl,
+        pair,
+        "kpy-a",
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "only-a"},
+            "data": {"level": "info", "region": "eu"},
+        },
+    )
     data = get(kubectl, "kpy-a", "cm", "only-a", "-n", pair)["data"]
-    assert ok(kubectl(["get", "cm", "only-a", "-n", pair, "--ignore-not-found", "-o", "name"], context="kpy-b")).stdout == ""
+    assert (
+        ok(kubectl(["get", "cm", "only-a", "-n", pair, "--ignore-not-found", "-o", "name"], context="kpy-b")).stdout
+        == ""
+    )
     run = diff(cluster, "cm", "only-a", "-n", pair, "--context", "kpy-a,kpy-b")
     assert run.code == 1, run.err
     title, header, rows = block(run.out, f"ConfigMap {pair}/only-a")
@@ -182,10 +243,12 @@ def test_an_object_missing_on_one_side_shows_its_fields(cluster, kubectl, pair):
     item = diff(cluster, "cm", "only-a", "-n", pair, "--context", "kpy-a,kpy-b", "-o", "json").json()["items"][0]
     assert item["status"] == "missing" and item["missingIn"] == ["kpy-b"]
     assert {d["path"]: (d["values"], d["notHeld"]) for d in item["differences"]} == {
-        f".data.{key}": ({"kpy-a": value, "kpy-b": None}, {"kpy-b": "missing"}) for key, value in data.items()}
+        f".data.{key}": ({"kpy-a": value, "kpy-b": None}, {"kpy-b": "missing"}) for key, value in data.items()
+    }
 
 
 # -- manifests limit what is compared --------------------------------------------------------------------------
+
 
 def test_a_one_object_manifest_compares_that_object_only_unless_all(cluster, kubectl, pair, tmp_path):
     label = pair
@@ -193,9 +256,24 @@ def test_a_one_object_manifest_compares_that_object_only_unless_all(cluster, kub
     apply(kubectl, pair, "kpy-a", cart("kpy-a", label), other)
     manifest = tmp_path / "cart.yaml"
     manifest.write_text(json.dumps(cart("kpy-a", label)))
-    listed = ok(kubectl(["get", "deploy", "-A", "-l", f"first-hour={label}", "-o", "name"], context="kpy-a")).stdout.split()
+    listed = ok(
+        kubectl(["get", "deploy", "-A", "-l", f"first-hour={label}", "-o", "name"], context="kpy-a")
+    ).stdout.split()
     assert sorted(listed) == ["deployment.apps/cart", "deployment.apps/other"]
-    args = ["deploy", "-A", "-l", f"first-hour={label}", "-n", pair, "--context", "kpy-a", "-f", str(manifest), "-o", "json"]
+    args = [
+        "deploy",
+        "-A",
+        "-l",
+        f"first-hour={label}",
+        "-n",
+        pair,
+        "--context",
+        "kpy-a",
+        "-f",
+        str(manifest),
+        "-o",
+        "json",
+    ]
     only = diff(cluster, *args)
     assert only.code == 0, only.out + only.err
     assert [(i["name"], i["status"]) for i in only.json()["items"]] == [("cart", "same")]
@@ -206,6 +284,7 @@ def test_a_one_object_manifest_compares_that_object_only_unless_all(cluster, kub
 
 
 # -- pods and ReplicaSets -----------------------------------------------------------------------------------------
+
 
 def wait_for_pod(kubectl, context, namespace, name):
     deadline = time.monotonic() + 120
@@ -219,28 +298,51 @@ def wait_for_pod(kubectl, context, namespace, name):
 
 def test_pods_and_replicasets_match_owners_by_name_and_leave_generated_names_out(cluster, kubectl, pair):
     workloads = [
-        {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
-         "spec": {"serviceName": "db", "replicas": 1, "selector": {"matchLabels": {"app": "db"}},
-                  "template": {"metadata": {"labels": {"app": "db"}},
-                               "spec": {"containers": [{"name": "db", "image": "registry.example/db:1"}]}}}},
-        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
-         "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
-                  "template": {"metadata": {"labels": {"app": "web"}},
-                               "spec": {"containers": [{"name": "web", "image": "registry.example/web:1"}]}}}},
+        {
+            "apiVersion": "apps/v1",
+            "kind": "StatefulSet",
+            "metadata": {"name": "db"},
+            "spec": {
+                "serviceName": "db",
+                "replicas": 1,
+                "selector": {"matchLabels": {"app": "db"}},
+                "template": {
+                    "metadata": {"labels": {"app": "db"}},
+                    "spec": {"containers": [{"name": "db", "image": "registry.example/db:1"}]},
+                },
+            },
+        },
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "web"},
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "web", "image": "registry.example/web:1"}]},
+                },
+            },
+        },
     ]
     for context in CONTEXTS:
         apply(kubectl, pair, context, *workloads)
     pods = {c: wait_for_pod(kubectl, c, pair, "db-0") for c in CONTEXTS}
     # what each cluster generated differently (the oracle's reading)
     owners = {c: [o["uid"] for o in pods[c]["metadata"]["ownerReferences"]] for c in CONTEXTS}
-    tokens = {c: [v["name"] for v in pods[c]["spec"]["volumes"] if v["name"].startswith("kube-api-access-")]
-              for c in CONTEXTS}
+    tokens = {
+        c: [v["name"] for v in pods[c]["spec"]["volumes"] if v["name"].startswith("kube-api-access-")] for c in CONTEXTS
+    }
     assert owners["kpy-a"] != owners["kpy-b"] and tokens["kpy-a"] != tokens["kpy-b"] and all(tokens.values())
     run = diff(cluster, "pods", "db-0", "-n", pair, "--context", "kpy-a,kpy-b")
     assert (run.code, run.out.strip()) == (0, "1 object compared: 1 same, 0 different, 0 missing somewhere"), run.out
     rs = {c: get(kubectl, c, "rs", "-n", pair, "-l", "app=web")["items"] for c in CONTEXTS}
     assert [r["metadata"]["name"] for r in rs["kpy-a"]] == [r["metadata"]["name"] for r in rs["kpy-b"]]
-    assert rs["kpy-a"][0]["metadata"]["ownerReferences"][0]["uid"] != rs["kpy-b"][0]["metadata"]["ownerReferences"][0]["uid"]
+    assert (
+        rs["kpy-a"][0]["metadata"]["ownerReferences"][0]["uid"]
+        != rs["kpy-b"][0]["metadata"]["ownerReferences"][0]["uid"]
+    )
     run = diff(cluster, "rs", "-n", pair, "--context", "kpy-a,kpy-b", "-o", "json")
     assert run.code == 0, run.out + run.err
     assert [i["status"] for i in run.json()["items"]] == ["same"]
@@ -259,6 +361,7 @@ def test_pods_and_replicasets_match_owners_by_name_and_leave_generated_names_out
 
 
 # -- a user who may only get ----------------------------------------------------------------------------------
+
 
 def test_a_get_only_user_sees_unreadable_not_drift(cluster, kubectl, pair):
     for context in CONTEXTS:
@@ -279,8 +382,11 @@ def test_a_get_only_user_sees_unreadable_not_drift(cluster, kubectl, pair):
     assert header == ["PATH", "kpy-a-get-only", "kpy-a", "kpy-b"]
     names = {}
     for context in CONTEXTS:
-        owned = [r for r in get(kubectl, context, "rs", "-n", pair, "-l", "app=cart")["items"]
-                 if (r["spec"].get("replicas") or 0) > 0]
+        owned = [
+            r
+            for r in get(kubectl, context, "rs", "-n", pair, "-l", "app=cart")["items"]
+            if (r["spec"].get("replicas") or 0) > 0
+        ]
         assert len(owned) == 1
         names[context] = owned[0]["metadata"]["name"]
     assert names["kpy-a"] != names["kpy-b"]  # the pod templates differ, and so do their hashes

@@ -10,17 +10,22 @@ import json
 import uuid
 
 import pytest
-
 from harness import kubectl_plugin
 from test_secret_safety import assert_no_leak, leak_forms
 
 CONTEXTS = ("kpy-a", "kpy-b")
 # (value, its distinctive core) per context; values of one name differ in content, not always in size
 VALUES = {
-    "kpy-a": {"password": ("Vq7xkpyaPassw0rd", "Vq7xkpya"), "token": ("tok-Zr4wq9a1b2", "Zr4wq9a1"),
-              "nested": ("Nx3pmqaaNested", "Nx3pmqaa")},
-    "kpy-b": {"password": ("Vq7xkpybPassw0rd", "Vq7xkpyb"), "token": ("tok-Zr4wq9b1b2-longer", "Zr4wq9b1"),
-              "nested": ("Nx3pmqbbNested", "Nx3pmqbb")},
+    "kpy-a": {
+        "password": ("Vq7xkpyaPassw0rd", "Vq7xkpya"),
+        "token": ("tok-Zr4wq9a1b2", "Zr4wq9a1"),
+        "nested": ("Nx3pmqaaNested", "Nx3pmqaa"),
+    },
+    "kpy-b": {
+        "password": ("Vq7xkpybPassw0rd", "Vq7xkpyb"),
+        "token": ("tok-Zr4wq9b1b2-longer", "Zr4wq9b1"),
+        "nested": ("Nx3pmqbbNested", "Nx3pmqbb"),
+    },
 }
 
 
@@ -40,14 +45,32 @@ def listed_secrets(kubectl, namespace):
     group = f"t{uuid.uuid4().hex[:10]}.kpy.io"
     resource = f"listedsecrets.{group}"
     item = {"type": "object", "properties": {"name": {"type": "string"}, "value": {"type": "string"}}}
-    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-           "metadata": {"name": resource},
-           "spec": {"group": group, "scope": "Namespaced",
-                    "names": {"plural": "listedsecrets", "singular": "listedsecret", "kind": "ListedSecret"},
-                    "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
-                        "type": "object", "properties": {
-                            "data": {"type": "array", "items": item},
-                            "stringData": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}}}}]}}
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": resource},
+        "spec": {
+            "group": group,
+            "scope": "Namespaced",
+            "names": {"plural": "listedsecrets", "singular": "listedsecret", "kind": "ListedSecret"},
+            "versions": [
+                {
+                    "name": "v1",
+                    "served": True,
+                    "storage": True,
+                    "schema": {
+                        "openAPIV3Schema": {
+                            "type": "object",
+                            "properties": {
+                                "data": {"type": "array", "items": item},
+                                "stringData": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+                            },
+                        }
+                    },
+                }
+            ],
+        },
+    }
     made = kubectl(["create", "namespace", namespace], context="kpy-b")
     assert made.returncode == 0, made.stderr
     try:
@@ -57,17 +80,28 @@ def listed_secrets(kubectl, namespace):
             proc = kubectl(["wait", "--for=condition=Established", f"crd/{resource}", "--timeout=60s"], context=context)
             assert proc.returncode == 0, proc.stderr
             values = VALUES[context]
-            obj = {"apiVersion": f"{group}/v1", "kind": "ListedSecret",
-                   "metadata": {"name": "creds", "namespace": namespace},
-                   "data": [{"name": "password", "value": values["password"][0]},
-                            {"name": "token", "value": values["token"][0]}],
-                   "stringData": {"db": {"user": "shop", "pass": values["nested"][0]}, "mode": "plain"}}
-            listed_only = {"apiVersion": f"{group}/v1", "kind": "ListedSecret",  # the shape of issue 18
-                           "metadata": {"name": "tokens", "namespace": namespace},
-                           "data": [{"name": "token", "value": values["token"][0]}]}
+            obj = {
+                "apiVersion": f"{group}/v1",
+                "kind": "ListedSecret",
+                "metadata": {"name": "creds", "namespace": namespace},
+                "data": [
+                    {"name": "password", "value": values["password"][0]},
+                    {"name": "token", "value": values["token"][0]},
+                ],
+                "stringData": {"db": {"user": "shop", "pass": values["nested"][0]}, "mode": "plain"},
+            }
+            listed_only = {
+                "apiVersion": f"{group}/v1",
+                "kind": "ListedSecret",  # the shape of issue 18
+                "metadata": {"name": "tokens", "namespace": namespace},
+                "data": [{"name": "token", "value": values["token"][0]}],
+            }
             # apply: kubectl copies the values into the last-applied-configuration annotation too
-            proc = kubectl(["apply", "-f", "-"], context=context, input=json.dumps(
-                {"apiVersion": "v1", "kind": "List", "items": [obj, listed_only]}))
+            proc = kubectl(
+                ["apply", "-f", "-"],
+                context=context,
+                input=json.dumps({"apiVersion": "v1", "kind": "List", "items": [obj, listed_only]}),
+            )
             assert proc.returncode == 0, proc.stderr
         forms = set()
         for values in VALUES.values():
@@ -102,8 +136,17 @@ def test_diff_shows_sizes_only(cluster, kubectl, listed_secrets):
     resource, namespace, forms = listed_secrets
     theirs = {context: oracle(kubectl, resource, namespace, context) for context in CONTEXTS}
     args = ["py-diff", resource, "-n", namespace, "--context", ",".join(CONTEXTS)]
-    for output in ([], ["-o", "wide"], ["-o", "yaml"], ["-o", "csv"], ["-o", "tsv"], ["-o", "markdown"],
-                   ["-o", "jsonpath={..values}"], ["--describe", "-o", "json"], ["--describe"]):
+    for output in (
+        [],
+        ["-o", "wide"],
+        ["-o", "yaml"],
+        ["-o", "csv"],
+        ["-o", "tsv"],
+        ["-o", "markdown"],
+        ["-o", "jsonpath={..values}"],
+        ["--describe", "-o", "json"],
+        ["--describe"],
+    ):
         run(cluster, forms, *args, *output, code=1)
     items = {item["name"]: item for item in run(cluster, forms, *args, "-o", "json", code=1).json()["items"]}
     assert sorted(items) == ["creds", "tokens"]
@@ -124,6 +167,7 @@ def test_describe_shows_sizes_only(cluster, kubectl, listed_secrets):
     run(cluster, forms, *args)
     run(cluster, forms, *args, "-o", "yaml")
     docs = {doc["name"]: doc for doc in run(cluster, forms, *args, "-o", "json").json()["items"]}
-    assert {name: doc["content"]["data"] for name, doc in docs.items()} == \
-        {name: hidden(obj["data"]) for name, obj in theirs.items()}
+    assert {name: doc["content"]["data"] for name, doc in docs.items()} == {
+        name: hidden(obj["data"]) for name, obj in theirs.items()
+    }
     assert docs["creds"]["content"]["stringData"] == {k: hidden(v) for k, v in theirs["creds"]["stringData"].items()}

@@ -9,8 +9,25 @@ from kubectl_py.kube import discovery
 from tests.integration.harness import kubectl_plugin
 
 
-@pytest.mark.parametrize("name", ["svc", "services", "service", "Service", "po", "deploy", "deployments.apps",
-                                  "deploy.v1.apps", "Deployment", "hpa", "ing", "crd", "events", "ev"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "svc",
+        "services",
+        "service",
+        "Service",
+        "po",
+        "deploy",
+        "deployments.apps",
+        "deploy.v1.apps",
+        "Deployment",
+        "hpa",
+        "ing",
+        "crd",
+        "events",
+        "ev",
+    ],
+)
 def test_names_resolve_like_kubectl(cluster, kubectl, name):
     """kubectl's answer for the same name is the oracle: the same type, hence the same objects. In `shop`, a
     seeded namespace no test writes to, so that the two reads see the same objects."""
@@ -24,8 +41,12 @@ def test_names_resolve_like_kubectl(cluster, kubectl, name):
 def test_custom_resources_by_plural_singular_and_short_name(cluster, kubectl):
     crd = json.loads(kubectl(["get", "crd", "-o", "json"], context="kpy-a").stdout)["items"][0]
     names = crd["spec"]["names"]
-    for name in [names["plural"], names["singular"], *names.get("shortNames", []),
-                 f'{names["plural"]}.{crd["spec"]["group"]}']:
+    for name in [
+        names["plural"],
+        names["singular"],
+        *names.get("shortNames", []),
+        f'{names["plural"]}.{crd["spec"]["group"]}',
+    ]:
         ours = kubectl_plugin(cluster, "py-query", name, "-A", "-o", "name")
         assert ours.code == 0, (name, ours.err)
         assert ours.lines() == kubectl(["get", name, "-A", "-o", "name"]).stdout.splitlines()
@@ -48,13 +69,30 @@ def test_discovery_is_cached_and_refreshed_on_a_miss(cluster, kubectl, tmp_path,
     assert any(r["resource"] == "deployments" and r["group"] == "apps" for r in cached["resources"])
     # a type created after the cache was written is found by one refresh
     plural = f"gizmos{namespace[-6:]}"
-    kubectl(["apply", "-f", "-"], input=json.dumps({
-        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-        "metadata": {"name": f"{plural}.example.kpy.io"},
-        "spec": {"group": "example.kpy.io", "scope": "Namespaced",
-                 "names": {"plural": plural, "singular": plural[:-1], "kind": plural.capitalize()[:-1]},
-                 "versions": [{"name": "v1", "served": True, "storage": True,
-                               "schema": {"openAPIV3Schema": {"type": "object"}}}]}}), check=True)
+    kubectl(
+        ["apply", "-f", "-"],
+        input=json.dumps(
+            {
+                "apiVersion": "apiextensions.k8s.io/v1",
+                "kind": "CustomResourceDefinition",
+                "metadata": {"name": f"{plural}.example.kpy.io"},
+                "spec": {
+                    "group": "example.kpy.io",
+                    "scope": "Namespaced",
+                    "names": {"plural": plural, "singular": plural[:-1], "kind": plural.capitalize()[:-1]},
+                    "versions": [
+                        {
+                            "name": "v1",
+                            "served": True,
+                            "storage": True,
+                            "schema": {"openAPIV3Schema": {"type": "object"}},
+                        }
+                    ],
+                },
+            }
+        ),
+        check=True,
+    )
     try:
         kubectl(["wait", "--for=condition=Established", f"crd/{plural}.example.kpy.io"], check=True)
         (fresh,) = api.clusters(contexts=["kpy-a"], kubeconfig_path=cluster.kubeconfig)

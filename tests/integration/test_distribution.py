@@ -10,6 +10,7 @@ Each plugin's output is compared with the same plugin run from this checkout, an
 the same thing. PATH holds only the install's bin folder, kubectl and the system folders, so that `kubectl plugin
 list` sees nothing else; HOME is a temporary folder (the zipapps unpack under ~/.cache/kubectl-py/shiv).
 """
+
 import json
 import os
 import subprocess
@@ -29,8 +30,16 @@ COMMANDS = [f"kubectl-{p.replace('-', '_')}" for p in PLUGINS]
 
 
 def run(argv, env, timeout=300, input=None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(a) for a in argv], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          timeout=timeout, input=input, stdin=None if input is not None else subprocess.DEVNULL)
+    return subprocess.run(
+        [str(a) for a in argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=timeout,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+    )
 
 
 def ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -40,8 +49,11 @@ def ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
 
 def plugin_env(cluster, bin_dirs, home: Path, **extra) -> dict:
     """The cluster's kubeconfig; PATH: the given folders, kubectl's, the system's; nothing from this venv."""
-    env = {k: v for k, v in cluster.env.items()
-           if k not in ("VIRTUAL_ENV", "PYTHONPATH", "SHIV_ROOT", "KUBECTL_PY_CACHE_DIR", "PIPX_HOME", "PIPX_BIN_DIR")}
+    env = {
+        k: v
+        for k, v in cluster.env.items()
+        if k not in ("VIRTUAL_ENV", "PYTHONPATH", "SHIV_ROOT", "KUBECTL_PY_CACHE_DIR", "PIPX_HOME", "PIPX_BIN_DIR")
+    }
     env["PATH"] = os.pathsep.join([str(d) for d in bin_dirs] + [os.path.dirname(cluster.kubectl)] + SYSTEM_PATH)
     env["HOME"] = str(home)
     env.update({k: str(v) for k, v in extra.items()})
@@ -223,8 +235,9 @@ def check_installed_commands(cluster, bin_dir: Path, home: Path) -> None:
     env = plugin_env(cluster, [bin_dir], home)
     listed = ok(kubectl(cluster, env, "plugin", "list"))
     assert "warning" not in (listed.stdout + listed.stderr).lower()
-    assert sorted(Path(line.strip()).name for line in listed.stdout.splitlines() if line.strip().startswith("/")) \
-        == sorted(COMMANDS)
+    assert sorted(
+        Path(line.strip()).name for line in listed.stdout.splitlines() if line.strip().startswith("/")
+    ) == sorted(COMMANDS)
     query = ok(kubectl(cluster, env, "py-query", "svc", "-n", "demo", "-o", "name"))
     assert query.stdout == ok(kubectl(cluster, cluster.env, "get", "svc", "-n", "demo", "-o", "name")).stdout
     describe = ok(kubectl(cluster, env, "py-describe", "svc", "web", "-n", "demo", "-o", "json"))
@@ -255,8 +268,12 @@ def test_pipx_install(cluster, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     ok(run([tool, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "pipx"], env, timeout=900))
     bin_dir = tmp_path / "pipx-bin"
-    env.update(PIPX_HOME=str(tmp_path / "pipx-home"), PIPX_BIN_DIR=str(bin_dir), PIPX_MAN_DIR=str(tmp_path / "man"),
-               PIPX_DEFAULT_PYTHON=str(sys.executable))
+    env.update(
+        PIPX_HOME=str(tmp_path / "pipx-home"),
+        PIPX_BIN_DIR=str(bin_dir),
+        PIPX_MAN_DIR=str(tmp_path / "man"),
+        PIPX_DEFAULT_PYTHON=str(sys.executable),
+    )
     ok(run([tool, "-m", "pipx", "install", source], env, timeout=900))
     (tmp_path / "home").mkdir()
     check_installed_commands(cluster, bin_dir, tmp_path / "home")

@@ -23,8 +23,7 @@ def remembered(tmp_path) -> list:
 
 def query(cluster, env):
     start = time.monotonic()
-    run = kubectl_plugin(cluster, "py-query", "ns", "default", "--context", CONTEXT, "-o", "name", env=env,
-                         timeout=60)
+    run = kubectl_plugin(cluster, "py-query", "ns", "default", "--context", CONTEXT, "-o", "name", env=env, timeout=60)
     run.elapsed = time.monotonic() - start
     return run
 
@@ -69,5 +68,7 @@ def test_a_refused_server_is_reported_once_as_kubectl_words_it(cluster, tmp_path
     # the forwarder is gone: the remembered server refuses the early dial and the dial after reading
     run = query(cluster, env)
     assert run.code == 1 and run.out == ""
-    assert run.err == (f"The connection to the server 127.0.0.1:{forwarder.port} was refused - did you specify "
-                       f'the right host or port? (context "{CONTEXT}")\n')
+    assert run.err == (
+        f"The connection to the server 127.0.0.1:{forwarder.port} was refused - did you specify "
+        f'the right host or port? (context "{CONTEXT}")\n'
+    )

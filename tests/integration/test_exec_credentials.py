@@ -61,12 +61,16 @@ def certificate_plugin(path, kubeconfig, version=V1):
 def answering_plugin(path, answer, code=0, stderr=""):
     """Prints ``answer`` (a document or raw text) and ``stderr``, exits with ``code``."""
     text = answer if isinstance(answer, str) else json.dumps(answer)
-    return write_plugin(path, plugin_preamble(path), f"""\
+    return write_plugin(
+        path,
+        plugin_preamble(path),
+        f"""\
         print({text!r})
         if {stderr!r}:  # one write: stderr is write-through, and our import log shares it
             sys.stderr.write({stderr!r} + "\\n")
         sys.exit({code})
-        """)
+        """,
+    )
 
 
 def exec_user(plugin, version=V1, **more):
@@ -77,19 +81,30 @@ def write_kubeconfig(path, cluster, users, cluster_extra=None):
     """A kubeconfig with the test kubeconfig's kpy-a cluster and one context per user (same name)."""
     source = yaml.safe_load(open(cluster.kubeconfig))
     kpy_a = next(c["cluster"] for c in source["clusters"] if c["name"] == "kpy-a")
-    path.write_text(yaml.safe_dump({
-        "apiVersion": "v1", "kind": "Config", "current-context": next(iter(users)),
-        "clusters": [{"name": "kpy-a", "cluster": dict(kpy_a, **(cluster_extra or {}))}],
-        "users": [{"name": name, "user": user} for name, user in users.items()],
-        "contexts": [{"name": name, "context": {"cluster": "kpy-a", "user": name}} for name in users],
-    }))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "current-context": next(iter(users)),
+                "clusters": [{"name": "kpy-a", "cluster": dict(kpy_a, **(cluster_extra or {}))}],
+                "users": [{"name": name, "user": user} for name, user in users.items()],
+                "contexts": [{"name": name, "context": {"cluster": "kpy-a", "user": name}} for name in users],
+            }
+        )
+    )
     return str(path)
 
 
 def oracle(cluster, kubeconfig, *args):
     """The built kubectl with KUBECONFIG=kubeconfig."""
-    return subprocess.run([cluster.kubectl, *args], capture_output=True, text=True, timeout=120,
-                          env=dict(cluster.env, KUBECONFIG=kubeconfig))
+    return subprocess.run(
+        [cluster.kubectl, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(cluster.env, KUBECONFIG=kubeconfig),
+    )
 
 
 def ours(cluster, kubeconfig, *args):
@@ -136,15 +151,21 @@ def test_exec_info_is_kubectls(cluster, tmp_path, version):
     plugin = certificate_plugin(tmp_path / "cred.py", cluster.kubeconfig, version=version)
     extension = {"audience": "kpy", "nested": {"list": [1, "two"], "flag": True}}
     config = write_kubeconfig(
-        tmp_path / "config", cluster, {"exec-cert": exec_user(plugin, version, provideClusterInfo=True)},
-        {"tls-server-name": "localhost", "disable-compression": True,
-         "extensions": [{"name": "client.authentication.k8s.io/exec", "extension": extension}]})
+        tmp_path / "config",
+        cluster,
+        {"exec-cert": exec_user(plugin, version, provideClusterInfo=True)},
+        {
+            "tls-server-name": "localhost",
+            "disable-compression": True,
+            "extensions": [{"name": "client.authentication.k8s.io/exec", "extension": extension}],
+        },
+    )
     theirs = oracle(cluster, config, "get", "namespace", "default", "-o", "name")
     assert theirs.returncode == 0, theirs.stderr
     oracle_runs = runs(plugin)
     mine = ours(cluster, config, "namespaces", "-o", "name")
     assert mine.code == 0, mine.err
-    our_runs = runs(plugin)[len(oracle_runs):]
+    our_runs = runs(plugin)[len(oracle_runs) :]
     assert len(our_runs) == 1 and oracle_runs
     assert json.loads(our_runs[0]) == json.loads(oracle_runs[0])
     assert json.loads(our_runs[0])["spec"]["cluster"]["config"] == extension
@@ -154,8 +175,11 @@ def test_one_failing_plugin_of_two_contexts(cluster, tmp_path):
     good = certificate_plugin(tmp_path / "good.py", cluster.kubeconfig)
     bad = answering_plugin(tmp_path / "bad.py", "secret-looking-output", 1, "bad-plugin: please log in again")
     unselected = certificate_plugin(tmp_path / "unselected.py", cluster.kubeconfig)
-    config = write_kubeconfig(tmp_path / "config", cluster, {
-        "good": exec_user(good), "bad": exec_user(bad), "unselected": exec_user(unselected)})
+    config = write_kubeconfig(
+        tmp_path / "config",
+        cluster,
+        {"good": exec_user(good), "bad": exec_user(bad), "unselected": exec_user(unselected)},
+    )
     run = ours(cluster, config, "namespaces", "-o", "name", "--context", "good,bad")
     assert run.code == 1
     expected = oracle(cluster, config, "get", "namespaces", "-o", "name", "--context", "good")
@@ -185,8 +209,10 @@ BAD_ANSWERS = {
     "no-status": ({"apiVersion": V1, "kind": "ExecCredential"}, 0),
     "empty-status": ({"apiVersion": V1, "kind": "ExecCredential", "status": {}}, 0),
     "key-only": ({"apiVersion": V1, "kind": "ExecCredential", "status": {"clientKeyData": "x"}}, 0),
-    "not-pem": ({"apiVersion": V1, "kind": "ExecCredential",
-                 "status": {"clientKeyData": "x", "clientCertificateData": "y"}}, 0),
+    "not-pem": (
+        {"apiVersion": V1, "kind": "ExecCredential", "status": {"clientKeyData": "x", "clientCertificateData": "y"}},
+        0,
+    ),
     "token-number": ({"apiVersion": V1, "kind": "ExecCredential", "status": {"token": 5}}, 0),
     "a-list": ("[1]", 0),
 }
@@ -211,10 +237,15 @@ def test_plugin_errors_are_worded_as_kubectl_words_them(cluster, tmp_path, case)
 def test_a_401_runs_the_plugin_again(cluster, tmp_path):
     """The first answer is kpy-b's certificate, which kpy-a's server refuses (401: another CA signed it); the
     plugin runs again after the 401 and its second answer, kpy-a's certificate, is accepted."""
-    plugin = write_plugin(tmp_path / "cred.py", plugin_preamble(tmp_path / "cred.py"), f"""\
+    plugin = write_plugin(
+        tmp_path / "cred.py",
+        plugin_preamble(tmp_path / "cred.py"),
+        f"""\
         first_run = len(open({str(tmp_path / "cred.runs")!r}).readlines()) == 1
         CONTEXT = "kpy-b" if first_run else "kpy-a"
-        """, certificate_answer(cluster.kubeconfig))
+        """,
+        certificate_answer(cluster.kubeconfig),
+    )
     config = write_kubeconfig(tmp_path / "config", cluster, {"rotating": exec_user(plugin)})
     run = ours(cluster, config, "namespaces", "-o", "name")
     assert run.code == 0, messages(run.err)
@@ -229,11 +260,15 @@ def test_a_401_gets_a_new_token(cluster, kubectl, namespace, tmp_path):
     assert created.returncode == 0, created.stderr
     real = created.stdout.strip()
     broken = real[:-4] + ("AAAA" if not real.endswith("AAAA") else "BBBB")
-    plugin = write_plugin(tmp_path / "cred.py", plugin_preamble(tmp_path / "cred.py"), f"""\
+    plugin = write_plugin(
+        tmp_path / "cred.py",
+        plugin_preamble(tmp_path / "cred.py"),
+        f"""\
         first_run = len(open({str(tmp_path / "cred.runs")!r}).readlines()) == 1
         token = {broken!r} if first_run else {real!r}
         print(json.dumps({{"apiVersion": "{V1}", "kind": "ExecCredential", "status": {{"token": token}}}}))
-        """)
+        """,
+    )
     config = write_kubeconfig(tmp_path / "config", cluster, {"sa": exec_user(plugin)})
     run = ours(cluster, config, "namespaces", "-o", "name")
     (line,) = messages(run.err)

@@ -25,7 +25,7 @@ def _explore(cluster, tmp_path, *args, rows=24, columns=80, env=None, capture="e
 
 
 def _template(term) -> str:
-    return term.row(TEMPLATE_ROW)[len(PROMPT):]
+    return term.row(TEMPLATE_ROW)[len(PROMPT) :]
 
 
 def _echoed(term, before=""):
@@ -51,8 +51,10 @@ def test_typed_template_with_a_completion_prints_what_py_query_prints(cluster, k
         term.type("{range .items[*]}{.metadata.na", settle=_echoed(term))
         pods = kubectl(["get", "pods", "-n", "demo", "-o", "name"], context="kpy-a").stdout.split()
         # the menu: the keys present there, with how many items have them
-        term.wait_for(lambda: any("namespace" in row and f"{len(pods)} string" in row for row in term.rows()),
-                      "the completion menu")
+        term.wait_for(
+            lambda: any("namespace" in row and f"{len(pods)} string" in row for row in term.rows()),
+            "the completion menu",
+        )
         term.send("\t")  # Tab takes the first candidate: name
         term.wait_for(lambda: _template(term) == "{range .items[*]}{.metadata.name", "the completed key")
         rest = '}{"\\t"}{.status.phase}{"\\n"}{end}'
@@ -91,8 +93,9 @@ def test_a_bad_template_shows_its_error_in_place_and_esc_prints_nothing(cluster,
 def test_enter_takes_the_open_menus_candidate_and_print_command_runs(cluster, kubectl, tmp_path):
     # $(...) captures stdout while the UI stays on the terminal; two contexts, {.context} as in py-query
     capture = 'printed=$({cmd}); code=$?; printf "%s" "$printed" >{out}; exit $code'
-    term, out = _explore(cluster, tmp_path, "svc", "-n", "default", "--context", "kpy-a,kpy-b", "--print-command",
-                         capture=capture)
+    term, out = _explore(
+        cluster, tmp_path, "svc", "-n", "default", "--context", "kpy-a,kpy-b", "--print-command", capture=capture
+    )
     try:
         term.type("{range .items[*]}{.cont", settle=_echoed(term))
         term.wait_for(lambda: any("context" in row and "2 string" in row for row in term.rows()), "the menu")
@@ -101,17 +104,30 @@ def test_enter_takes_the_open_menus_candidate_and_print_command_runs(cluster, ku
         rest = '} {.metadata.name}{"\\n"}{end}'
         term.type(rest, settle=_echoed(term, "{range .items[*]}{.context"))
         template = "{range .items[*]}{.context" + rest
-        expected = "".join(f"{context} {name}\n" for context in ("kpy-a", "kpy-b") for name in
-                           _oracle(kubectl, '{range .items[*]}{.metadata.name}{"\\n"}{end}', "svc", "-n", "default",
-                                   context=context).split())
+        expected = "".join(
+            f"{context} {name}\n"
+            for context in ("kpy-a", "kpy-b")
+            for name in _oracle(
+                kubectl, '{range .items[*]}{.metadata.name}{"\\n"}{end}', "svc", "-n", "default", context=context
+            ).split()
+        )
         term.wait_for(_shows_result(term, expected), "both contexts in the result")
         term.send("\r")
         assert term.wait_exit() == 0
     finally:
         term.close()
     command = out.read_text()
-    assert shlex.split(command) == ["kubectl", "py-query", "svc", "-n", "default", "--context", "kpy-a,kpy-b", "-o",
-                                    "jsonpath=" + template]
+    assert shlex.split(command) == [
+        "kubectl",
+        "py-query",
+        "svc",
+        "-n",
+        "default",
+        "--context",
+        "kpy-a,kpy-b",
+        "-o",
+        "jsonpath=" + template,
+    ]
     command = command.replace("kubectl", shlex.quote(cluster.kubectl), 1)
     ran = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=plugin_env(cluster))
     assert ran.returncode == 0, ran.stderr
@@ -127,9 +143,12 @@ def test_80x24_and_resizes(cluster, kubectl, tmp_path):
         names = kubectl(["get", "pods", "-n", "demo", "-o", "jsonpath=" + typed], context="kpy-a").stdout
 
         def redrawn(rows, columns, pane):
-            return lambda: (_template(term) == typed and "objects" in term.row(rows - 1)
-                            and term.row(1).startswith(names[:columns // 3])
-                            and any("│" in row for row in term.rows()) == pane)
+            return lambda: (
+                _template(term) == typed
+                and "objects" in term.row(rows - 1)
+                and term.row(1).startswith(names[: columns // 3])
+                and any("│" in row for row in term.rows()) == pane
+            )
 
         term.resize(40, 120)
         term.wait_for(redrawn(40, 120, True), "the layout at 120x40")
@@ -144,8 +163,7 @@ def test_80x24_and_resizes(cluster, kubectl, tmp_path):
 def test_no_color_draws_without_colours(cluster, tmp_path):
     screens = {}
     for no_color in ("1", ""):
-        term, _out = _explore(cluster, tmp_path, "pods", "-n", "demo", "--context", "kpy-a",
-                              env={"NO_COLOR": no_color})
+        term, _out = _explore(cluster, tmp_path, "pods", "-n", "demo", "--context", "kpy-a", env={"NO_COLOR": no_color})
         try:
             term.type("{.items[*].metadata.", settle=_echoed(term))  # the menu opens
             term.wait_for(lambda: any("namespace" in row and "string" in row for row in term.rows()), "the menu")
@@ -180,11 +198,14 @@ def test_ctrl_y_sends_the_template_to_the_terminals_clipboard(cluster, tmp_path)
 
 
 def test_secret_values_never_reach_the_screen_as_examples(cluster, kubectl, tmp_path):
-    secrets = kubectl(["get", "secrets", "-n", "demo", "-o", "jsonpath={range .items[*]}{.data}{end}"],
-                      context="kpy-a")
+    secrets = kubectl(["get", "secrets", "-n", "demo", "-o", "jsonpath={range .items[*]}{.data}{end}"], context="kpy-a")
     assert secrets.returncode == 0 and secrets.stdout
-    values = [value for chunk in secrets.stdout.replace("}{", "}\n{").splitlines()
-              for value in json.loads(chunk).values() if len(value) > 3]
+    values = [
+        value
+        for chunk in secrets.stdout.replace("}{", "}\n{").splitlines()
+        for value in json.loads(chunk).values()
+        if len(value) > 3
+    ]
     assert values
     term, _out = _explore(cluster, tmp_path, "secrets", "-n", "demo", "--context", "kpy-a", rows=40, columns=160)
     try:
@@ -201,9 +222,15 @@ def test_secret_values_never_reach_the_screen_as_examples(cluster, kubectl, tmp_
 
 def test_without_a_terminal_it_says_so_in_one_line_unless_listing_fields(cluster, kubectl):
     def run(*args):  # a new session: no controlling terminal
-        return subprocess.run([cluster.kubectl, "py-explore", "pods", "-n", "demo", "--context", "kpy-a", *args],
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, env=plugin_env(cluster),
-                              start_new_session=True, timeout=120)
+        return subprocess.run(
+            [cluster.kubectl, "py-explore", "pods", "-n", "demo", "--context", "kpy-a", *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=plugin_env(cluster),
+            start_new_session=True,
+            timeout=120,
+        )
 
     proc = run()
     assert proc.returncode == 1
@@ -231,8 +258,9 @@ def test_progress_and_failed_contexts_are_named_before_the_ui(cluster, tmp_path)
 
 def test_ctrl_t_explores_in_jsonpath_ng_as_py_query_reads_it(cluster, tmp_path):
     expression = "$.items[*].metadata.name"
-    expected = kubectl_plugin(cluster, "py-query", "pods", "-n", "demo", "--context", "kpy-a",
-                              "-o", "jsonpath-ng=" + expression)
+    expected = kubectl_plugin(
+        cluster, "py-query", "pods", "-n", "demo", "--context", "kpy-a", "-o", "jsonpath-ng=" + expression
+    )
     assert expected.code == 0 and expected.out, expected.err
     term, out = _explore(cluster, tmp_path, "pods", "-n", "demo", "--context", "kpy-a", "--print-command")
     try:

@@ -16,8 +16,8 @@ from tests.cluster import faults, kubeapi
 from tests.integration.harness import kubectl_plugin, plugin_env
 from tests.integration.test_nodeports import as_map, expected_records
 
-RUN_TIMEOUT = 60          # seconds: a plugin run that takes longer than this is a hang, and fails the test
-HUNG_BOUND = 20           # seconds: a context that never answers costs at most this much (contract: 10-15 s)
+RUN_TIMEOUT = 60  # seconds: a plugin run that takes longer than this is a hang, and fails the test
+HUNG_BOUND = 20  # seconds: a context that never answers costs at most this much (contract: 10-15 s)
 CONFIGMAPS = 300
 
 
@@ -26,15 +26,19 @@ def run_timed(cluster, env, *args):
     start = time.monotonic()
     run = kubectl_plugin(cluster, *args, env=env, timeout=RUN_TIMEOUT)
     run.elapsed = time.monotonic() - start
-    print(f"{run.elapsed:6.2f} s  exit {run.code}  kubectl {' '.join(args)}")   # pytest -s shows the timings
+    print(f"{run.elapsed:6.2f} s  exit {run.code}  kubectl {' '.join(args)}")  # pytest -s shows the timings
     return run
 
 
 def fault_env(cluster, tmp_path, servers):
     """Plugin environment whose kubeconfig has one more context per tool (name -> URL), and fresh caches."""
     path = faults.kubeconfig_with(cluster.kubeconfig, str(tmp_path / "kubeconfig"), servers)
-    return plugin_env(cluster, KUBECONFIG=path, KUBECTL_PY_CACHE_DIR=str(tmp_path / "kpy-cache"),
-                      KUBECACHEDIR=str(tmp_path / "kube-cache"))
+    return plugin_env(
+        cluster,
+        KUBECONFIG=path,
+        KUBECTL_PY_CACHE_DIR=str(tmp_path / "kpy-cache"),
+        KUBECACHEDIR=str(tmp_path / "kube-cache"),
+    )
 
 
 def oracle_lines(kubectl, *args):
@@ -73,8 +77,11 @@ def only_line(run):
 
 
 def open_sockets():
-    return sum(os.readlink(f"/proc/self/fd/{fd}").startswith("socket:") for fd in os.listdir("/proc/self/fd")
-               if os.path.exists(f"/proc/self/fd/{fd}"))
+    return sum(
+        os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+        for fd in os.listdir("/proc/self/fd")
+        if os.path.exists(f"/proc/self/fd/{fd}")
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -89,15 +96,27 @@ def nothing_left_behind():
 @pytest.fixture
 def configmaps(cluster, kubectl, namespace):
     """`namespace` holding CONFIGMAPS ConfigMaps of random (barely compressible) data, ~300 KB as a list."""
-    items = [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"cm-{i:03d}", "namespace": namespace},
-              "data": {"blob": secrets.token_hex(256)}} for i in range(CONFIGMAPS)]
-    created = kubectl(["create", "-f", "-"], input=json.dumps({"apiVersion": "v1", "kind": "List", "items": items}),
-                      timeout=180)
+    items = [
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": f"cm-{i:03d}", "namespace": namespace},
+            "data": {"blob": secrets.token_hex(256)},
+        }
+        for i in range(CONFIGMAPS)
+    ]
+    created = kubectl(
+        ["create", "-f", "-"], input=json.dumps({"apiVersion": "v1", "kind": "List", "items": items}), timeout=180
+    )
     assert created.returncode == 0, created.stderr
     client = cluster.client()
     # the controller-manager adds kube-root-ca.crt on its own: wait for it, so every reader sees the same list
-    kubeapi.wait_for(f"kube-root-ca.crt in {namespace}", lambda: client.request(
-        "GET", f"/api/v1/namespaces/{namespace}/configmaps/kube-root-ca.crt")[0] == 200, 30, 0.1)
+    kubeapi.wait_for(
+        f"kube-root-ca.crt in {namespace}",
+        lambda: client.request("GET", f"/api/v1/namespaces/{namespace}/configmaps/kube-root-ca.crt")[0] == 200,
+        30,
+        0.1,
+    )
     client.close()
     return namespace
 
@@ -107,8 +126,9 @@ def configmaps(cluster, kubectl, namespace):
 def test_hung_context_query_prints_the_rest_and_names_it(cluster, kubectl, seeded, tmp_path):
     with faults.HungServer() as hung:
         env = fault_env(cluster, tmp_path, {"hung": hung.url})
-        run = run_timed(cluster, env, "py-query", "pods", "-A", "--context", "kpy-a,hung",
-                        "-o", "jsonpath=" + CONTEXT_PAIRS)
+        run = run_timed(
+            cluster, env, "py-query", "pods", "-A", "--context", "kpy-a,hung", "-o", "jsonpath=" + CONTEXT_PAIRS
+        )
         as_json = run_timed(cluster, env, "py-query", "pods", "-A", "--context", "kpy-a,hung", "-o", "json")
     assert hung.connections >= 2, "both runs reached the hung server"
     expected = in_namespaces(oracle_lines(kubectl, "get", "pods", "-A", "-o", "jsonpath=" + PAIRS), seeded)
@@ -170,8 +190,9 @@ def test_hung_context_nodeports_prints_the_rest_and_names_it(cluster, kubectl, s
 def test_request_timeout_bounds_a_hung_context(cluster, tmp_path):
     with faults.HungServer() as hung:
         env = fault_env(cluster, tmp_path, {"hung": hung.url})
-        run = run_timed(cluster, env, "py-query", "pods", "-A", "--context", "kpy-a,hung",
-                        "--request-timeout", "2s", "-o", "json")
+        run = run_timed(
+            cluster, env, "py-query", "pods", "-A", "--context", "kpy-a,hung", "--request-timeout", "2s", "-o", "json"
+        )
     assert run.code == 1
     assert run.elapsed < 4, f"--request-timeout 2s took {run.elapsed:.1f} s"
     status = statuses(run.json())
@@ -197,7 +218,8 @@ def test_no_response_headers_times_out(cluster, tmp_path):
     assert status["kpy-a"]["status"] == "ok"
     assert status["faulty"]["status"] == "timeout"
     assert status["faulty"]["message"].startswith(
-        "Unable to connect to the server: net/http: timeout awaiting response headers"), status["faulty"]
+        "Unable to connect to the server: net/http: timeout awaiting response headers"
+    ), status["faulty"]
     line = only_line(run)
     assert "faulty" in line and "timeout awaiting response headers" in line, line
 
@@ -214,13 +236,25 @@ def test_link_cut_mid_list_is_one_error_and_no_half_list(cluster, kubectl, confi
         # whole, twice: the first run warms the discovery cache for this address (so that the cut falls in
         # the list itself), the second shows how many bytes the list takes on the wire
         for _ in range(2):
-            whole = run_timed(cluster, env, "py-query", "configmaps", "-n", configmaps, "--context", "cut",
-                              "-o", "name", *compression)
+            whole = run_timed(
+                cluster, env, "py-query", "configmaps", "-n", configmaps, "--context", "cut", "-o", "name", *compression
+            )
             assert whole.code == 0 and whole.lines() == expected, whole.err
         assert link.cuts == 0
         link.cut_after_bytes = cut_at
-        run = run_timed(cluster, env, "py-query", "configmaps", "-n", configmaps, "--context", "kpy-a,cut",
-                        "-o", "json", *compression)
+        run = run_timed(
+            cluster,
+            env,
+            "py-query",
+            "configmaps",
+            "-n",
+            configmaps,
+            "--context",
+            "kpy-a,cut",
+            "-o",
+            "json",
+            *compression,
+        )
         cuts = link.cuts
     print(f"bytes server -> client per connection: {link.carried}")
     assert max(link.carried) > 2 * cut_at, "the list is big enough for the cut to fall inside it"
@@ -272,16 +306,17 @@ def test_429_is_retried_after_retry_after(cluster, kubectl, seeded, tmp_path):
     assert run.elapsed >= 2, f"two Retry-After: 1 answers, yet done in {run.elapsed:.2f} s"
     throttled = answered(log, 429)
     assert len(throttled) == 2
-    for refused in throttled:   # each refused request was sent again, later, and answered
-        later = log[log.index(refused) + 1:]
+    for refused in throttled:  # each refused request was sent again, later, and answered
+        later = log[log.index(refused) + 1 :]
         assert any(r.target == refused.target and r.status == 200 for r in later), (refused.target, log)
         retry = next(r for r in later if r.target == refused.target)
         assert retry.time - refused.time >= 0.9, "the retry waited for Retry-After"
 
 
 def test_500_on_page_two_fails_that_context_only(cluster, kubectl, configmaps, tmp_path):
-    run, log = page_through_proxy(cluster, tmp_path, configmaps, [faults.fail_continue(500)],
-                                  "--context", "kpy-a,faulty", "-o", "json")
+    run, log = page_through_proxy(
+        cluster, tmp_path, configmaps, [faults.fail_continue(500)], "--context", "kpy-a,faulty", "-o", "json"
+    )
     assert run.code == 1
     line = only_line(run)
     assert line.startswith("Error from server (InternalError): ") and 'context "faulty"' in line, line
@@ -290,8 +325,16 @@ def test_500_on_page_two_fails_that_context_only(cluster, kubectl, configmaps, t
 
 
 def test_503_with_retry_after_on_page_two_is_retried(cluster, kubectl, configmaps, tmp_path):
-    run, log = page_through_proxy(cluster, tmp_path, configmaps, [faults.fail_continue(503, retry_after=1, times=2)],
-                                  "--context", "faulty", "-o", "name")
+    run, log = page_through_proxy(
+        cluster,
+        tmp_path,
+        configmaps,
+        [faults.fail_continue(503, retry_after=1, times=2)],
+        "--context",
+        "faulty",
+        "-o",
+        "name",
+    )
     assert run.code == 0, run.err
     assert run.lines() == oracle_lines(kubectl, "get", "configmaps", "-n", configmaps, "-o", "name")
     assert len(answered(log, 503)) == 2
@@ -303,8 +346,9 @@ RELIST_NOTICE = re.compile(r"^warning: the list of \S+ expired while paging \(41
 
 
 def test_410_on_a_continue_request_reads_the_list_again(cluster, kubectl, configmaps, tmp_path):
-    run, log = page_through_proxy(cluster, tmp_path, configmaps, [faults.expire_continue(times=1)],
-                                  "--context", "faulty", "-o", "name")
+    run, log = page_through_proxy(
+        cluster, tmp_path, configmaps, [faults.expire_continue(times=1)], "--context", "faulty", "-o", "name"
+    )
     assert run.code == 0, run.err
     expected = oracle_lines(kubectl, "get", "configmaps", "-n", configmaps, "-o", "name")
     assert run.lines() == expected, "complete, in order, nothing twice"
@@ -314,12 +358,13 @@ def test_410_on_a_continue_request_reads_the_list_again(cluster, kubectl, config
     assert RELIST_NOTICE.match(notice) and notice.endswith('(context "faulty")'), notice
     (gone,) = answered(log, 410)
     lists = [r for r in log if r.path.endswith("/configmaps")]
-    assert any(not r.query.get("continue") for r in lists[lists.index(gone) + 1:]), "read again from the start"
+    assert any(not r.query.get("continue") for r in lists[lists.index(gone) + 1 :]), "read again from the start"
 
 
 def test_410_twice_is_an_error(cluster, kubectl, configmaps, tmp_path):
-    run, _ = page_through_proxy(cluster, tmp_path, configmaps, [faults.expire_continue(times=None)],
-                                "--context", "kpy-a,faulty", "-o", "json")
+    run, _ = page_through_proxy(
+        cluster, tmp_path, configmaps, [faults.expire_continue(times=None)], "--context", "kpy-a,faulty", "-o", "json"
+    )
     assert run.code == 1
     assert "Traceback" not in run.err
     notices = [line for line in run.err.splitlines() if RELIST_NOTICE.match(line)]

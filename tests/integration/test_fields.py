@@ -22,11 +22,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 CONTEXTS = ("kpy-a", "kpy-b")
 TERMINATORS = set(" \t\r\n.,[]$@{}")  # what ends a key in kubectl's JSONPath (client-go's parser)
-JSON_TYPES = {dict: "object", list: "array", str: "string", int: "integer", float: "number", bool: "boolean",
-              type(None): "null"}
+JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
 
 
 # -- the oracle's side: leaf paths of kubectl's JSON, written independently of the index ---------------------
+
 
 def _segment(key: str) -> str:
     return "." + "".join("\\" + ch if ch in TERMINATORS else ch for ch in key)
@@ -60,8 +68,9 @@ def oracle_fields(items: list) -> dict:
 
 
 def kubectl_items(kubectl, resources: str) -> list:
-    return [item for context in CONTEXTS
-            for item in oracle_json(kubectl, "get", resources, "-A", context=context)["items"]]
+    return [
+        item for context in CONTEXTS for item in oracle_json(kubectl, "get", resources, "-A", context=context)["items"]
+    ]
 
 
 def our_fields(cluster, *args) -> dict:
@@ -77,15 +86,18 @@ def test_fields_are_the_leaf_paths_of_kubectls_json(cluster, kubectl, resources)
     """Both contexts at once against kubectl's `get -A -o json` of each. Other tests create and delete objects
     meanwhile, so kubectl reads before and after ours: every path we list was in one of kubectl's reads, every
     path in both of kubectl's reads is ours; counts and types are checked where both of kubectl's reads agree."""
-    for attempt in range(3):
+    for _attempt in range(3):
         before = oracle_fields(kubectl_items(kubectl, resources))
         ours = our_fields(cluster, resources, "-A", "--context", ",".join(CONTEXTS))
         after = oracle_fields(kubectl_items(kubectl, resources))
         context_rows = {key: row for key, row in ours.items() if key[1] == ".context"}
         listed = set(ours) - set(context_rows)
         stable = {key for key in set(before) & set(after) if before[key] == after[key]}
-        if listed <= set(before) | set(after) and set(before) & set(after) <= listed and \
-                all((ours[key]["count"], set(ours[key]["types"])) == before[key] for key in stable):
+        if (
+            listed <= set(before) | set(after)
+            and set(before) & set(after) <= listed
+            and all((ours[key]["count"], set(ours[key]["types"])) == before[key] for key in stable)
+        ):
             break
     assert listed <= set(before) | set(after), sorted(listed - set(before) - set(after))[:5]
     assert set(before) & set(after) <= listed, sorted(set(before) & set(after) - listed)[:5]
@@ -113,14 +125,17 @@ def test_index_on_kubectls_json(kubectl):
     assert [child.count for child in children] == sorted(labels.values(), reverse=True)
     pods = [item for item in items if item["kind"] == "Pod"]
     container_keys = Counter(key for pod in pods for key in {k for c in pod["spec"]["containers"] for k in c})
-    assert {c.key: c.count for c in index.children(".spec.containers[*]", kind="Pod")} == \
-        {_segment(key): n for key, n in container_keys.items()}
+    assert {c.key: c.count for c in index.children(".spec.containers[*]", kind="Pod")} == {
+        _segment(key): n for key, n in container_keys.items()
+    }
     phases = Counter(item["status"]["phase"] for item in items if "phase" in item.get("status", {}))
     assert dict(index.frequent_values(".status.phase", limit=100)) == dict(phases)
     images = Counter(c["image"] for pod in pods for c in pod["spec"]["containers"])
     # most frequent first, ties in the order first seen (a Counter keeps that order)
-    assert index.frequent_values(".spec.containers[*].image", limit=3) == \
-        sorted(images.items(), key=lambda pair: -pair[1])[:3]
+    assert (
+        index.frequent_values(".spec.containers[*].image", limit=3)
+        == sorted(images.items(), key=lambda pair: -pair[1])[:3]
+    )
 
 
 def test_listed_paths_select_values_in_kubectls_jsonpath(cluster, kubectl):
@@ -180,6 +195,7 @@ def test_bad_combinations_are_one_line(cluster):
 
 # -- Secrets ---------------------------------------------------------------------------------------------------
 
+
 def _forms(value: str) -> set:
     encoded = base64.b64encode(value.encode()).decode()
     return {value, json.dumps(value)[1:-1], encoded, encoded.rstrip("=")}
@@ -189,18 +205,31 @@ def test_no_secret_value_in_any_fields_output(cluster, kubectl, namespace):
     """Secrets made by `kubectl apply` (whose last-applied annotation holds the values) and by
     `kubectl create secret`: their values appear nowhere, as is or base64; their sizes do."""
     values = {name: f"s3cr3t-{name}-{uuid.uuid4().hex}" for name in ("plain", "encoded", "literal")}
-    applied = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "applied", "namespace": namespace},
-               "stringData": {"password": values["plain"]},
-               "data": {"token": base64.b64encode(values["encoded"].encode()).decode()}}
+    applied = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "applied", "namespace": namespace},
+        "stringData": {"password": values["plain"]},
+        "data": {"token": base64.b64encode(values["encoded"].encode()).decode()},
+    }
     proc = kubectl(["apply", "-f", "-"], input=json.dumps(applied))
     assert proc.returncode == 0, proc.stderr
-    proc = kubectl(["create", "secret", "generic", "created", "-n", namespace,
-                    f"--from-literal=key={values['literal']}"])
+    proc = kubectl(
+        ["create", "secret", "generic", "created", "-n", namespace, f"--from-literal=key={values['literal']}"]
+    )
     assert proc.returncode == 0, proc.stderr
     forms = set().union(*(_forms(value) for value in values.values()))
     outputs = []
-    for extra in ([], ["-o", "json"], ["-o", "yaml"], ["-o", "csv"], ["-o", "markdown"], ["--describe"],
-                  ["--describe", "-o", "json"], ["--show-managed-fields", "-o", "json"]):
+    for extra in (
+        [],
+        ["-o", "json"],
+        ["-o", "yaml"],
+        ["-o", "csv"],
+        ["-o", "markdown"],
+        ["--describe"],
+        ["--describe", "-o", "json"],
+        ["--show-managed-fields", "-o", "json"],
+    ):
         run = kubectl_plugin(cluster, "py-query", "secrets", "-n", namespace, "--fields", *extra)
         assert run.code == 0, run.err
         outputs.append(run.out + run.err)
@@ -208,17 +237,21 @@ def test_no_secret_value_in_any_fields_output(cluster, kubectl, namespace):
         for form in forms:
             assert form not in text, f"a secret value leaked ({form[:10]}...)"
     rows = our_fields(cluster, "secrets", "-n", namespace)
-    theirs = {item["metadata"]["name"]: item
-              for item in oracle_json(kubectl, "get", "secrets", "-n", namespace)["items"]}
+    theirs = {
+        item["metadata"]["name"]: item for item in oracle_json(kubectl, "get", "secrets", "-n", namespace)["items"]
+    }
     data = theirs["applied"]["data"]
     stored = rows[("Secret", ".data.password")]["example"], rows[("Secret", ".data.token")]["example"]
     assert stored == (f"<hidden: {len(data['password'])} bytes>", f"<hidden: {len(data['token'])} bytes>")
     annotation = theirs["applied"]["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
-    assert rows[("Secret", ".metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration")][
-        "example"] == f"<hidden: {len(annotation.encode())} bytes, may hold Secret values>"
+    assert (
+        rows[("Secret", ".metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration")]["example"]
+        == f"<hidden: {len(annotation.encode())} bytes, may hold Secret values>"
+    )
 
 
 # -- py-describe --schema --------------------------------------------------------------------------------------
+
 
 def _api_resources(kubectl) -> list:
     """(names kubectl accepts, group, kind) per resource the server serves, from `kubectl api-resources`."""
@@ -249,8 +282,14 @@ def test_schema_names_are_kubectls(cluster, kubectl):
     for names, group, kind in served:
         for name in names:
             assert resolve_offline(name) == (group, kind), name
-    for name, schema_id in (("deploy", "deployment.json"), ("Deployment", "deployment.json"), ("no", "node.json"),
-                            ("svc", "service.json"), ("leases", "generic.json"), ("wg", "generic.json")):
+    for name, schema_id in (
+        ("deploy", "deployment.json"),
+        ("Deployment", "deployment.json"),
+        ("no", "node.json"),
+        ("svc", "service.json"),
+        ("leases", "generic.json"),
+        ("wg", "generic.json"),
+    ):
         run = kubectl_plugin(cluster, "py-describe", "--schema", name)
         assert run.code == 0, run.err
         assert run.json()["$id"] == schema_id
@@ -280,12 +319,16 @@ def test_unknown_schema_kind_is_one_line(cluster):
 
 # -- the README ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("command", [
-    "kubectl py-query pods,deploy,sts,ds,job,cj -A -f examples/snapshot.json --fields -o csv | grep -F "
-    "'containers[*].image,'",
-    "kubectl py-query deploy -A -f examples/snapshot.json --fields | grep -e '^KIND' -e labels",
-    "kubectl py-describe --schema no | head -4",
-])
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "kubectl py-query pods,deploy,sts,ds,job,cj -A -f examples/snapshot.json --fields -o csv | grep -F "
+        "'containers[*].image,'",
+        "kubectl py-query deploy -A -f examples/snapshot.json --fields | grep -e '^KIND' -e labels",
+        "kubectl py-describe --schema no | head -4",
+    ],
+)
 def test_readme_transcripts_are_what_the_plugins_print(cluster, command):
     readme = (ROOT / "README.md").read_text()
     match = re.search(r"```console\n\$ " + re.escape(command) + r"\n(.*?)\n(?:\$ |```)", readme, re.S)

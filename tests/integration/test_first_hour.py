@@ -60,11 +60,20 @@ def multi_port_service(kubectl, context, namespace, name="multi"):
     for _ in range(20):
         high, middle, low = random.sample(range(30000, 32768), 3)
         high, middle, low = sorted((high, middle, low), reverse=True)
-        svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
-               "spec": {"type": "NodePort", "selector": {"app": name}, "ports": [
-                   {"name": "metrics", "port": 9102, "targetPort": 9102, "nodePort": high},
-                   {"name": "http", "port": 80, "targetPort": 8080, "nodePort": low},
-                   {"name": "https", "port": 443, "targetPort": 8443, "nodePort": middle}]}}
+        svc = {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": name},
+            "spec": {
+                "type": "NodePort",
+                "selector": {"app": name},
+                "ports": [
+                    {"name": "metrics", "port": 9102, "targetPort": 9102, "nodePort": high},
+                    {"name": "http", "port": 80, "targetPort": 8080, "nodePort": low},
+                    {"name": "https", "port": 443, "targetPort": 8443, "nodePort": middle},
+                ],
+            },
+        }
         created = kubectl(["create", "-n", namespace, "-f", "-"], context=context, input=json.dumps(svc))
         if created.returncode == 0:
             return
@@ -77,18 +86,32 @@ def fleet(cluster, kubectl):
     """One namespace of the same name in both clusters: scheduled and unscheduled pods, a Deployment
     ``search-api`` in cluster A only, and a multi-port NodePort Service in both."""
     name = f"t-first-hour-{uuid.uuid4().hex[:6]}"
-    nodes = {c: [n["metadata"]["name"] for n in oracle_json(kubectl, "get", "nodes", context=c)["items"]]
-             for c in CONTEXTS}
+    nodes = {
+        c: [n["metadata"]["name"] for n in oracle_json(kubectl, "get", "nodes", context=c)["items"]] for c in CONTEXTS
+    }
     for context in CONTEXTS:
         assert kubectl(["create", "namespace", name], context=context).returncode == 0
         node = sorted(nodes[context])[0]
-        create(kubectl, context, name, [pod("placed-1", node, {"tier": "web"}), pod("placed-2", node),
-                                        pod("waiting", None, {"tier": "web"})])
+        create(
+            kubectl,
+            context,
+            name,
+            [pod("placed-1", node, {"tier": "web"}), pod("placed-2", node), pod("waiting", None, {"tier": "web"})],
+        )
         multi_port_service(kubectl, context, name)
-    deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "search-api"},
-                  "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "search"}},
-                           "template": {"metadata": {"labels": {"app": "search"}},
-                                        "spec": {"containers": [{"name": "s", "image": "registry.k8s.io/pause:3.10"}]}}}}
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "search-api"},
+        "spec": {
+            "replicas": 0,
+            "selector": {"matchLabels": {"app": "search"}},
+            "template": {
+                "metadata": {"labels": {"app": "search"}},
+                "spec": {"containers": [{"name": "s", "image": "registry.k8s.io/pause:3.10"}]},
+            },
+        },
+    }
     create(kubectl, "kpy-a", name, [deployment])
     yield name
     for context in CONTEXTS:
@@ -102,8 +125,10 @@ def example_kubeconfig(cluster, tmp_path_factory):
     with open(cluster.kubeconfig) as fh:
         config = yaml.safe_load(fh)
     contexts = {c["name"]: c["context"] for c in config["contexts"]}
-    config["contexts"] = [{"name": "prod-eu", "context": contexts["kpy-a"]},
-                          {"name": "prod-us", "context": contexts["kpy-b"]}]
+    config["contexts"] = [
+        {"name": "prod-eu", "context": contexts["kpy-a"]},
+        {"name": "prod-us", "context": contexts["kpy-b"]},
+    ]
     config["current-context"] = "prod-eu"
     path = tmp_path_factory.mktemp("examples") / "kubeconfig"
     path.write_text(yaml.safe_dump(config))
@@ -127,8 +152,14 @@ def test_help_ends_with_examples_that_run(cluster, example_kubeconfig, tmp_path,
     env = plugin_env(cluster, KUBECONFIG=str(example_kubeconfig))
     for comment, command in examples:
         assert comment.startswith("# ") and command.startswith("kubectl ") and "kubectl py-" in command
-        proc = subprocess.run(["bash", "-c", command.replace("kubectl ", f"{cluster.kubectl} ")], cwd=tmp_path,
-                              env=env, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            ["bash", "-c", command.replace("kubectl ", f"{cluster.kubectl} ")],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         # py-diff exits 1 for "differences found", as kubectl diff
         assert proc.returncode in ((0, 1) if "py-diff" in command else (0,)), f"{command}\n{proc.stderr}"
         assert "error" not in proc.stderr.lower(), f"{command}\n{proc.stderr}"
@@ -158,11 +189,25 @@ def test_version(cluster, name):
 def test_a_sibling_plugins_option_says_where_it_lives_and_that_command_works(cluster, kubectl):
     run = plugin(cluster, "py-describe", "nodes", "--sum", "{.allocatedResources.cpu.requests}")
     assert run.code == 1 and run.out == ""
-    assert run.err == ("error: No such option: --sum; --sum is a py-query option: "
-                       "kubectl py-query TYPE --describe --group-by ... --sum ...\n")
+    assert run.err == (
+        "error: No such option: --sum; --sum is a py-query option: "
+        "kubectl py-query TYPE --describe --group-by ... --sum ...\n"
+    )
     # the command it points to answers the question, with kubectl's own numbers
-    answered = ok(plugin(cluster, "py-query", "nodes", "--describe", "--group-by", "context",
-                         "--sum", "{.allocatedResources.cpu.requests}", "-o", "json"))
+    answered = ok(
+        plugin(
+            cluster,
+            "py-query",
+            "nodes",
+            "--describe",
+            "--group-by",
+            "context",
+            "--sum",
+            "{.allocatedResources.cpu.requests}",
+            "-o",
+            "json",
+        )
+    )
     assert answered.json()["items"][0]["context"] == current_context(kubectl)
     misspelt = plugin(cluster, "py-query", "pods", "--sortby", ".metadata.name")
     assert (misspelt.code, misspelt.err) == (1, "error: No such option: --sortby; did you mean --sort-by?\n")
@@ -200,8 +245,17 @@ def test_context_is_set_in_every_plugins_templates(cluster, kubectl, fleet, tmp_
 def test_a_users_context_column_is_not_doubled(cluster, fleet):
     for name, args in (("py-query", ["pods", "-n", fleet]), ("py-nodeports", ["-n", fleet])):
         field = ".metadata.name" if name == "py-query" else ".name"
-        run = ok(plugin(cluster, name, *args, "--context", ",".join(CONTEXTS),
-                        "-o", f"custom-columns=CONTEXT:.context,NAME:{field}"))
+        run = ok(
+            plugin(
+                cluster,
+                name,
+                *args,
+                "--context",
+                ",".join(CONTEXTS),
+                "-o",
+                f"custom-columns=CONTEXT:.context,NAME:{field}",
+            )
+        )
         assert run.lines()[0].split() == ["CONTEXT", "NAME"]
         assert {line.split()[0] for line in run.lines()[1:]} == set(CONTEXTS)
         added = ok(plugin(cluster, name, *args, "--context", ",".join(CONTEXTS), "-o", f"custom-columns=NAME:{field}"))
@@ -224,8 +278,11 @@ def _key_orders(document, path="") -> list:
 def test_json_and_yaml_keys_are_sorted_as_kubectl_prints_them(cluster, kubectl, fleet):
     theirs = json.loads(kubectl(["get", "svc", "multi", "-n", fleet, "-o", "json"], check=True).stdout)
     assert all(keys == sorted(keys) for _, keys in _key_orders(theirs)), "kubectl's own rule"
-    for args in (["py-describe", "svc", "multi", "-n", fleet], ["py-query", "svc", "multi", "-n", fleet],
-                 ["py-nodeports", "-n", fleet]):
+    for args in (
+        ["py-describe", "svc", "multi", "-n", fleet],
+        ["py-query", "svc", "multi", "-n", fleet],
+        ["py-nodeports", "-n", fleet],
+    ):
         for fmt, load in (("json", json.loads), ("yaml", yaml.safe_load)):
             document = load(ok(plugin(cluster, *args, "-o", fmt)).out)  # dicts keep the printed order
             unsorted = [(path, keys) for path, keys in _key_orders(document) if keys != sorted(keys)]
@@ -237,8 +294,21 @@ def test_json_and_yaml_keys_are_sorted_as_kubectl_prints_them(cluster, kubectl, 
 def test_group_by_columns_are_named_as_given_or_by_their_last_segment(cluster, kubectl, fleet):
     pods = {c: oracle_json(kubectl, "get", "pods", "-n", fleet, context=c)["items"] for c in CONTEXTS}
     expected = Counter((c, p["spec"].get("nodeName") or "<none>") for c in CONTEXTS for p in pods[c])
-    run = ok(plugin(cluster, "py-query", "pods", "-n", fleet, "--context", ",".join(CONTEXTS),
-                    "--group-by", "context,node={.spec.nodeName}", "-o", "csv"))
+    run = ok(
+        plugin(
+            cluster,
+            "py-query",
+            "pods",
+            "-n",
+            fleet,
+            "--context",
+            ",".join(CONTEXTS),
+            "--group-by",
+            "context,node={.spec.nodeName}",
+            "-o",
+            "csv",
+        )
+    )
     rows = list(csv.reader(io.StringIO(run.out)))
     assert rows[0] == ["CONTEXT", "node", "COUNT"]
     assert {(c, n): int(count) for c, n, count in rows[1:]} == expected
@@ -247,16 +317,42 @@ def test_group_by_columns_are_named_as_given_or_by_their_last_segment(cluster, k
 
 
 def test_count_by_a_comma_list(cluster, kubectl, fleet):
-    run = ok(plugin(cluster, "py-query", "pods,svc", "-n", fleet, "--context", ",".join(CONTEXTS), "--count",
-                    "--by", "context,kind,namespace", "-o", "json"))
+    run = ok(
+        plugin(
+            cluster,
+            "py-query",
+            "pods,svc",
+            "-n",
+            fleet,
+            "--context",
+            ",".join(CONTEXTS),
+            "--count",
+            "--by",
+            "context,kind,namespace",
+            "-o",
+            "json",
+        )
+    )
     got = {(r["context"], r["kind"], r["namespace"]): r["count"] for r in run.json()["items"]}
     expected = Counter()
     for context in CONTEXTS:
         for item in oracle_json(kubectl, "get", "pods,svc", "-n", fleet, context=context)["items"]:
             expected[(context, item["kind"], item["metadata"]["namespace"])] += 1
     assert got == expected
-    table = ok(plugin(cluster, "py-query", "pods", "-n", fleet, "--context", ",".join(CONTEXTS), "--count",
-                      "--by", "context,namespace"))
+    table = ok(
+        plugin(
+            cluster,
+            "py-query",
+            "pods",
+            "-n",
+            fleet,
+            "--context",
+            ",".join(CONTEXTS),
+            "--count",
+            "--by",
+            "context,namespace",
+        )
+    )
     assert table.lines()[0].split() == ["CONTEXT", "NAMESPACE", "COUNT"]
 
 
@@ -289,11 +385,15 @@ def test_spreadsheets_of_the_wide_table_and_of_custom_columns(cluster, kubectl, 
 
 
 def test_a_second_output_flag_replaces_the_first_as_in_kubectl(cluster, kubectl, fleet):
-    assert ok(plugin(cluster, "py-query", "pods", "-n", fleet, "-o", "json", "-o", "name")).out == \
-        kubectl(["get", "pods", "-n", fleet, "-o", "json", "-o", "name"], check=True).stdout
+    assert (
+        ok(plugin(cluster, "py-query", "pods", "-n", fleet, "-o", "json", "-o", "name")).out
+        == kubectl(["get", "pods", "-n", fleet, "-o", "json", "-o", "name"], check=True).stdout
+    )
     spec = "custom-columns=NAME:.metadata.name"
-    assert ok(plugin(cluster, "py-query", "pods", "-n", fleet, "-o", "markdown", "-o", spec)).out == \
-        kubectl(["get", "pods", "-n", fleet, "-o", "yaml", "-o", spec], check=True).stdout
+    assert (
+        ok(plugin(cluster, "py-query", "pods", "-n", fleet, "-o", "markdown", "-o", spec)).out
+        == kubectl(["get", "pods", "-n", fleet, "-o", "yaml", "-o", spec], check=True).stdout
+    )
 
 
 def test_nodeports_keeps_a_services_ports_in_its_order(cluster, kubectl, fleet):
@@ -305,9 +405,16 @@ def test_nodeports_keeps_a_services_ports_in_its_order(cluster, kubectl, fleet):
 
 
 # -- 5. errors and hints that fit ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("output", [["-o", "name"], ["-o", "json"], ["-o", "jsonpath={.items[*].metadata.name}"],
-                                    ["-o", 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'],
-                                    ["-o", "custom-columns=NAME:.metadata.name"]])
+@pytest.mark.parametrize(
+    "output",
+    [
+        ["-o", "name"],
+        ["-o", "json"],
+        ["-o", "jsonpath={.items[*].metadata.name}"],
+        ["-o", 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'],
+        ["-o", "custom-columns=NAME:.metadata.name"],
+    ],
+)
 def test_sort_by_a_missing_field_fails_as_kubectl(cluster, kubectl, fleet, output):
     theirs = kubectl(["get", "pods", "-n", fleet, "--sort-by", "{.metadata.nme}", *output])
     ours = plugin(cluster, "py-query", "pods", "-n", fleet, "--sort-by", "{.metadata.nme}", *output)
@@ -328,10 +435,23 @@ def test_sort_by_a_missing_field_fails_in_the_table_too(cluster, kubectl, fleet)
 
 
 def test_sort_by_puts_items_without_the_field_where_kubectl_does(cluster, kubectl, fleet):
-    theirs = kubectl(["get", "pods", "-n", fleet, "--sort-by", ".spec.nodeName", "-o",
-                      "custom-columns=NODE:.spec.nodeName"], check=True).stdout
-    ours = ok(plugin(cluster, "py-query", "pods", "-n", fleet, "--sort-by", ".spec.nodeName", "-o",
-                     "custom-columns=NODE:.spec.nodeName")).out
+    theirs = kubectl(
+        ["get", "pods", "-n", fleet, "--sort-by", ".spec.nodeName", "-o", "custom-columns=NODE:.spec.nodeName"],
+        check=True,
+    ).stdout
+    ours = ok(
+        plugin(
+            cluster,
+            "py-query",
+            "pods",
+            "-n",
+            fleet,
+            "--sort-by",
+            ".spec.nodeName",
+            "-o",
+            "custom-columns=NODE:.spec.nodeName",
+        )
+    ).out
     assert ours == theirs and theirs.splitlines()[1] == "<none>"
     # one type has the field, the other not: kubectl refuses per table, and sorts the one List of names
     for args in ([], ["-o", "name"]):
@@ -359,8 +479,11 @@ def test_offline_messages_speak_of_files(cluster, kubectl, tmp_path):
     run = ok(plugin(cluster, "py-describe", "nodes", "-f", str(dump)))
     assert "server" not in run.err.lower(), run.err
     assert "warning: the input files hold no pods; shown as none" in run.err
-    missing = [n["metadata"]["name"] for n in nodes["items"]
-               if n["metadata"]["name"] not in {lease["metadata"]["name"] for lease in held}]
+    missing = [
+        n["metadata"]["name"]
+        for n in nodes["items"]
+        if n["metadata"]["name"] not in {lease["metadata"]["name"] for lease in held}
+    ]
     for name in missing:
         assert f'leases.coordination.k8s.io "{name}" not found in the input files' in run.err
     named = plugin(cluster, "py-describe", "node", "no-such-node", "-f", str(dump))
@@ -373,7 +496,7 @@ def test_parse_errors_name_the_file_line_and_column_where_kubectl_does(cluster, 
     bad_json = tmp_path / "bad.json"
     bad_json.write_text('{"apiVersion": "v1", "kind": "List", "items": [\n {"kind": "Pod",, }]}\n')
     offset = int(re.search(r"offset (\d+)", kubectl(["get", "-f", str(bad_json)]).stderr).group(1))
-    text = bad_json.read_text()[:offset - 1]  # Go counts the bytes read, the bad one included
+    text = bad_json.read_text()[: offset - 1]  # Go counts the bytes read, the bad one included
     line, column = text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
     run = plugin(cluster, "py-query", "pods", "-f", str(bad_json))
     assert run.code == 1 and run.err.startswith(f"error: error parsing {bad_json}: line {line}, column {column}: ")
@@ -388,21 +511,30 @@ def test_parse_errors_name_the_file_line_and_column_where_kubectl_does(cluster, 
     config.write_text("apiVersion: v1\nkind: Config\ncontexts:\n- name: x\n  context: {cluster: c\n")
     assert kubectl(["get", "pods", "--kubeconfig", str(config)]).returncode == 1
     run = plugin(cluster, "py-query", "pods", "--kubeconfig", str(config))
-    assert run.code == 1 and re.match(rf'error: error loading config file "{re.escape(str(config))}": '
-                                      r"line \d+, column \d+: ", run.err), run.err
+    assert run.code == 1 and re.match(
+        rf'error: error loading config file "{re.escape(str(config))}": '
+        r"line \d+, column \d+: ",
+        run.err,
+    ), run.err
 
 
 # -- 6. the incident findings -------------------------------------------------------------------------------------
 def test_describe_and_nodeports_take_a_field_selector(cluster, kubectl, fleet):
     selector = "status.phase!=Running"
-    expected = sorted(n.split("/")[1] for n in kubectl(["get", "pods", "-n", fleet, "--field-selector", selector,
-                                                        "-o", "name"], check=True).stdout.split())
+    expected = sorted(
+        n.split("/")[1]
+        for n in kubectl(
+            ["get", "pods", "-n", fleet, "--field-selector", selector, "-o", "name"], check=True
+        ).stdout.split()
+    )
     assert expected, "the test's premise: an unscheduled pod"
     run = ok(plugin(cluster, "py-describe", "pods", "-n", fleet, "--field-selector", selector, "-o", "json"))
     documents = run.json()
     documents = documents["items"] if documents.get("kind") == "List" else [documents]
     assert sorted(d["name"] for d in documents) == expected
-    services = ok(plugin(cluster, "py-nodeports", "-A", "--field-selector", f"metadata.namespace={fleet}", "-o", "json"))
+    services = ok(
+        plugin(cluster, "py-nodeports", "-A", "--field-selector", f"metadata.namespace={fleet}", "-o", "json")
+    )
     assert {(r["namespace"], r["name"]) for r in services.json()["items"]} == {(fleet, "multi")}
 
 
@@ -430,10 +562,11 @@ def test_nodeports_says_why_urls_are_empty(cluster, kubectl, fleet, tmp_path):
     path.write_text(json.dumps(snapshot))
     reason = f"{len(nodes)} nodes, {len(nodes)} cordoned" + (f", {not_ready} NotReady" if not_ready else "")
     run = ok(plugin(cluster, "py-nodeports", "-n", fleet, "-f", str(path)))
-    assert [line.split(None, 6)[6] for line in run.lines()[1:]] == \
-        [f"<none: {reason}; --all-nodes includes them>"] * 3
-    assert {r["noUrlsReason"] for r in ok(plugin(cluster, "py-nodeports", "-n", fleet, "-f", str(path),
-                                                 "-o", "json")).json()["items"]} == {f"{reason}; --all-nodes includes them"}
+    assert [line.split(None, 6)[6] for line in run.lines()[1:]] == [f"<none: {reason}; --all-nodes includes them>"] * 3
+    assert {
+        r["noUrlsReason"]
+        for r in ok(plugin(cluster, "py-nodeports", "-n", fleet, "-f", str(path), "-o", "json")).json()["items"]
+    } == {f"{reason}; --all-nodes includes them"}
     everywhere = ok(plugin(cluster, "py-nodeports", "-n", fleet, "-f", str(path), "--all-nodes", "-o", "json"))
     assert all(r["urls"] and r["noUrlsReason"] is None for r in everywhere.json()["items"])
 
@@ -443,8 +576,19 @@ def test_jsonpath_ng_sorts_over_nulls(cluster, kubectl, fleet, tmp_path):
     pods["items"][0]["spec"]["nodeName"] = None  # a null beside strings (and "waiting" has none at all)
     path = tmp_path / "pods.json"
     path.write_text(json.dumps(pods))
-    run = ok(plugin(cluster, "py-query", "pods", "-n", fleet, "-f", str(path),
-                    "-o", "jsonpath-ng=$.items[/spec.nodeName][*].metadata.name"))
+    run = ok(
+        plugin(
+            cluster,
+            "py-query",
+            "pods",
+            "-n",
+            fleet,
+            "-f",
+            str(path),
+            "-o",
+            "jsonpath-ng=$.items[/spec.nodeName][*].metadata.name",
+        )
+    )
     by_name = {p["metadata"]["name"]: p["spec"].get("nodeName") for p in pods["items"]}
     order = [by_name[name] for name in run.lines()]
     assert sorted(run.lines()) == sorted(by_name)
@@ -462,7 +606,7 @@ def test_warnings_never_land_inside_an_output_line(cluster, kubectl):
     warnings = apart.stderr.splitlines()
     assert warnings and all(w.startswith("warning: ") for w in warnings)
     lines = merged.stdout.splitlines()
-    assert lines[-len(warnings):] == warnings, "the warnings come after the output, whole"
-    assert not any("warning:" in line for line in lines[:-len(warnings)])
-    document = yaml.safe_load("\n".join(lines[:-len(warnings)]))  # the output itself is whole
+    assert lines[-len(warnings) :] == warnings, "the warnings come after the output, whole"
+    assert not any("warning:" in line for line in lines[: -len(warnings)])
+    document = yaml.safe_load("\n".join(lines[: -len(warnings)]))  # the output itself is whole
     assert document["kind"] == "List" and len(document["items"]) > 10

@@ -14,24 +14,27 @@ from tests.integration.harness import kubectl_plugin, plugin_env
 DEMO_ONLY = "--field-selector=metadata.namespace=demo"  # -A, kept to the seeded namespace: others come and go
 
 
-@pytest.mark.parametrize("args", [
-    ["-n", "demo", "-o=name"],
-    ["-n", "demo", "-oname"],
-    ["-n", "demo", "--output=name"],
-    ["-n=demo", "-o", "name"],
-    ["-ndemo", "-o", "name"],
-    ["--namespace=demo", "--output", "name"],
-    ["--all-namespaces=true", DEMO_ONLY, "-o", "name"],
-    ["-A=true", DEMO_ONLY, "-oname"],
-    ["-A", "--all-namespaces=false", "-ndemo", "-o=name"],  # the last one wins
-    ["-A=T", DEMO_ONLY, "-o=custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name"],
-    ["-Ao=custom-columns=NAME:.metadata.name", DEMO_ONLY],
-    ["-ndemo", "--no-headers=true", "-ocustom-columns=NAME:.metadata.name"],
-    ["-n=demo", "--no-headers=false", "-o=custom-columns=NAME:.metadata.name"],
-    ["-n=demo", '-o=jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'],
-    ["-l=app=api", "-n=demo", "-o=name"],
-    ["--selector", "app=api", "-ndemo", "-o", "name"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-n", "demo", "-o=name"],
+        ["-n", "demo", "-oname"],
+        ["-n", "demo", "--output=name"],
+        ["-n=demo", "-o", "name"],
+        ["-ndemo", "-o", "name"],
+        ["--namespace=demo", "--output", "name"],
+        ["--all-namespaces=true", DEMO_ONLY, "-o", "name"],
+        ["-A=true", DEMO_ONLY, "-oname"],
+        ["-A", "--all-namespaces=false", "-ndemo", "-o=name"],  # the last one wins
+        ["-A=T", DEMO_ONLY, "-o=custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name"],
+        ["-Ao=custom-columns=NAME:.metadata.name", DEMO_ONLY],
+        ["-ndemo", "--no-headers=true", "-ocustom-columns=NAME:.metadata.name"],
+        ["-n=demo", "--no-headers=false", "-o=custom-columns=NAME:.metadata.name"],
+        ["-n=demo", '-o=jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'],
+        ["-l=app=api", "-n=demo", "-o=name"],
+        ["--selector", "app=api", "-ndemo", "-o", "name"],
+    ],
+)
 def test_py_query_reads_the_words_as_kubectl_get(cluster, kubectl, args):
     ours = kubectl_plugin(cluster, "py-query", "pods", *args)
     theirs = kubectl(["get", "pods", *args])
@@ -50,20 +53,41 @@ def test_json_spellings(cluster, kubectl, args):
     assert names(ours.out) == names(theirs.stdout) and names(ours.out)
 
 
-@pytest.mark.parametrize("plugin, spelled, plain", [
-    ("py-describe", ["svc", "-n=demo", '-o=jsonpath={range .items[*]}{.name}{"\\n"}{end}'],
-     ["svc", "--namespace", "demo", "--output", 'jsonpath={range .items[*]}{.name}{"\\n"}{end}']),
-    ("py-describe", ["svc", "-ndemo", "--show-events=false", "-ojsonpath={.items[*].name}"],
-     ["svc", "-n", "demo", "--show-events", "false", "-o", "jsonpath={.items[*].name}"]),
-    ("py-nodeports", ["-n=demo", "-o=custom-columns=NAME:.name,PORT:.nodePort", "--no-headers=1"],
-     ["--namespace", "demo", "--output", "custom-columns=NAME:.name,PORT:.nodePort", "--no-headers"]),
-    ("py-nodeports", ["-A=false", "-ndemo", "--all-nodes=true", "-owide"],
-     ["-n", "demo", "--all-nodes", "-o", "wide"]),
-    ("py-diff", ["cm", "-n=demo", "--context=kpy-a,kpy-b", "--include-status=false", "-o=wide"],
-     ["cm", "-n", "demo", "--context", "kpy-a", "--context", "kpy-b", "-o", "wide"]),
-    ("py-query", ["deploy,svc", "-n=demo", "--context=kpy-a,kpy-b", "-Ao=name", DEMO_ONLY],
-     ["deploy,svc", "--context", "kpy-a,kpy-b", "--all-namespaces", "--output", "name", DEMO_ONLY]),
-])
+@pytest.mark.parametrize(
+    "plugin, spelled, plain",
+    [
+        (
+            "py-describe",
+            ["svc", "-n=demo", '-o=jsonpath={range .items[*]}{.name}{"\\n"}{end}'],
+            ["svc", "--namespace", "demo", "--output", 'jsonpath={range .items[*]}{.name}{"\\n"}{end}'],
+        ),
+        (
+            "py-describe",
+            ["svc", "-ndemo", "--show-events=false", "-ojsonpath={.items[*].name}"],
+            ["svc", "-n", "demo", "--show-events", "false", "-o", "jsonpath={.items[*].name}"],
+        ),
+        (
+            "py-nodeports",
+            ["-n=demo", "-o=custom-columns=NAME:.name,PORT:.nodePort", "--no-headers=1"],
+            ["--namespace", "demo", "--output", "custom-columns=NAME:.name,PORT:.nodePort", "--no-headers"],
+        ),
+        (
+            "py-nodeports",
+            ["-A=false", "-ndemo", "--all-nodes=true", "-owide"],
+            ["-n", "demo", "--all-nodes", "-o", "wide"],
+        ),
+        (
+            "py-diff",
+            ["cm", "-n=demo", "--context=kpy-a,kpy-b", "--include-status=false", "-o=wide"],
+            ["cm", "-n", "demo", "--context", "kpy-a", "--context", "kpy-b", "-o", "wide"],
+        ),
+        (
+            "py-query",
+            ["deploy,svc", "-n=demo", "--context=kpy-a,kpy-b", "-Ao=name", DEMO_ONLY],
+            ["deploy,svc", "--context", "kpy-a,kpy-b", "--all-namespaces", "--output", "name", DEMO_ONLY],
+        ),
+    ],
+)
 def test_every_plugin_reads_kubectls_spellings_as_the_plain_ones(cluster, plugin, spelled, plain):
     ours, reference = kubectl_plugin(cluster, plugin, *spelled), kubectl_plugin(cluster, plugin, *plain)
     assert reference.out, reference.err

@@ -7,6 +7,7 @@ within 400 MB of peak RSS and hold no more file descriptors than --parallel allo
 context being read, plus the few every process has). Runs are bounded generously; no latency is asserted
 (the 60 s target is benchmarks/bench_fleet.py's).
 """
+
 import re
 from collections import Counter, defaultdict
 
@@ -16,15 +17,18 @@ from tests.cluster import fleet
 from tests.integration.harness import plugin_env, run_measured
 
 SIZE = 1000
-RUN_TIMEOUT = 300       # seconds: a run still going then is a hang, and fails the test
-MEMORY_BOUND_MB = 400   # peak RSS of the plugin over the whole fleet
-DEFAULT_PARALLEL = 32   # kubectl_py/kube/fanout.py: contexts read at once without --parallel
-FD_SLACK = 8            # descriptors beyond one per context being read: stdin/out/err and the interpreter's own
+RUN_TIMEOUT = 300  # seconds: a run still going then is a hang, and fails the test
+MEMORY_BOUND_MB = 400  # peak RSS of the plugin over the whole fleet
+DEFAULT_PARALLEL = 32  # kubectl_py/kube/fanout.py: contexts read at once without --parallel
+FD_SLACK = 8  # descriptors beyond one per context being read: stdin/out/err and the interpreter's own
 SEEDED = "kpy.io/seeded=true"
 
 # what the one stderr line of a failing context says, by the kind of its server
-SAYS = {fleet.HUNG: ("TLS handshake timeout",), fleet.REFUSING: ("was refused",),
-        fleet.TRICKLING: ("timeout awaiting response headers", "timeout reading the answer")}
+SAYS = {
+    fleet.HUNG: ("TLS handshake timeout",),
+    fleet.REFUSING: ("was refused",),
+    fleet.TRICKLING: ("timeout awaiting response headers", "timeout reading the answer"),
+}
 CONTEXT_NAMED = re.compile(r'\(context "([^"]+)"\)$')
 
 
@@ -34,8 +38,10 @@ def fleet_env(cluster, tmp_path_factory):
     directory = tmp_path_factory.mktemp("fleet")
     with fleet.FleetServers(cluster, lifetime=3 * RUN_TIMEOUT + 120) as servers:
         of_a_thousand = fleet.write_fleet(str(directory / "kubeconfig"), cluster, servers, SIZE)
-        yield of_a_thousand, plugin_env(cluster, KUBECONFIG=of_a_thousand.kubeconfig,
-                                        KUBECTL_PY_CACHE_DIR=str(directory / "kpy-cache"))
+        yield (
+            of_a_thousand,
+            plugin_env(cluster, KUBECONFIG=of_a_thousand.kubeconfig, KUBECTL_PY_CACHE_DIR=str(directory / "kpy-cache")),
+        )
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +91,10 @@ def assert_failures_named_once(run, of_a_thousand, selected) -> None:
         assert any(says in line for says in SAYS[kind]), f"{kind}: {line!r}"
         named[context] += 1
     failing = [c for c in selected if c in of_a_thousand.failing]
-    assert named == Counter(failing), (f"not named: {sorted(set(failing) - set(named))[:10]}; "
-                                       f"named twice: {sorted(c for c, n in named.items() if n > 1)[:10]}")
+    assert named == Counter(failing), (
+        f"not named: {sorted(set(failing) - set(named))[:10]}; "
+        f"named twice: {sorted(c for c, n in named.items() if n > 1)[:10]}"
+    )
 
 
 def test_a_thousand_contexts_by_name(fleet_env, seeded_pods):
@@ -94,8 +102,9 @@ def test_a_thousand_contexts_by_name(fleet_env, seeded_pods):
     counts = {kind: len(of_a_thousand.of(kind)) for kind in (fleet.ANSWERING, *fleet.FAILING_KINDS)}
     assert counts == {fleet.ANSWERING: 880, fleet.HUNG: 50, fleet.REFUSING: 50, fleet.TRICKLING: 20}
 
-    run = run_measured(env, "py-query", "pods", "-A", "--all-contexts", "-o", "name", timeout=RUN_TIMEOUT,
-                       sample_fds=True)
+    run = run_measured(
+        env, "py-query", "pods", "-A", "--all-contexts", "-o", "name", timeout=RUN_TIMEOUT, sample_fds=True
+    )
 
     everything = list(of_a_thousand.kinds)
     assert_failures_named_once(run, of_a_thousand, everything)
@@ -107,8 +116,9 @@ def test_a_thousand_contexts_by_name(fleet_env, seeded_pods):
 def test_a_thousand_contexts_counted(fleet_env, seeded_pods):
     """--count, by namespace so that the seeded namespaces can be compared whatever other tests do elsewhere."""
     of_a_thousand, env = fleet_env
-    run = run_measured(env, "py-query", "pods", "-A", "--all-contexts", "--count", "--by", "namespace",
-                       timeout=RUN_TIMEOUT)
+    run = run_measured(
+        env, "py-query", "pods", "-A", "--all-contexts", "--count", "--by", "namespace", timeout=RUN_TIMEOUT
+    )
 
     assert_failures_named_once(run, of_a_thousand, list(of_a_thousand.kinds))
     header, *rows = run.lines()
@@ -131,8 +141,20 @@ def test_descriptors_follow_parallel(fleet_env, seeded_pods):
     of_a_thousand, env = fleet_env
     selected = [c for c in of_a_thousand.kinds if re.match(r"fleet-0[01]", c)]
     assert any(c in of_a_thousand.failing for c in selected)
-    run = run_measured(env, "py-query", "pods", "-A", "--context", "fleet-0[01]*", "-o", "name",
-                       "--parallel", "8", timeout=RUN_TIMEOUT, sample_fds=True)
+    run = run_measured(
+        env,
+        "py-query",
+        "pods",
+        "-A",
+        "--context",
+        "fleet-0[01]*",
+        "-o",
+        "name",
+        "--parallel",
+        "8",
+        timeout=RUN_TIMEOUT,
+        sample_fds=True,
+    )
 
     assert_failures_named_once(run, of_a_thousand, selected)
     assert_every_answer_printed(printed_names(run), of_a_thousand, seeded_pods, selected)

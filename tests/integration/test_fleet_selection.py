@@ -46,8 +46,18 @@ def oracle_nodes(kubectl, fleet, contexts):
     """``CONTEXT NAME`` lines of every node, from the oracle kubectl run once per context."""
     lines = []
     for context in contexts:
-        proc = kubectl(["--kubeconfig", fleet, "--context", context, "get", "nodes", "-o",
-                        'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'])
+        proc = kubectl(
+            [
+                "--kubeconfig",
+                fleet,
+                "--context",
+                context,
+                "get",
+                "nodes",
+                "-o",
+                'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}',
+            ]
+        )
         assert proc.returncode == 0, proc.stderr
         lines += [f"{context} {name}" for name in proc.stdout.split()]
     return lines
@@ -67,36 +77,55 @@ def test_a_glob_answers_from_exactly_the_matching_contexts(cluster, kubectl, fle
 def test_a_glob_fills_the_context_column(cluster, kubectl, fleet):
     run = plugin(cluster, fleet, "py-query", "nodes", "--context", "prod-?", "--no-headers")
     assert run.code == 0, run.err
-    assert [" ".join(line.split()[:2]) for line in run.lines()] == \
-        oracle_nodes(kubectl, fleet, oracle_contexts(kubectl, fleet, "prod-?"))
+    assert [" ".join(line.split()[:2]) for line in run.lines()] == oracle_nodes(
+        kubectl, fleet, oracle_contexts(kubectl, fleet, "prod-?")
+    )
 
 
 def test_globs_and_names_mix_and_a_failing_match_is_reported(cluster, kubectl, fleet):
     run = plugin(cluster, fleet, "py-describe", "nodes", "--context", "kpy-*,staging-a", "-o", "json")
     assert run.code == 1
     doc = run.json()
-    assert [(c["context"], c["status"]) for c in doc["contexts"]] == [("kpy-down", "unreachable"),
-                                                                        ("staging-a", "ok")]
-    assert [d["name"] for d in doc["items"]] == [line.split()[1] for line in oracle_nodes(kubectl, fleet,
-                                                                                           ["staging-a"])]
+    assert [(c["context"], c["status"]) for c in doc["contexts"]] == [("kpy-down", "unreachable"), ("staging-a", "ok")]
+    assert [d["name"] for d in doc["items"]] == [
+        line.split()[1] for line in oracle_nodes(kubectl, fleet, ["staging-a"])
+    ]
     assert run.err.count("\n") == 1 and 'context "kpy-down"' in run.err
 
 
 def test_exclude_context_narrows_all_contexts(cluster, kubectl, fleet):
-    run = plugin(cluster, fleet, "py-query", "nodes", "--all-contexts", "--exclude-context", "staging-*,kpy-down",
-                 "-o", f"jsonpath={NAMES}")
+    run = plugin(
+        cluster,
+        fleet,
+        "py-query",
+        "nodes",
+        "--all-contexts",
+        "--exclude-context",
+        "staging-*,kpy-down",
+        "-o",
+        f"jsonpath={NAMES}",
+    )
     assert run.code == 0, run.err
     assert run.lines() == oracle_nodes(kubectl, fleet, ["prod-b", "prod-a"])
     # repeated flags, and the status records
-    run = plugin(cluster, fleet, "py-nodeports", "--all-contexts", "--exclude-context", "staging-*",
-                 "--exclude-context", "kpy-down", "-o", "json")
+    run = plugin(
+        cluster,
+        fleet,
+        "py-nodeports",
+        "--all-contexts",
+        "--exclude-context",
+        "staging-*",
+        "--exclude-context",
+        "kpy-down",
+        "-o",
+        "json",
+    )
     assert run.code == 0, run.err
     assert [c["context"] for c in run.json()["contexts"]] == ["prod-b", "prod-a"]
 
 
 def test_exclude_context_narrows_a_context_glob_and_the_current_context(cluster, kubectl, fleet):
-    run = plugin(cluster, fleet, "py-query", "nodes", "--context", "*a", "--exclude-context", "staging-a",
-                 "-o", "name")
+    run = plugin(cluster, fleet, "py-query", "nodes", "--context", "*a", "--exclude-context", "staging-a", "-o", "name")
     assert run.code == 0, run.err
     names = [line.split()[1] for line in oracle_nodes(kubectl, fleet, ["prod-a"])]
     assert run.lines() == [f"node/{n}" for n in names]  # one context left: no context column
@@ -106,12 +135,21 @@ def test_exclude_context_narrows_a_context_glob_and_the_current_context(cluster,
     assert run.lines() == [f"node/{n}" for n in names]
 
 
-@pytest.mark.parametrize("args", [
-    ["py-query", "nodes", "--all-contexts", "-o", "name"],
-    ["py-nodeports", "--all-contexts", "-n", "demo"],
-    ["py-describe", "nodes", "--context", "prod-*,staging-a", "-o",
-     'jsonpath={range .items[*]}{.context}{" "}{.name}{" "}{.allocatedResources.cpu.requestsPercent}{"\\n"}{end}'],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["py-query", "nodes", "--all-contexts", "-o", "name"],
+        ["py-nodeports", "--all-contexts", "-n", "demo"],
+        [
+            "py-describe",
+            "nodes",
+            "--context",
+            "prod-*,staging-a",
+            "-o",
+            'jsonpath={range .items[*]}{.context}{" "}{.name}{" "}{.allocatedResources.cpu.requestsPercent}{"\\n"}{end}',
+        ],
+    ],
+)
 def test_parallel_1_gives_the_default_output(cluster, fleet, args):
     default = plugin(cluster, fleet, *args)
     assert default.out, default.err
@@ -128,15 +166,18 @@ def test_an_unknown_context_fails_before_any_context_is_read(cluster, kubectl, f
     assert (run.code, run.out, run.err) == (1, "", 'error: context "nope" does not exist\n')
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--context", "qa-*"], 'error: no context matches "qa-*"'),
-    (["--all-contexts", "--exclude-context", "*"], 'error: --exclude-context "*" excludes every selected context'),
-    (["--exclude-context", "prod-*"], 'error: --exclude-context "prod-*" excludes every selected context'),
-    (["--parallel", "0"], "error: --parallel must be 1 or greater"),
-    (["--parallel", "-2"], "error: --parallel must be 1 or greater"),
-    (["--parallel", "many"], "many"),
-    (["--parallel"], "--parallel"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--context", "qa-*"], 'error: no context matches "qa-*"'),
+        (["--all-contexts", "--exclude-context", "*"], 'error: --exclude-context "*" excludes every selected context'),
+        (["--exclude-context", "prod-*"], 'error: --exclude-context "prod-*" excludes every selected context'),
+        (["--parallel", "0"], "error: --parallel must be 1 or greater"),
+        (["--parallel", "-2"], "error: --parallel must be 1 or greater"),
+        (["--parallel", "many"], "many"),
+        (["--parallel"], "--parallel"),
+    ],
+)
 @pytest.mark.parametrize("plugin_name", PLUGINS)
 def test_flag_errors_are_one_line_and_exit_1(cluster, fleet, plugin_name, args, message):
     words = [plugin_name] + (["nodes"] if plugin_name != "py-nodeports" else []) + args
@@ -181,8 +222,13 @@ def test_disable_compression_is_accepted_and_documented(cluster, kubectl, fleet,
 
 def complete(cluster, fleet, *words):
     """Candidate lines (and the directive) of `kubectl __complete py-query words...`, through the helper."""
-    proc = subprocess.run([cluster.kubectl, "__complete", "py-query", *words], capture_output=True, text=True,
-                          timeout=60, env=plugin_env(cluster, KUBECONFIG=fleet))
+    proc = subprocess.run(
+        [cluster.kubectl, "__complete", "py-query", *words],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=plugin_env(cluster, KUBECONFIG=fleet),
+    )
     assert proc.returncode == 0 and "About to call:" in proc.stderr, proc.stderr
     return proc.stdout.splitlines()
 
@@ -190,9 +236,9 @@ def complete(cluster, fleet, *words):
 def test_completion_of_the_context_flags(cluster, kubectl, fleet):
     contexts = sorted(kubectl(["--kubeconfig", fleet, "config", "get-contexts", "-o", "name"]).stdout.split())
     assert complete(cluster, fleet, "--exclude-context", "") == contexts + [":4"]
-    assert complete(cluster, fleet, "--exclude-context", "prod-b,") == \
-        [f"prod-b,{c}" for c in contexts if c != "prod-b"] + [":4"]
+    assert complete(cluster, fleet, "--exclude-context", "prod-b,") == [
+        f"prod-b,{c}" for c in contexts if c != "prod-b"
+    ] + [":4"]
     # object names come from the contexts a glob selects, minus the excluded ones
     nodes = sorted({line.split()[1] for line in oracle_nodes(kubectl, fleet, ["prod-b"])})
-    assert complete(cluster, fleet, "--context", "prod-*", "--exclude-context", "prod-a", "nodes", "") == \
-        nodes + [":4"]
+    assert complete(cluster, fleet, "--context", "prod-*", "--exclude-context", "prod-a", "nodes", "") == nodes + [":4"]

@@ -22,8 +22,8 @@ from tests.cluster import faults
 from tests.integration.harness import plugin_env, run_measured
 from tests.integration.test_faults import CONTEXT_PAIRS, PAIRS, in_namespaces, oracle_lines
 
-STALL_BOUND = 45        # seconds: a trickling or hung context costs at most this (contract: 15 s per request)
-MEMORY_BOUND_MB = 400   # peak RSS of a plugin fed a gzip bomb or endless headers (answers are capped at 256 MB)
+STALL_BOUND = 45  # seconds: a trickling or hung context costs at most this (contract: 15 s per request)
+MEMORY_BOUND_MB = 400  # peak RSS of a plugin fed a gzip bomb or endless headers (answers are capped at 256 MB)
 
 
 def one_line(err: str) -> str:
@@ -35,8 +35,12 @@ def one_line(err: str) -> str:
 
 def hostile_env(cluster, tmp_path, proxy):
     path = faults.kubeconfig_with(cluster.kubeconfig, str(tmp_path / "kubeconfig"), {"hostile": proxy.url})
-    return plugin_env(cluster, KUBECONFIG=path, KUBECTL_PY_CACHE_DIR=str(tmp_path / "kpy-cache"),
-                      KUBECACHEDIR=str(tmp_path / "kube-cache"))
+    return plugin_env(
+        cluster,
+        KUBECONFIG=path,
+        KUBECTL_PY_CACHE_DIR=str(tmp_path / "kpy-cache"),
+        KUBECACHEDIR=str(tmp_path / "kube-cache"),
+    )
 
 
 def lists_pods(request) -> bool:
@@ -53,18 +57,39 @@ HTML = b"<html><head><title>Sign in - Corporate SSO</title></head><body>Please s
 HOSTILE = {
     "bad-chunk-size": (faults.raw_answer(_chunked_ok(b"zz\r\n{}\r\n0\r\n\r\n")), "malformed chunk size", False),
     "html-page": (faults.Reply(200, HTML, {"Content-Type": "text/html"}), "not JSON", False),
-    "bad-status-line": (faults.raw_answer(b"HTPP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"),
-                        "malformed HTTP response", False),
-    "corrupt-gzip": (faults.Reply(200, b"\x1f\x8b\x08\x00garbage-not-deflate" * 10,
-                                  {"Content-Type": "application/json", "Content-Encoding": "gzip"}),
-                     "gzip answer is corrupt", False),
-    "json-array": (faults.Reply(200, b"[1, 2, 3]", {"Content-Type": "application/json"}),
-                   "not a Kubernetes object", False),
-    "items-not-objects": (faults.Reply(200, json.dumps({"kind": "PodList", "apiVersion": "v1", "metadata": {},
-                                                        "items": [5, "x"]}).encode(),
-                                       {"Content-Type": "application/json"}), "does not hold Kubernetes objects", False),
-    "deep-json": (faults.Reply(200, b"[" * 200_000 + b"]" * 200_000, {"Content-Type": "application/json"}),
-                  "nested too deeply", False),
+    "bad-status-line": (
+        faults.raw_answer(b"HTPP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"),
+        "malformed HTTP response",
+        False,
+    ),
+    "corrupt-gzip": (
+        faults.Reply(
+            200,
+            b"\x1f\x8b\x08\x00garbage-not-deflate" * 10,
+            {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+        ),
+        "gzip answer is corrupt",
+        False,
+    ),
+    "json-array": (
+        faults.Reply(200, b"[1, 2, 3]", {"Content-Type": "application/json"}),
+        "not a Kubernetes object",
+        False,
+    ),
+    "items-not-objects": (
+        faults.Reply(
+            200,
+            json.dumps({"kind": "PodList", "apiVersion": "v1", "metadata": {}, "items": [5, "x"]}).encode(),
+            {"Content-Type": "application/json"},
+        ),
+        "does not hold Kubernetes objects",
+        False,
+    ),
+    "deep-json": (
+        faults.Reply(200, b"[" * 200_000 + b"]" * 200_000, {"Content-Type": "application/json"}),
+        "nested too deeply",
+        False,
+    ),
     "trickled-headers": (faults.trickled_headers(), "timeout awaiting response headers", False),
     "trickled-body": (faults.trickled_body(), "timeout reading the answer", False),
     "endless-headers": (faults.endless_headers(), "KiB", True),
@@ -78,8 +103,9 @@ def test_a_hostile_context_never_loses_the_others_answer(cluster, kubectl, seede
     answer, says, fills_memory = HOSTILE[name]
     with faults.fault_proxy_for(cluster, [faults.Fault(answer, lists_pods)]) as proxy:
         env = hostile_env(cluster, tmp_path, proxy)
-        run = run_measured(env, "py-query", "pods", "-A", "--context", "kpy-a,hostile",
-                           "-o", "jsonpath=" + CONTEXT_PAIRS)
+        run = run_measured(
+            env, "py-query", "pods", "-A", "--context", "kpy-a,hostile", "-o", "jsonpath=" + CONTEXT_PAIRS
+        )
         as_json = run_measured(env, "py-query", "pods", "-A", "--context", "hostile,kpy-a", "-o", "json")
     assert any(r.status in ("raw", 200) and r.injected for r in proxy.requests), "the hostile answer was sent"
     expected = in_namespaces(oracle_lines(kubectl, "get", "pods", "-A", "-o", "jsonpath=" + PAIRS), seeded)
@@ -109,11 +135,13 @@ def test_a_hostile_context_never_loses_the_others_answer(cluster, kubectl, seede
 
 def test_a_repeated_continue_token_ends_the_list(cluster, tmp_path, namespace):
     """A server that answers every page with the same continue token would make the list go round forever."""
-    page = json.dumps({"kind": "ConfigMapList", "apiVersion": "v1", "metadata": {"continue": "same-token"},
-                       "items": []}).encode()
+    page = json.dumps(
+        {"kind": "ConfigMapList", "apiVersion": "v1", "metadata": {"continue": "same-token"}, "items": []}
+    ).encode()
     path = f"/api/v1/namespaces/{namespace}/configmaps"
-    with faults.fault_proxy_for(cluster, [faults.Fault(faults.Reply(200, page, {"Content-Type": "application/json"}),
-                                                       lambda r: r.path == path)]) as proxy:
+    with faults.fault_proxy_for(
+        cluster, [faults.Fault(faults.Reply(200, page, {"Content-Type": "application/json"}), lambda r: r.path == path)]
+    ) as proxy:
         env = hostile_env(cluster, tmp_path, proxy)
         run = run_measured(env, "py-query", "configmaps", "-n", namespace, "--context", "hostile,kpy-a", "-o", "name")
         lists = [r for r in proxy.requests if r.path == path]
@@ -126,10 +154,14 @@ def test_a_repeated_continue_token_ends_the_list(cluster, tmp_path, namespace):
 
 # -- kubeconfig values of the wrong type ----------------------------------------------------------------------
 def _kubeconfig_for(proxy_url: str, cluster_fields: dict, user: dict | None = None) -> dict:
-    return {"apiVersion": "v1", "kind": "Config", "current-context": "target",
-            "clusters": [{"name": "target", "cluster": dict({"server": proxy_url}, **cluster_fields)}],
-            "users": [{"name": "someone", "user": user if user is not None else {"token": "secret-token-value"}}],
-            "contexts": [{"name": "target", "context": {"cluster": "target", "user": "someone"}}]}
+    return {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": "target",
+        "clusters": [{"name": "target", "cluster": dict({"server": proxy_url}, **cluster_fields)}],
+        "users": [{"name": "someone", "user": user if user is not None else {"token": "secret-token-value"}}],
+        "contexts": [{"name": "target", "context": {"cluster": "target", "user": "someone"}}],
+    }
 
 
 def _write(tmp_path, doc, name="kubeconfig") -> str:
@@ -142,8 +174,13 @@ def _both(cluster, path, *plugin_args):
     """(our run through kubectl's plugin dispatch, the oracle kubectl's) with the kubeconfig at `path`."""
     env = plugin_env(cluster, KUBECONFIG=path, KUBECTL_PY_CACHE_DIR=os.path.join(os.path.dirname(path), "cache"))
     ours = subprocess.run([cluster.kubectl, *plugin_args], capture_output=True, text=True, env=env, timeout=60)
-    theirs = subprocess.run([cluster.kubectl, "get", "pods", "--request-timeout", "10s"], capture_output=True,
-                            text=True, env=env, timeout=60)
+    theirs = subprocess.run(
+        [cluster.kubectl, "get", "pods", "--request-timeout", "10s"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     return ours, theirs
 
 
@@ -178,13 +215,19 @@ def test_a_real_false_keeps_verification_on(cluster, tmp_path):
 def test_a_token_that_would_break_its_header_is_not_sent(cluster, tmp_path, token):
     c = next(c for c in cluster.clusters if c.name == "a")
     with faults.fault_proxy_for(cluster) as proxy:
-        config = _kubeconfig_for(proxy.url, {"certificate-authority": os.path.join(c.dir, "ca.crt")},
-                                 {"token": token})
+        config = _kubeconfig_for(proxy.url, {"certificate-authority": os.path.join(c.dir, "ca.crt")}, {"token": token})
         path = _write(tmp_path, config)
         runs = [_both(cluster, path, "py-query", "pods")[0]]
         if "\x00" not in token:  # no command line can carry a NUL
-            runs.append(subprocess.run([cluster.kubectl, "py-query", "pods", "--token", token], capture_output=True,
-                                       text=True, env=plugin_env(cluster, KUBECONFIG=path), timeout=60))
+            runs.append(
+                subprocess.run(
+                    [cluster.kubectl, "py-query", "pods", "--token", token],
+                    capture_output=True,
+                    text=True,
+                    env=plugin_env(cluster, KUBECONFIG=path),
+                    timeout=60,
+                )
+            )
         assert proxy.requests == [], [r.headers for r in proxy.requests]
     for run in runs:
         line = one_line(run.stderr)
@@ -243,8 +286,9 @@ def test_an_odd_dump_is_one_line(cluster, tmp_path, case, plugin):
     path = tmp_path / "dump.json"
     path.write_bytes(ODD_DUMPS[case])
     env = plugin_env(cluster, KUBECTL_PY_CACHE_DIR=str(tmp_path / "cache"))
-    run = subprocess.run([cluster.kubectl, plugin, "pods", "-f", str(path)], capture_output=True, text=True,
-                         env=env, timeout=60)
+    run = subprocess.run(
+        [cluster.kubectl, plugin, "pods", "-f", str(path)], capture_output=True, text=True, env=env, timeout=60
+    )
     line = one_line(run.stderr)
     assert run.returncode == 1 and str(path) in line, line
 
@@ -262,15 +306,33 @@ def test_the_cluster_answers_through_the_proxy(cluster, kubectl, tmp_path):
 def test_a_secret_value_that_is_a_map_is_a_size(cluster, tmp_path):
     """The API keeps Secret data as bytes, a file may hold anything: the describe still works, sizes only."""
     path = tmp_path / "secret.json"
-    path.write_text(json.dumps({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
-                                "metadata": {"name": "odd", "namespace": "default"},
-                                "data": {"nested": {"password": "hunter2"}, "plain": "aGVsbG8="}}))
+    path.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "type": "Opaque",
+                "metadata": {"name": "odd", "namespace": "default"},
+                "data": {"nested": {"password": "hunter2"}, "plain": "aGVsbG8="},
+            }
+        )
+    )
     env = plugin_env(cluster, KUBECTL_PY_CACHE_DIR=str(tmp_path / "cache"))
     for output in ("json", "yaml"):
-        run = subprocess.run([cluster.kubectl, "py-describe", "secret", "odd", "-f", str(path), "-o", output],
-                             capture_output=True, text=True, env=env, timeout=60)
+        run = subprocess.run(
+            [cluster.kubectl, "py-describe", "secret", "odd", "-f", str(path), "-o", output],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert run.returncode == 0 and "hunter2" not in run.stdout, run.stderr
-    text = subprocess.run([cluster.kubectl, "py-describe", "secret", "odd", "-f", str(path)], capture_output=True,
-                          text=True, env=env, timeout=60)
+    text = subprocess.run(
+        [cluster.kubectl, "py-describe", "secret", "odd", "-f", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert text.returncode == 0, text.stderr
     assert "hunter2" not in text.stdout and "nested:" in text.stdout and "plain:   5 bytes" in text.stdout

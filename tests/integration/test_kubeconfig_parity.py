@@ -20,8 +20,11 @@ SENT = ("authorization", "impersonate-user", "impersonate-uid", "impersonate-gro
 
 def _sent(request) -> list:
     """The identity headers of one request, in order, repeated names kept."""
-    return sorted((name.lower(), value) for name, value in request.raw_headers
-                  if name.lower() in SENT or name.lower().startswith("impersonate-extra-"))
+    return sorted(
+        (name.lower(), value)
+        for name, value in request.raw_headers
+        if name.lower() in SENT or name.lower().startswith("impersonate-extra-")
+    )
 
 
 def _namespaces_request(proxy):
@@ -38,11 +41,22 @@ def proxy(cluster):
 
 def _config(cluster, proxy, tmp_path, user: dict, cluster_extra: dict | None = None) -> str:
     a = next(c for c in cluster.clusters if c.name == "a")
-    doc = {"apiVersion": "v1", "kind": "Config", "current-context": "parity",
-           "clusters": [{"name": "parity-cluster", "cluster": dict(
-               {"server": proxy.url, "certificate-authority": os.path.join(a.dir, "ca.crt")}, **(cluster_extra or {}))}],
-           "users": [{"name": "parity-user", "user": user}],
-           "contexts": [{"name": "parity", "context": {"cluster": "parity-cluster", "user": "parity-user"}}]}
+    doc = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": "parity",
+        "clusters": [
+            {
+                "name": "parity-cluster",
+                "cluster": dict(
+                    {"server": proxy.url, "certificate-authority": os.path.join(a.dir, "ca.crt")},
+                    **(cluster_extra or {}),
+                ),
+            }
+        ],
+        "users": [{"name": "parity-user", "user": user}],
+        "contexts": [{"name": "parity", "context": {"cluster": "parity-cluster", "user": "parity-user"}}],
+    }
     path = tmp_path / "kubeconfig"
     path.write_text(yaml.safe_dump(doc))
     return str(path)
@@ -51,8 +65,12 @@ def _config(cluster, proxy, tmp_path, user: dict, cluster_extra: dict | None = N
 def _run(cluster, proxy, kubeconfig, tmp_path, args, ours: bool):
     """(exit code, stderr, identity headers of the namespaces list or None when nothing was sent)."""
     before = len(proxy.requests)
-    env = plugin_env(cluster, KUBECONFIG=kubeconfig, KUBECTL_PY_CACHE_DIR=str(tmp_path / "kpy-cache"),
-                     KUBECACHEDIR=str(tmp_path / "kube-cache"))
+    env = plugin_env(
+        cluster,
+        KUBECONFIG=kubeconfig,
+        KUBECTL_PY_CACHE_DIR=str(tmp_path / "kpy-cache"),
+        KUBECACHEDIR=str(tmp_path / "kube-cache"),
+    )
     argv = [cluster.kubectl, "py-query" if ours else "get", "namespaces", "-o", "name", *args]
     proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
     sent = [r for r in proxy.requests[before:] if r.path == "/api/v1/namespaces"]
@@ -60,8 +78,10 @@ def _run(cluster, proxy, kubeconfig, tmp_path, args, ours: bool):
 
 
 def _both(cluster, proxy, kubeconfig, tmp_path, *args):
-    return (_run(cluster, proxy, kubeconfig, tmp_path, args, ours=True),
-            _run(cluster, proxy, kubeconfig, tmp_path, args, ours=False))
+    return (
+        _run(cluster, proxy, kubeconfig, tmp_path, args, ours=True),
+        _run(cluster, proxy, kubeconfig, tmp_path, args, ours=False),
+    )
 
 
 def _token_file(tmp_path, value="file-token") -> str:
@@ -72,12 +92,18 @@ def _token_file(tmp_path, value="file-token") -> str:
 
 SAME_HEADERS = {
     "token file wins over token": lambda tmp: ({"token": "inline-token", "tokenFile": _token_file(tmp)}, []),
-    "as-user-extra is sent": lambda tmp: ({"token": "t", "as": "someone", "as-user-extra": {
-        "reason": ["audit", "debug"], "example.com/scope": ["x y"]}}, []),
-    "as-groups and as-uid with as": lambda tmp: ({"token": "t", "as": "someone", "as-groups": ["g1", "g2"],
-                                                  "as-uid": "1234"}, []),
-    "flags over the kubeconfig's impersonation": lambda tmp: ({"token": "t", "as": "someone"},
-                                                              ["--as-group", "g3", "--as-uid", "77"]),
+    "as-user-extra is sent": lambda tmp: (
+        {"token": "t", "as": "someone", "as-user-extra": {"reason": ["audit", "debug"], "example.com/scope": ["x y"]}},
+        [],
+    ),
+    "as-groups and as-uid with as": lambda tmp: (
+        {"token": "t", "as": "someone", "as-groups": ["g1", "g2"], "as-uid": "1234"},
+        [],
+    ),
+    "flags over the kubeconfig's impersonation": lambda tmp: (
+        {"token": "t", "as": "someone"},
+        ["--as-group", "g3", "--as-uid", "77"],
+    ),
     "basic auth alone": lambda tmp: ({"username": "u", "password": "p"}, []),
 }
 
@@ -122,8 +148,9 @@ def test_server_flag_drops_the_kubeconfig_tls_server_name(cluster, proxy, tmp_pa
     (our_code, our_err, _), (their_code, their_err, _) = _both(cluster, proxy, kubeconfig, tmp_path)
     assert our_code == 1 and their_code != 0, "without --server the name is checked, and it is wrong"
     assert "wrong.example" in our_err and "wrong.example" in their_err
-    (our_code, our_err, ours), (their_code, their_err, theirs) = _both(cluster, proxy, kubeconfig, tmp_path,
-                                                                     "--server", proxy.url)
+    (our_code, our_err, ours), (their_code, their_err, theirs) = _both(
+        cluster, proxy, kubeconfig, tmp_path, "--server", proxy.url
+    )
     assert their_code == 0 and our_code == 0, (our_err, their_err)
     assert ours == theirs
 

@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "cluster"))
 import link  # noqa: E402
 
-BIG_LIST_OBJECTS, OBJECT_BYTES = 24, 100_000   # a ~2.4 MB list
+BIG_LIST_OBJECTS, OBJECT_BYTES = 24, 100_000  # a ~2.4 MB list
 
 
 def _target(cluster):
@@ -44,7 +44,7 @@ def _get_seconds(client, path):
 
 
 def _median_get(client, path, runs=9):
-    _get_seconds(client, path)   # the connection (TCP, TLS) is made outside the timed requests
+    _get_seconds(client, path)  # the connection (TCP, TLS) is made outside the timed requests
     return statistics.median(_get_seconds(client, path) for _ in range(runs))
 
 
@@ -65,9 +65,15 @@ def big_list(cluster, namespace):
     """Path of a list of ~2.4 MB: ConfigMaps of 100 KB each in a fresh namespace."""
     client = cluster.client("kpy-a")
     for i in range(BIG_LIST_OBJECTS):
-        client.create(f"/api/v1/namespaces/{namespace}/configmaps", {
-            "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"big-{i:02d}"},
-            "data": {"blob": "".join(f"{i:02d}-{j:07d};" for j in range(OBJECT_BYTES // 11))}})
+        client.create(
+            f"/api/v1/namespaces/{namespace}/configmaps",
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": f"big-{i:02d}"},
+                "data": {"blob": "".join(f"{i:02d}-{j:07d};" for j in range(OBJECT_BYTES // 11))},
+            },
+        )
     client.close()
     return f"/api/v1/namespaces/{namespace}/configmaps"
 
@@ -90,6 +96,7 @@ def test_a_new_connection_pays_the_tcp_and_tls_round_trips(cluster):
             return _get_seconds(client, "/version")
         finally:
             client.close()
+
     with link.LinkForwarder(*_target(cluster), delay) as forwarder:
         direct = statistics.median(first_answer() for _ in range(5))
         linked = statistics.median(first_answer(forwarder) for _ in range(5))
@@ -105,7 +112,7 @@ def test_bytes_sent_back_to_back_arrive_back_to_back(cluster, big_list):
     with link.LinkForwarder(*_target(cluster), delay) as forwarder:
         extra = _extra_seconds(_client(cluster), _client(cluster, forwarder), big_list)
         down = forwarder.counters()[1]
-    assert down > 6 * BIG_LIST_OBJECTS * OBJECT_BYTES   # six answers went through
+    assert down > 6 * BIG_LIST_OBJECTS * OBJECT_BYTES  # six answers went through
     # a sleep per 16 KiB chunk would add ~150 x 50 ms; load on the machine may add a little
     assert 2 * delay * 0.7 <= extra <= 2 * delay + 0.25, f"the link added {extra:.3f} s"
 
@@ -115,7 +122,7 @@ def test_a_large_list_takes_its_size_over_the_bandwidth(cluster, big_list):
     direct = _median_get(_client(cluster), big_list, 3)
     with link.LinkForwarder(*_target(cluster), delay, bits_per_s) as forwarder:
         client = _client(cluster, forwarder)
-        _get_seconds(client, "/version")          # connection made before the clock starts
+        _get_seconds(client, "/version")  # connection made before the clock starts
         before = forwarder.counters()[1]
         elapsed = _get_seconds(client, big_list)
         size = forwarder.counters()[1] - before  # the answer's bytes on the wire (TLS records included)
@@ -157,19 +164,20 @@ def test_a_small_answer_does_not_wait_behind_a_large_one(cluster, big_list):
         reader = threading.Thread(target=_get_seconds, args=(large, big_list))
         t0 = time.perf_counter()
         reader.start()
-        time.sleep(0.3)                      # the large answer is streaming now (it takes ~1.2 s)
+        time.sleep(0.3)  # the large answer is streaming now (it takes ~1.2 s)
         small_seconds = _get_seconds(small, "/version")
         reader.join()
         large_seconds = time.perf_counter() - t0
-    assert small_seconds < 2 * delay + link.BUFFER_S + 0.15 < large_seconds - 0.3, \
+    assert small_seconds < 2 * delay + link.BUFFER_S + 0.15 < large_seconds - 0.3, (
         f"small answer {small_seconds:.3f} s during a large one of {large_seconds:.3f} s"
+    )
 
 
 def test_stop_cuts_open_connections_and_joins_every_thread(cluster):
     forwarder = link.LinkForwarder(*_target(cluster), 0.01).start()
     client = _client(cluster, forwarder)
-    assert client.request("GET", "/version")[0] == 200   # a kept-alive connection is open now
-    assert len(_link_threads()) == 5                     # the acceptor, and four for the connection
+    assert client.request("GET", "/version")[0] == 200  # a kept-alive connection is open now
+    assert len(_link_threads()) == 5  # the acceptor, and four for the connection
     forwarder.stop()
     assert not _link_threads()
     with pytest.raises(OSError):
@@ -180,8 +188,12 @@ def test_stop_cuts_open_connections_and_joins_every_thread(cluster):
 
 def test_command_line_prints_its_port_and_forwards(cluster):
     host, port = _target(cluster)
-    proc = subprocess.Popen([sys.executable, link.__file__, "--target", f"{host}:{port}", "--delay-ms", "20",
-                             "--bandwidth-mbit", "20"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, link.__file__, "--target", f"{host}:{port}", "--delay-ms", "20", "--bandwidth-mbit", "20"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         listen = int(proc.stdout.readline())
         client = cluster.client("kpy-a")

@@ -7,9 +7,9 @@ import pytest
 
 from tests.integration.harness import kubectl_plugin, oracle_json
 
-
 # these tests compare whole lists (-A) read by two tools a moment apart
 pytestmark = pytest.mark.usefixtures("settled")
+
 
 def ready_schedulable_nodes(kubectl, context):
     nodes = oracle_json(kubectl, "get", "nodes", context=context)["items"]
@@ -46,10 +46,14 @@ def expected_records(kubectl, context, namespace=None):
         meta = svc["metadata"]
         hosts = set(nodes)
         if svc["spec"].get("externalTrafficPolicy") == "Local":
-            hosts = {e.get("nodeName") for s in slices
-                     if s["metadata"].get("labels", {}).get("kubernetes.io/service-name") == meta["name"]
-                     and s["metadata"]["namespace"] == meta["namespace"]
-                     for e in s.get("endpoints") or [] if e.get("conditions", {}).get("ready") is not False}
+            hosts = {
+                e.get("nodeName")
+                for s in slices
+                if s["metadata"].get("labels", {}).get("kubernetes.io/service-name") == meta["name"]
+                and s["metadata"]["namespace"] == meta["namespace"]
+                for e in s.get("endpoints") or []
+                if e.get("conditions", {}).get("ready") is not False
+            }
         for port in svc["spec"]["ports"]:
             if port.get("nodePort"):
                 urls = sorted(fmt(a, port["nodePort"]) for n in hosts & set(nodes) for a in expected_address(nodes[n]))
@@ -79,8 +83,10 @@ def test_table_has_one_row_per_node_port(cluster, kubectl):
     header, *rows = run.lines()
     assert header.split() == ["NAMESPACE", "NAME", "TYPE", "PORT", "NODEPORT", "PROTOCOL", "URLS"]
     expected = expected_records(kubectl, None)
-    got = {(r.split()[0], r.split()[1], int(r.split()[3]), int(r.split()[4])): sorted(r.split()[6].split(","))
-           for r in rows}
+    got = {
+        (r.split()[0], r.split()[1], int(r.split()[3]), int(r.split()[4])): sorted(r.split()[6].split(","))
+        for r in rows
+    }
     assert got == {k: v or ["<none>"] for k, v in expected.items()}
 
 
@@ -91,10 +97,15 @@ def test_wide_adds_columns_and_ready_counts(cluster, kubectl):
     slices = oracle_json(kubectl, "get", "endpointslices", "-A")["items"]
     for row in run.lines()[1:]:
         cells = row.split()
-        ready = {a for s in slices if s["metadata"]["namespace"] == cells[0]
-                 and s["metadata"].get("labels", {}).get("kubernetes.io/service-name") == cells[1]
-                 for e in s.get("endpoints") or [] if e.get("conditions", {}).get("ready") is not False
-                 for a in e["addresses"]}
+        ready = {
+            a
+            for s in slices
+            if s["metadata"]["namespace"] == cells[0]
+            and s["metadata"].get("labels", {}).get("kubernetes.io/service-name") == cells[1]
+            for e in s.get("endpoints") or []
+            if e.get("conditions", {}).get("ready") is not False
+            for a in e["addresses"]
+        }
         assert int(cells[-1]) == len(ready)
 
 
@@ -128,15 +139,20 @@ def test_forbidden_user_is_named_and_exit_1(cluster):
 
 def test_namespace_limited_user_gets_records_without_urls(cluster, kubectl):
     """ns-viewer may list services in team-a but not nodes: rows come back, URLS unknown, with a warning."""
-    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "np-viewer", "namespace": "team-a"},
-               "spec": {"type": "NodePort", "selector": {"app": "none"}, "ports": [{"port": 80}]}}
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "np-viewer", "namespace": "team-a"},
+        "spec": {"type": "NodePort", "selector": {"app": "none"}, "ports": [{"port": 80}]},
+    }
     kubectl(["apply", "-f", "-"], input=json.dumps(service), check=True)
     try:
         run = kubectl_plugin(cluster, "py-nodeports", "--context", "kpy-a-ns-viewer", "-n", "team-a", "-o", "json")
         assert run.code == 0, run.err
         services = oracle_json(kubectl, "get", "services", "-n", "team-a", context="kpy-a")["items"]
-        node_ports = [(s["metadata"]["name"], p["nodePort"]) for s in services for p in s["spec"]["ports"]
-                      if p.get("nodePort")]
+        node_ports = [
+            (s["metadata"]["name"], p["nodePort"]) for s in services for p in s["spec"]["ports"] if p.get("nodePort")
+        ]
         assert node_ports
         assert sorted((r["name"], r["nodePort"]) for r in run.json()["items"]) == sorted(node_ports)
         assert all(r["urls"] is None for r in run.json()["items"])
@@ -147,10 +163,20 @@ def test_namespace_limited_user_gets_records_without_urls(cluster, kubectl):
 
 def test_selector_and_jsonpath(cluster, kubectl):
     labelled = oracle_json(kubectl, "get", "services", "-A", "-l", "app in (web-lb,web-local)")["items"]
-    expected = sorted(f'{s["metadata"]["name"]}:{p["nodePort"]}' for s in labelled for p in s["spec"]["ports"]
-                      if p.get("nodePort") and s["spec"]["type"] in ("NodePort", "LoadBalancer"))
-    run = kubectl_plugin(cluster, "py-nodeports", "-l", "app in (web-lb,web-local)", "-o",
-                         'jsonpath={range .items[*]}{.name}:{.nodePort}{"\\n"}{end}')
+    expected = sorted(
+        f'{s["metadata"]["name"]}:{p["nodePort"]}'
+        for s in labelled
+        for p in s["spec"]["ports"]
+        if p.get("nodePort") and s["spec"]["type"] in ("NodePort", "LoadBalancer")
+    )
+    run = kubectl_plugin(
+        cluster,
+        "py-nodeports",
+        "-l",
+        "app in (web-lb,web-local)",
+        "-o",
+        'jsonpath={range .items[*]}{.name}:{.nodePort}{"\\n"}{end}',
+    )
     assert run.code == 0, run.err
     assert sorted(run.lines()) == expected and expected
 
@@ -160,8 +186,12 @@ def test_address_type_and_all_nodes(cluster, kubectl):
     assert run.code == 0, run.err
     nodes = oracle_json(kubectl, "get", "nodes")["items"]
     internal = {a["address"] for n in nodes for a in n["status"]["addresses"] if a["type"] == "InternalIP"}
-    urls = {u.rsplit(":", 1)[0].strip("[]") for r in run.json()["items"]
-            if r["externalTrafficPolicy"] == "Cluster" for u in r["urls"]}
+    urls = {
+        u.rsplit(":", 1)[0].strip("[]")
+        for r in run.json()["items"]
+        if r["externalTrafficPolicy"] == "Cluster"
+        for u in r["urls"]
+    }
     assert urls == internal
 
 
@@ -177,15 +207,18 @@ def test_offline_snapshot_gives_the_same_records(cluster, kubectl, tmp_path):
     assert [{k: v for k, v in r.items() if k != "context"} for r in offline.json()["items"]] == strip
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--context", "nope"], 'error: context "nope" does not exist'),
-    (["-o", "xml"], 'unable to match a printer suitable for the output format "xml"'),
-    (["-o", "jsonpath={.items[0"], "error parsing jsonpath"),
-    (["-l", "app in web"], "unable to parse requirement"),
-    (["--kubeconfig", "/nonexistent"], "no such file"),
-    (["--request-timeout", "soon"], "invalid duration"),
-    (["--no-such-flag"], "No such option"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--context", "nope"], 'error: context "nope" does not exist'),
+        (["-o", "xml"], 'unable to match a printer suitable for the output format "xml"'),
+        (["-o", "jsonpath={.items[0"], "error parsing jsonpath"),
+        (["-l", "app in web"], "unable to parse requirement"),
+        (["--kubeconfig", "/nonexistent"], "no such file"),
+        (["--request-timeout", "soon"], "invalid duration"),
+        (["--no-such-flag"], "No such option"),
+    ],
+)
 def test_errors_are_one_line_exit_1(cluster, args, message):
     run = kubectl_plugin(cluster, "py-nodeports", *args)
     assert run.code == 1

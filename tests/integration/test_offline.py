@@ -25,8 +25,9 @@ def test_cluster_info_dump_folder(cluster, kubectl, tmp_path):
     assert "cannot read EndpointSlices" in offline.err
     key = lambda r: (r["namespace"], r["name"], r["nodePort"])  # noqa: E731
     live_local = {key(r) for r in live if r["externalTrafficPolicy"] == "Cluster"}
-    assert {key(r): r["urls"] for r in offline.json()["items"] if key(r) in live_local} == \
-        {key(r): r["urls"] for r in live if key(r) in live_local}
+    assert {key(r): r["urls"] for r in offline.json()["items"] if key(r) in live_local} == {
+        key(r): r["urls"] for r in live if key(r) in live_local
+    }
 
 
 def test_describe_from_a_dump_computes_joins(cluster, kubectl, tmp_path):

@@ -25,11 +25,12 @@ query()
 
 
 def _counted(env, *args):
-    proc = subprocess.run([sys.executable, "-c", COUNTING_RUN, *args], capture_output=True, text=True, env=env,
-                          timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", COUNTING_RUN, *args], capture_output=True, text=True, env=env, timeout=60
+    )
     *rest, last = proc.stderr.splitlines()
     assert last.startswith("parsed: "), proc.stderr
-    return proc, eval(last[len("parsed: "):]), rest  # noqa: S307 - our own line, a list of strings
+    return proc, eval(last[len("parsed: ") :]), rest  # noqa: S307 - our own line, a list of strings
 
 
 @pytest.mark.parametrize("remembered", [False, True], ids=["first run", "server remembered"])
@@ -47,8 +48,11 @@ def test_each_file_of_kubeconfig_is_parsed_once(cluster, kubectl, tmp_path):
     """$KUBECONFIG with two files: each is parsed once, whichever of the two readers comes first."""
     extra = tmp_path / "extra.yaml"
     extra.write_text("apiVersion: v1\nkind: Config\npreferences: {}\n")
-    env = plugin_env(cluster, KUBECTL_PY_CACHE_DIR=str(tmp_path / "cache"),
-                     KUBECONFIG=os.pathsep.join([cluster.kubeconfig, str(extra)]))
+    env = plugin_env(
+        cluster,
+        KUBECTL_PY_CACHE_DIR=str(tmp_path / "cache"),
+        KUBECONFIG=os.pathsep.join([cluster.kubeconfig, str(extra)]),
+    )
     proc, parsed, _ = _counted(env, "ns", "kube-system", "-o", "name")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == kubectl(["get", "ns", "kube-system", "-o", "name"]).stdout

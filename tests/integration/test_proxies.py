@@ -26,11 +26,19 @@ from tests.integration.harness import kubectl_plugin, plugin_env
 NAME = "api.kpy-proxy.invalid"
 SERVICE_IP = "10.96.0.1"
 ROUTES = {NAME: "127.0.0.1", SERVICE_IP: "127.0.0.1"}
-PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy",
-                   "all_proxy")
+PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "all_proxy",
+)
 RUN_TIMEOUT = 90
-HUNG_BOUND = 30    # seconds: a proxy that never answers costs at most this (contract: 10-15 s)
-BOUND = ["--request-timeout=5s"]   # a direct connection to an unreachable address ends in time (kubectl alike)
+HUNG_BOUND = 30  # seconds: a proxy that never answers costs at most this (contract: 10-15 s)
+BOUND = ["--request-timeout=5s"]  # a direct connection to an unreachable address ends in time (kubectl alike)
 
 
 def apiserver(cluster):
@@ -60,9 +68,13 @@ def proxy_pair(cluster, tmp_path):
 
 def env_with(cluster, tmp_path, clusters, **variables):
     kubeconfig = proxies.kubeconfig_with_clusters(cluster.kubeconfig, str(tmp_path / "kubeconfig"), clusters)
-    env = plugin_env(cluster, KUBECONFIG=kubeconfig, KUBECTL_PY_CACHE_DIR=str(tmp_path / "kpy-cache"),
-                     KUBECACHEDIR=str(tmp_path / "kube-cache"))
-    for name in PROXY_VARIABLES:   # the machine's own proxy settings must not leak into the test
+    env = plugin_env(
+        cluster,
+        KUBECONFIG=kubeconfig,
+        KUBECTL_PY_CACHE_DIR=str(tmp_path / "kpy-cache"),
+        KUBECACHEDIR=str(tmp_path / "kube-cache"),
+    )
+    for name in PROXY_VARIABLES:  # the machine's own proxy settings must not leak into the test
         env.pop(name, None)
     env.update(variables)
     return env
@@ -98,16 +110,20 @@ def start_proxy(cluster, tmp_path, scheme, credentials=None):
 
 
 # -- each scheme reaches the cluster through its proxy -------------------------------------------------------
-@pytest.mark.parametrize("scheme,via,host,credentials", [
-    ("http", "proxy-url", "127.0.0.1", None),
-    ("https", "proxy-url", "127.0.0.1", None),
-    ("socks5", "proxy-url", NAME, None),
-    ("http", "proxy-url", NAME, ("kpy", "s3cret:/@")),
-    ("socks5", "proxy-url", SERVICE_IP, ("kpy", "s3cret:/@")),
-    ("http", "HTTPS_PROXY", SERVICE_IP, None),
-    ("https", "HTTPS_PROXY", NAME, None),
-    ("socks5", "HTTPS_PROXY", NAME, None),
-], ids=lambda v: v if isinstance(v, str) else ("auth" if v else "-"))
+@pytest.mark.parametrize(
+    "scheme,via,host,credentials",
+    [
+        ("http", "proxy-url", "127.0.0.1", None),
+        ("https", "proxy-url", "127.0.0.1", None),
+        ("socks5", "proxy-url", NAME, None),
+        ("http", "proxy-url", NAME, ("kpy", "s3cret:/@")),
+        ("socks5", "proxy-url", SERVICE_IP, ("kpy", "s3cret:/@")),
+        ("http", "HTTPS_PROXY", SERVICE_IP, None),
+        ("https", "HTTPS_PROXY", NAME, None),
+        ("socks5", "HTTPS_PROXY", NAME, None),
+    ],
+    ids=lambda v: v if isinstance(v, str) else ("auth" if v else "-"),
+)
 def test_the_cluster_is_reached_through_the_proxy(cluster, tmp_path, scheme, via, host, credentials):
     with start_proxy(cluster, tmp_path, scheme, credentials) as proxy:
         fields = server_fields(cluster, host)
@@ -121,7 +137,7 @@ def test_the_cluster_is_reached_through_the_proxy(cluster, tmp_path, scheme, via
         ours = traced(cluster, env, proxy, "py-query", "pods", "-n", "demo", "-o", "name", "--context", "proxied")
     assert oracle.code == 0 and oracle.out, oracle.err
     assert (ours.code, ours.out, ours.err) == (0, oracle.out, "")
-    target = f"{host}:{apiserver(cluster)[1]}"   # as each client named it: SOCKS5 sends the name, unresolved
+    target = f"{host}:{apiserver(cluster)[1]}"  # as each client named it: SOCKS5 sends the name, unresolved
     assert oracle.tunnels and set(oracle.tunnels) == {target}, oracle.tunnels
     assert ours.tunnels and set(ours.tunnels) == {target}, ours.tunnels
     if credentials:
@@ -146,8 +162,16 @@ def dead_port():
         return sock.getsockname()[1]
 
 
-@pytest.mark.parametrize("scheme,via", [("http", "proxy-url"), ("https", "proxy-url"), ("socks5", "proxy-url"),
-                                        ("http", "HTTPS_PROXY"), ("socks5", "HTTPS_PROXY")])
+@pytest.mark.parametrize(
+    "scheme,via",
+    [
+        ("http", "proxy-url"),
+        ("https", "proxy-url"),
+        ("socks5", "proxy-url"),
+        ("http", "HTTPS_PROXY"),
+        ("socks5", "HTTPS_PROXY"),
+    ],
+)
 def test_a_dead_proxy_is_named_as_the_failure(cluster, tmp_path, scheme, via):
     """kubectl's last line blames the server ("The connection to the server ... was refused"), although what
     refused was the proxy; its own error (logged with -v=6: "Connection error: Get URL: DETAIL") names the
@@ -158,14 +182,17 @@ def test_a_dead_proxy_is_named_as_the_failure(cluster, tmp_path, scheme, via):
         env = env_with(cluster, tmp_path, {"proxied": dict(server_fields(cluster, "127.0.0.1"), **{"proxy-url": url})})
     else:
         env = env_with(cluster, tmp_path, {"proxied": server_fields(cluster, SERVICE_IP)}, HTTPS_PROXY=url)
-    oracle = kubectl_plugin(cluster, "get", "ns", "default", "-o", "name", "--context", "proxied", "-v=6", env=env,
-                            timeout=RUN_TIMEOUT)
-    errors = [line.split("Connection error: ", 1)[1] for line in oracle.err.splitlines()
-              if "Connection error: " in line]
+    oracle = kubectl_plugin(
+        cluster, "get", "ns", "default", "-o", "name", "--context", "proxied", "-v=6", env=env, timeout=RUN_TIMEOUT
+    )
+    errors = [
+        line.split("Connection error: ", 1)[1] for line in oracle.err.splitlines() if "Connection error: " in line
+    ]
     assert oracle.code == 1 and errors, oracle.err
     detail = re.sub(r"^Get \S+: ", "", errors[-1])
-    ours = kubectl_plugin(cluster, "py-query", "ns", "default", "-o", "name", "--context", "proxied", env=env,
-                          timeout=RUN_TIMEOUT)
+    ours = kubectl_plugin(
+        cluster, "py-query", "ns", "default", "-o", "name", "--context", "proxied", env=env, timeout=RUN_TIMEOUT
+    )
     assert ours.code == 1
     assert only_line(ours) == f'Unable to connect to the server: {detail} (context "proxied")'
     assert f"127.0.0.1:{port}" in detail
@@ -174,32 +201,40 @@ def test_a_dead_proxy_is_named_as_the_failure(cluster, tmp_path, scheme, via):
 def test_a_proxy_that_refuses_is_worded_as_kubectl_words_it(cluster, tmp_path):
     """A tunnel the proxy will not open, credentials it refuses, a plain proxy named https://: kubectl's last
     line; the HTTP proxy's status text alone (Go's words) is followed by the proxy's address."""
-    with proxies.HttpConnectProxy(ROUTES) as http_proxy, proxies.Socks5Proxy(ROUTES) as socks, \
-            proxies.HttpConnectProxy(ROUTES, credentials=("kpy", "right")) as guarded, \
-            proxies.Socks5Proxy(ROUTES, credentials=("kpy", "right")) as socks_guarded:
+    with (
+        proxies.HttpConnectProxy(ROUTES) as http_proxy,
+        proxies.Socks5Proxy(ROUTES) as socks,
+        proxies.HttpConnectProxy(ROUTES, credentials=("kpy", "right")) as guarded,
+        proxies.Socks5Proxy(ROUTES, credentials=("kpy", "right")) as socks_guarded,
+    ):
         elsewhere = dict(server_fields(cluster, NAME), server=server_url(cluster, "elsewhere.kpy-proxy.invalid"))
         local = server_fields(cluster, "127.0.0.1")
-        cases = {   # context: (cluster fields, the proxy asked, whether the plugin adds the HTTP proxy's address)
+        cases = {  # context: (cluster fields, the proxy asked, whether the plugin adds the HTTP proxy's address)
             "forbidden": (dict(elsewhere, **{"proxy-url": http_proxy.url}), http_proxy, True),
             "not-allowed": (dict(elsewhere, **{"proxy-url": f"socks5://127.0.0.1:{socks.port}"}), socks, False),
             "no-credentials": (dict(local, **{"proxy-url": guarded.url}), guarded, True),
-            "wrong-password": (dict(local, **{"proxy-url": f"socks5://kpy:b4dpass@127.0.0.1:{socks_guarded.port}"}),
-                               socks_guarded, False),
+            "wrong-password": (
+                dict(local, **{"proxy-url": f"socks5://kpy:b4dpass@127.0.0.1:{socks_guarded.port}"}),
+                socks_guarded,
+                False,
+            ),
             "plain-as-https": (dict(local, **{"proxy-url": f"https://127.0.0.1:{http_proxy.port}"}), None, False),
         }
         env = env_with(cluster, tmp_path, {name: fields for name, (fields, _, _) in cases.items()})
         for context, (_, proxy, names_proxy) in cases.items():
-            oracle = kubectl_plugin(cluster, "get", "ns", "default", "-o", "name", "--context", context, env=env,
-                                    timeout=RUN_TIMEOUT)
-            ours = kubectl_plugin(cluster, "py-query", "ns", "default", "-o", "name", "--context", context, env=env,
-                                  timeout=RUN_TIMEOUT)
+            oracle = kubectl_plugin(
+                cluster, "get", "ns", "default", "-o", "name", "--context", context, env=env, timeout=RUN_TIMEOUT
+            )
+            ours = kubectl_plugin(
+                cluster, "py-query", "ns", "default", "-o", "name", "--context", context, env=env, timeout=RUN_TIMEOUT
+            )
             expected = oracle.err.strip().splitlines()[-1]
             assert oracle.code == 1 and expected.startswith("Unable to connect to the server: "), oracle.err
             if names_proxy:
                 expected += f" (proxy 127.0.0.1:{proxy.port})"
             assert (ours.code, only_line(ours)) == (1, f'{expected} (context "{context}")'), context
             assert "b4dpass" not in ours.err
-    assert all(p.connections for p in (http_proxy, socks, guarded, socks_guarded))   # the refusals were theirs
+    assert all(p.connections for p in (http_proxy, socks, guarded, socks_guarded))  # the refusals were theirs
 
 
 def test_a_hung_proxy_costs_a_bounded_wait_and_is_named(cluster, tmp_path):
@@ -207,14 +242,20 @@ def test_a_hung_proxy_costs_a_bounded_wait_and_is_named(cluster, tmp_path):
     15 s for an answer to CONNECT or to SOCKS5 (the plugins' idle limit), then one line naming the step."""
     with faults.HungServer() as hung:
         schemes = ("http", "https", "socks5")
-        env = env_with(cluster, tmp_path, {scheme: dict(server_fields(cluster, "127.0.0.1"),
-                                                        **{"proxy-url": f"{scheme}://127.0.0.1:{hung.port}"})
-                                           for scheme in schemes})
+        env = env_with(
+            cluster,
+            tmp_path,
+            {
+                scheme: dict(server_fields(cluster, "127.0.0.1"), **{"proxy-url": f"{scheme}://127.0.0.1:{hung.port}"})
+                for scheme in schemes
+            },
+        )
 
         def run(scheme):
             start = time.monotonic()
-            ours = kubectl_plugin(cluster, "py-query", "ns", "default", "--context", scheme, env=env,
-                                  timeout=RUN_TIMEOUT)
+            ours = kubectl_plugin(
+                cluster, "py-query", "ns", "default", "--context", scheme, env=env, timeout=RUN_TIMEOUT
+            )
             return scheme, ours, time.monotonic() - start
 
         with concurrent.futures.ThreadPoolExecutor(len(schemes)) as pool:
@@ -235,13 +276,16 @@ def test_an_unsupported_proxy_scheme_is_refused_before_any_connection(cluster, t
     assert oracle.code == 1 and 'unsupported scheme "socks4"' in oracle.err, oracle.err
     reason = oracle.err.strip().splitlines()[-1].split('for cluster "socks4": ', 1)[1]
     line = only_line(ours)
-    assert ours.code == 1 and line.startswith("error: invalid 'proxy-url' \"socks4://kpy:xxxxx@") and \
-        line.endswith(f'"socks4": {reason} (context "socks4")'), line   # the password is not repeated
-    assert proxy.connections == 0 and ours.out == ""   # and nothing went anywhere: no silent direct connection
+    assert (
+        ours.code == 1
+        and line.startswith("error: invalid 'proxy-url' \"socks4://kpy:xxxxx@")
+        and line.endswith(f'"socks4": {reason} (context "socks4")')
+    ), line  # the password is not repeated
+    assert proxy.connections == 0 and ours.out == ""  # and nothing went anywhere: no silent direct connection
 
 
 # -- NO_PROXY ------------------------------------------------------------------------------------------------
-NO_PROXY_CASES = [   # (server host, NO_PROXY; "{port}" is the apiserver's port)
+NO_PROXY_CASES = [  # (server host, NO_PROXY; "{port}" is the apiserver's port)
     (SERVICE_IP, "10.0.0.0/8"),
     (SERVICE_IP, "192.168.0.0/16"),
     (SERVICE_IP, f"{SERVICE_IP}:{{port}}"),
@@ -269,12 +313,13 @@ def test_no_proxy_decides_as_for_kubectl(cluster, tmp_path, host, no_proxy):
     same for both. Without the proxy, 10.96.0.1 and the .invalid name cannot be reached."""
     no_proxy = no_proxy.replace("{port}", str(apiserver(cluster)[1]))
     with proxies.HttpConnectProxy(ROUTES) as proxy:
-        env = env_with(cluster, tmp_path, {"env": server_fields(cluster, host)}, HTTPS_PROXY=proxy.url,
-                       NO_PROXY=no_proxy)
+        env = env_with(
+            cluster, tmp_path, {"env": server_fields(cluster, host)}, HTTPS_PROXY=proxy.url, NO_PROXY=no_proxy
+        )
         oracle = traced(cluster, env, proxy, "get", "--raw", "/api/v1/namespaces/default", "--context", "env", *BOUND)
         ours = traced(cluster, env, proxy, "py-query", "ns", "default", "-o", "name", "--context", "env", *BOUND)
     assert (bool(ours.tunnels), ours.code == 0) == (bool(oracle.tunnels), oracle.code == 0), (oracle.err, ours.err)
-    if host not in ("127.0.0.1", "localhost"):   # only the proxy leads there
+    if host not in ("127.0.0.1", "localhost"):  # only the proxy leads there
         assert bool(oracle.tunnels) == (oracle.code == 0), oracle.err
     if ours.code:
         only_line(ours)
@@ -286,8 +331,14 @@ def test_no_proxy_cases_cover_both_outcomes(cluster, tmp_path):
     outcomes = set()
     with proxies.HttpConnectProxy(ROUTES) as proxy:
         for host, no_proxy in (NO_PROXY_CASES[0], NO_PROXY_CASES[1]):
-            env = env_with(cluster, tmp_path, {"env": server_fields(cluster, host)}, HTTPS_PROXY=proxy.url,
-                           NO_PROXY=no_proxy.replace("{port}", port))
-            outcomes.add(bool(traced(cluster, env, proxy, "get", "--raw", "/version", "--context", "env",
-                                     *BOUND).tunnels))
+            env = env_with(
+                cluster,
+                tmp_path,
+                {"env": server_fields(cluster, host)},
+                HTTPS_PROXY=proxy.url,
+                NO_PROXY=no_proxy.replace("{port}", port),
+            )
+            outcomes.add(
+                bool(traced(cluster, env, proxy, "get", "--raw", "/version", "--context", "env", *BOUND).tunnels)
+            )
     assert outcomes == {True, False}

@@ -18,13 +18,16 @@ def kubectl_lines(kubectl, args, context=None):
     return proc.stdout.splitlines()
 
 
-@pytest.mark.parametrize("template", [
-    PAIRS,
-    "{.items[*].metadata.name}",
-    '{range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\n"}{end}',
-    '{.items[?(@.status.phase=="Running")].metadata.name}',
-    "{.kind} {.items[0].kind}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        PAIRS,
+        "{.items[*].metadata.name}",
+        '{range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\n"}{end}',
+        '{.items[?(@.status.phase=="Running")].metadata.name}',
+        "{.kind} {.items[0].kind}",
+    ],
+)
 def test_jsonpath_is_kubectls_on_one_context(cluster, kubectl, template):
     expected = kubectl(["get", "pods", "-n", "demo", "-o", f"jsonpath={template}"])
     assert expected.returncode == 0, expected.stderr
@@ -34,11 +37,22 @@ def test_jsonpath_is_kubectls_on_one_context(cluster, kubectl, template):
 
 
 def test_several_contexts_are_one_list(cluster, kubectl):
-    run = kubectl_plugin(cluster, "py-query", "pods", "-A", "--context", "kpy-a,kpy-b", "-o",
-                         'jsonpath={range .items[*]}{.context} {.metadata.namespace}/{.metadata.name}{"\\n"}{end}')
+    run = kubectl_plugin(
+        cluster,
+        "py-query",
+        "pods",
+        "-A",
+        "--context",
+        "kpy-a,kpy-b",
+        "-o",
+        'jsonpath={range .items[*]}{.context} {.metadata.namespace}/{.metadata.name}{"\\n"}{end}',
+    )
     assert run.code == 0, run.err
-    expected = [f"{ctx} {line}" for ctx in ("kpy-a", "kpy-b")
-                for line in kubectl_lines(kubectl, ["get", "pods", "-A", "-o", f"jsonpath={PAIRS}"], context=ctx)]
+    expected = [
+        f"{ctx} {line}"
+        for ctx in ("kpy-a", "kpy-b")
+        for line in kubectl_lines(kubectl, ["get", "pods", "-A", "-o", f"jsonpath={PAIRS}"], context=ctx)
+    ]
     assert run.lines() == expected
 
 
@@ -50,8 +64,11 @@ def test_json_list_with_status_records(cluster, kubectl):
     seeded = {"default", "demo", "shop", "beta", "team-a"}  # other tests add namespaces meanwhile
     for ctx in ("kpy-a", "kpy-b"):
         mine = [i for i in doc["items"] if i["context"] == ctx and i["metadata"]["namespace"] in seeded]
-        theirs = [i for i in oracle_json(kubectl, "get", "svc", "-A", context=ctx)["items"]
-                  if i["metadata"]["namespace"] in seeded]
+        theirs = [
+            i
+            for i in oracle_json(kubectl, "get", "svc", "-A", context=ctx)["items"]
+            if i["metadata"]["namespace"] in seeded
+        ]
         assert [{k: v for k, v in i.items() if k != "context"} for i in mine] == theirs
     status = {c["context"]: c for c in doc["contexts"]}
     assert status["kpy-a"]["status"] == "ok" and status["kpy-b"]["status"] == "ok"
@@ -78,8 +95,18 @@ def test_timeout_is_a_status(cluster):
         silent.bind(("127.0.0.1", 0))
         silent.listen(0)
         port = silent.getsockname()[1]
-        run = kubectl_plugin(cluster, "py-query", "pods", "--server", f"https://127.0.0.1:{port}",
-                             "--insecure-skip-tls-verify", "--request-timeout", "1s", "-o", "json")
+        run = kubectl_plugin(
+            cluster,
+            "py-query",
+            "pods",
+            "--server",
+            f"https://127.0.0.1:{port}",
+            "--insecure-skip-tls-verify",
+            "--request-timeout",
+            "1s",
+            "-o",
+            "json",
+        )
     assert run.code == 1
     assert "timeout" in run.err.lower() or "Timeout" in run.err
 
@@ -127,14 +154,34 @@ def test_count_matches_kubectl_per_context(cluster, kubectl):
 
 
 def test_sort_by_is_global_across_contexts(cluster):
-    run = kubectl_plugin(cluster, "py-query", "pods", "-A", "--context", "kpy-a,kpy-b", "--sort-by",
-                         "{.metadata.name}", "-o", 'jsonpath={range .items[*]}{.metadata.name} {.context}{"\\n"}{end}')
+    run = kubectl_plugin(
+        cluster,
+        "py-query",
+        "pods",
+        "-A",
+        "--context",
+        "kpy-a,kpy-b",
+        "--sort-by",
+        "{.metadata.name}",
+        "-o",
+        'jsonpath={range .items[*]}{.metadata.name} {.context}{"\\n"}{end}',
+    )
     assert run.code == 0, run.err
     names = [line.split()[0] for line in run.lines()]
     assert names == sorted(names)
     assert {line.split()[1] for line in run.lines()} == {"kpy-a", "kpy-b"}
-    table = kubectl_plugin(cluster, "py-query", "pods", "-A", "--context", "kpy-a,kpy-b", "--sort-by",
-                           ".metadata.creationTimestamp", "-o", "json")
+    table = kubectl_plugin(
+        cluster,
+        "py-query",
+        "pods",
+        "-A",
+        "--context",
+        "kpy-a,kpy-b",
+        "--sort-by",
+        ".metadata.creationTimestamp",
+        "-o",
+        "json",
+    )
     stamps = [i["metadata"]["creationTimestamp"] for i in table.json()["items"]]
     assert stamps == sorted(stamps)
 
@@ -158,22 +205,41 @@ def test_type_missing_in_one_context_is_reported_not_fatal(cluster, kubectl):
 
 
 def test_jsonpath_ng_extension(cluster, kubectl):
-    run = kubectl_plugin(cluster, "py-query", "pods", "-n", "demo", "-o",
-                         "jsonpath-ng=$.items[?(@.metadata.name =~ '^web-')].metadata.name")
+    run = kubectl_plugin(
+        cluster,
+        "py-query",
+        "pods",
+        "-n",
+        "demo",
+        "-o",
+        "jsonpath-ng=$.items[?(@.metadata.name =~ '^web-')].metadata.name",
+    )
     assert run.code == 0, run.err
-    expected = [n for n in kubectl_lines(kubectl, ["get", "pods", "-n", "demo", "-o", "jsonpath=" + PAIRS])
-                if n.split("/")[1].startswith("web-")]
+    expected = [
+        n
+        for n in kubectl_lines(kubectl, ["get", "pods", "-n", "demo", "-o", "jsonpath=" + PAIRS])
+        if n.split("/")[1].startswith("web-")
+    ]
     assert sorted(run.lines()) == sorted(n.split("/")[1] for n in expected)
 
 
 def test_describe_documents_in_templates(cluster):
-    run = kubectl_plugin(cluster, "py-query", "nodes", "--describe", "-o",
-                         'jsonpath={range .items[*]}{.name}{"\\t"}{.allocatedResources.cpu.requestsPercent}{"\\n"}{end}')
+    run = kubectl_plugin(
+        cluster,
+        "py-query",
+        "nodes",
+        "--describe",
+        "-o",
+        'jsonpath={range .items[*]}{.name}{"\\t"}{.allocatedResources.cpu.requestsPercent}{"\\n"}{end}',
+    )
     assert run.code == 0, run.err
     described = kubectl_plugin(cluster, "py-describe", "nodes", "-o", "json")
     assert described.code == 0, described.err
-    expected = [f'{d["name"]}\t{d["allocatedResources"]["cpu"]["requestsPercent"]}'
-                for d in described.json()["items"] if d.get("allocatedResources")]
+    expected = [
+        f'{d["name"]}\t{d["allocatedResources"]["cpu"]["requestsPercent"]}'
+        for d in described.json()["items"]
+        if d.get("allocatedResources")
+    ]
     assert [line for line in run.lines() if line.split("\t")[1]] == expected
 
 

@@ -18,8 +18,18 @@ from tests.integration.harness import kubectl_plugin, oracle_json
 CPU = "{.spec.containers[*].resources.requests.cpu}"
 MEMORY = "{.spec.containers[*].resources.requests.memory}"
 CONTEXTS = ("kpy-a", "kpy-b")
-_SUFFIX = {"m": Fraction(1, 1000), "": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
-           "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
+_SUFFIX = {
+    "m": Fraction(1, 1000),
+    "": 1,
+    "k": 10**3,
+    "M": 10**6,
+    "G": 10**9,
+    "T": 10**12,
+    "Ki": 2**10,
+    "Mi": 2**20,
+    "Gi": 2**30,
+    "Ti": 2**40,
+}
 
 
 def base(text) -> Fraction:
@@ -29,22 +39,33 @@ def base(text) -> Fraction:
 
 
 def pod(name, node, *requests, labels=None, annotations=None):
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "labels": labels or {}, "annotations": annotations or {}},
-            "spec": {"nodeName": node, "containers": [
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "labels": labels or {}, "annotations": annotations or {}},
+        "spec": {
+            "nodeName": node,
+            "containers": [
                 {"name": f"c{i}", "image": "registry.k8s.io/pause:3.10", "resources": {"requests": r}}
-                for i, r in enumerate(requests)]}}
+                for i, r in enumerate(requests)
+            ],
+        },
+    }
 
 
 PODS = {
-    "kpy-a": [pod("p1", "kwok-node-1", {"cpu": "250m", "memory": "128Mi"}, {"cpu": "1", "memory": "1Gi"},
-                  labels={"team": "x"}),
-              pod("p2", "kwok-node-1", {"cpu": "0.5", "memory": "1G"}, labels={"team": "y"}),
-              pod("p3", "kwok-node-2", {}),
-              pod("p4", "kwok-node-2", {"cpu": "2", "memory": "3Gi"}, labels={"team": "x"},
-                  annotations={"note": "hello"})],
-    "kpy-b": [pod("q1", "b-node-1", {"cpu": "100m", "memory": "64Mi"}, labels={"team": "x"}),
-              pod("q2", "b-node-2", {"cpu": "1500m", "memory": "1.5Gi"})],
+    "kpy-a": [
+        pod(
+            "p1", "kwok-node-1", {"cpu": "250m", "memory": "128Mi"}, {"cpu": "1", "memory": "1Gi"}, labels={"team": "x"}
+        ),
+        pod("p2", "kwok-node-1", {"cpu": "0.5", "memory": "1G"}, labels={"team": "y"}),
+        pod("p3", "kwok-node-2", {}),
+        pod("p4", "kwok-node-2", {"cpu": "2", "memory": "3Gi"}, labels={"team": "x"}, annotations={"note": "hello"}),
+    ],
+    "kpy-b": [
+        pod("q1", "b-node-1", {"cpu": "100m", "memory": "64Mi"}, labels={"team": "x"}),
+        pod("q2", "b-node-2", {"cpu": "1500m", "memory": "1.5Gi"}),
+    ],
 }
 
 
@@ -73,8 +94,11 @@ def oracle_pods(kubectl, namespace, context):
 
 
 def requests_of(item, resource):
-    return [c["resources"]["requests"][resource] for c in item["spec"]["containers"]
-            if resource in (c.get("resources") or {}).get("requests", {})]
+    return [
+        c["resources"]["requests"][resource]
+        for c in item["spec"]["containers"]
+        if resource in (c.get("resources") or {}).get("requests", {})
+    ]
 
 
 def query(cluster, *args):
@@ -84,8 +108,20 @@ def query(cluster, *args):
 
 
 def test_sums_per_context_and_node_with_mixed_units(cluster, kubectl, fleet_namespace):
-    args = ["pods", "-n", fleet_namespace, "--context", ",".join(CONTEXTS), "--group-by",
-            "context,{.spec.nodeName}", "--count", "--sum", CPU, "--sum", MEMORY]
+    args = [
+        "pods",
+        "-n",
+        fleet_namespace,
+        "--context",
+        ",".join(CONTEXTS),
+        "--group-by",
+        "context,{.spec.nodeName}",
+        "--count",
+        "--sum",
+        CPU,
+        "--sum",
+        MEMORY,
+    ]
     expected = {}
     for context in CONTEXTS:
         for item in oracle_pods(kubectl, fleet_namespace, context):
@@ -100,8 +136,9 @@ def test_sums_per_context_and_node_with_mixed_units(cluster, kubectl, fleet_name
     for item in document["items"]:
         sums = [a["value"] for a in item["aggregates"]]
         got[tuple(item["group"])] = [item["count"]] + [None if s is None else Fraction(str(s["base"])) for s in sums]
-    assert got == {key: [n, sum(cpu) if cpu else None, sum(mem) if mem else None]
-                   for key, (n, cpu, mem) in expected.items()}
+    assert got == {
+        key: [n, sum(cpu) if cpu else None, sum(mem) if mem else None] for key, (n, cpu, mem) in expected.items()
+    }
     # the table prints kubectl's quantities: 250m + 1 + 500m on kwok-node-1 is 1750m; 128Mi + 1Gi + 1G bytes
     # is no multiple of 1024, so the plain number
     table = [line.split() for line in query(cluster, *args).lines()]
@@ -117,8 +154,18 @@ def test_sums_per_context_and_node_with_mixed_units(cluster, kubectl, fleet_name
 
 
 def test_missing_values_group_under_none(cluster, kubectl, fleet_namespace):
-    run = query(cluster, "pods", "-n", fleet_namespace, "--context", ",".join(CONTEXTS),
-                "--group-by", "namespace,{.metadata.labels.team}", "--sum", "{.metadata.annotations.size}")
+    run = query(
+        cluster,
+        "pods",
+        "-n",
+        fleet_namespace,
+        "--context",
+        ",".join(CONTEXTS),
+        "--group-by",
+        "namespace,{.metadata.labels.team}",
+        "--sum",
+        "{.metadata.annotations.size}",
+    )
     expected = {}
     for context in CONTEXTS:
         for item in oracle_pods(kubectl, fleet_namespace, context):
@@ -130,29 +177,72 @@ def test_missing_values_group_under_none(cluster, kubectl, fleet_namespace):
     # said on stderr, so a column of <none> is not taken for an answer; the label key found something: no word
     assert run.err == 'warning: --sum "{.metadata.annotations.size}" found no value in any item\n'
     # a bare word that is no keyword reads as a field (as --sort-by's): one that no pod has is named
-    by_word = query(cluster, "pods", "-n", fleet_namespace, "--context", ",".join(CONTEXTS), "--group-by", "node",
-                    "--count")
+    by_word = query(
+        cluster, "pods", "-n", fleet_namespace, "--context", ",".join(CONTEXTS), "--group-by", "node", "--count"
+    )
     assert [line.split() for line in by_word.lines()] == [["NODE", "COUNT"], ["<none>", str(sum(expected.values()))]]
     assert by_word.err == 'warning: --group-by "{.node}" found nothing in any item: every one is in the <none> group\n'
-    counted = query(cluster, "pods", "-n", fleet_namespace, "--context", ",".join(CONTEXTS),
-                    "--group-by", "{.metadata.labels.team}", "-o", "json").json()
+    counted = query(
+        cluster,
+        "pods",
+        "-n",
+        fleet_namespace,
+        "--context",
+        ",".join(CONTEXTS),
+        "--group-by",
+        "{.metadata.labels.team}",
+        "-o",
+        "json",
+    ).json()
     assert {(i["group"][0] or "<none>"): i["count"] for i in counted["items"]} == expected
 
 
 def test_a_value_that_is_not_a_quantity_names_the_item(cluster, kubectl, fleet_namespace):
-    run = kubectl_plugin(cluster, "py-query", "pods", "-n", fleet_namespace, "--context", ",".join(CONTEXTS),
-                         "--group-by", "context", "--sum", "{.metadata.annotations.note}")
+    run = kubectl_plugin(
+        cluster,
+        "py-query",
+        "pods",
+        "-n",
+        fleet_namespace,
+        "--context",
+        ",".join(CONTEXTS),
+        "--group-by",
+        "context",
+        "--sum",
+        "{.metadata.annotations.note}",
+    )
     assert run.code == 1
-    assert run.err == (f'error: pod {fleet_namespace}/p4: cannot sum {{.metadata.annotations.note}}: "hello" is '
-                       'neither a number nor a quantity (context "kpy-a")\n')
+    assert run.err == (
+        f'error: pod {fleet_namespace}/p4: cannot sum {{.metadata.annotations.note}}: "hello" is '
+        'neither a number nor a quantity (context "kpy-a")\n'
+    )
     # the context that answered is still printed; the failed one is not, not even as a partial sum
     assert [line.split() for line in run.lines()] == [
-        ["CONTEXT", "SUM(.metadata.annotations.note)"], ["kpy-b", "<none>"]]
+        ["CONTEXT", "SUM(.metadata.annotations.note)"],
+        ["kpy-b", "<none>"],
+    ]
 
 
 def test_avg_min_max(cluster, kubectl, fleet_namespace):
-    run = query(cluster, "pods", "-n", fleet_namespace, "--context", ",".join(CONTEXTS), "--group-by", "context",
-                "--avg", CPU, "--min", CPU, "--max", MEMORY, "--count", "-o", "yaml")
+    run = query(
+        cluster,
+        "pods",
+        "-n",
+        fleet_namespace,
+        "--context",
+        ",".join(CONTEXTS),
+        "--group-by",
+        "context",
+        "--avg",
+        CPU,
+        "--min",
+        CPU,
+        "--max",
+        MEMORY,
+        "--count",
+        "-o",
+        "yaml",
+    )
     import yaml
 
     items = {i["context"]: i for i in yaml.safe_load(run.out)["items"]}
@@ -176,16 +266,36 @@ def _allocated_cpu_per_context(kubectl, context) -> Fraction:
 
 def test_describe_sums_allocated_resources_per_context(cluster, kubectl, fleet_namespace):
     # other tests create pods meanwhile: compare one reading of each tool taken close together, a few times
-    for attempt in range(5):
+    for _attempt in range(5):
         expected = {c: _allocated_cpu_per_context(kubectl, c) for c in CONTEXTS}
-        run = query(cluster, "nodes", "--context", ",".join(CONTEXTS), "--describe", "--group-by", "context",
-                    "--sum", "{.allocatedResources.cpu.requests}", "-o", "json")
+        run = query(
+            cluster,
+            "nodes",
+            "--context",
+            ",".join(CONTEXTS),
+            "--describe",
+            "--group-by",
+            "context",
+            "--sum",
+            "{.allocatedResources.cpu.requests}",
+            "-o",
+            "json",
+        )
         got = {i["context"]: Fraction(str(i["aggregates"][0]["value"]["base"])) for i in run.json()["items"]}
         if got == expected:
             break
     assert got == expected
-    table = query(cluster, "nodes", "--context", ",".join(CONTEXTS), "--describe", "--group-by", "context",
-                  "--sum", "{.allocatedResources.cpu.requests}")
+    table = query(
+        cluster,
+        "nodes",
+        "--context",
+        ",".join(CONTEXTS),
+        "--describe",
+        "--group-by",
+        "context",
+        "--sum",
+        "{.allocatedResources.cpu.requests}",
+    )
     assert table.lines()[0].split() == ["CONTEXT", "SUM(.allocatedResources.cpu.requests)"]
 
 
@@ -201,24 +311,52 @@ def test_offline_is_the_same(cluster, kubectl, fleet_namespace, tmp_path):
         if cpu:
             node = item["spec"]["nodeName"]
             expected[node] = expected.get(node, 0) + sum(base(q) for q in cpu)
-    run = query(cluster, "pods", "-n", fleet_namespace, "-f", str(tmp_path / "pods.json"),
-                "--group-by", "{.spec.nodeName}", "--sum", CPU, "-o", "json")
-    assert {i["group"][0]: Fraction(str(i["aggregates"][0]["value"]["base"])) for i in run.json()["items"]} == \
-        expected
+    run = query(
+        cluster,
+        "pods",
+        "-n",
+        fleet_namespace,
+        "-f",
+        str(tmp_path / "pods.json"),
+        "--group-by",
+        "{.spec.nodeName}",
+        "--sum",
+        CPU,
+        "-o",
+        "json",
+    )
+    assert {i["group"][0]: Fraction(str(i["aggregates"][0]["value"]["base"])) for i in run.json()["items"]} == expected
     # offline --describe: a node's allocated CPU is the requests of the pods the files hold on it
-    described = query(cluster, "nodes", "-f", str(tmp_path), "--describe", "--group-by", "{.name}",
-                      "--sum", "{.allocatedResources.cpu.requests}", "-o", "json")
+    described = query(
+        cluster,
+        "nodes",
+        "-f",
+        str(tmp_path),
+        "--describe",
+        "--group-by",
+        "{.name}",
+        "--sum",
+        "{.allocatedResources.cpu.requests}",
+        "-o",
+        "json",
+    )
     got = {i["group"][0]: Fraction(str(i["aggregates"][0]["value"]["base"])) for i in described.json()["items"]}
     assert {node: got[node] for node in expected} == expected
     assert all(value == 0 for node, value in got.items() if node not in expected)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--group-by", "{.spec.nodeName"], "error: error parsing jsonpath {.spec.nodeName, unclosed action\n"),
-    (["--group-by", "context,,kind"], 'error: invalid --group-by "context,,kind": an empty key\n'),
-    (["--group-by", "kind", "-o", "name"], "error: -o name cannot print groups: use the table, csv, tsv, markdown, "
-                                           "json, yaml, jsonpath= or jsonpath-ng=\n"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--group-by", "{.spec.nodeName"], "error: error parsing jsonpath {.spec.nodeName, unclosed action\n"),
+        (["--group-by", "context,,kind"], 'error: invalid --group-by "context,,kind": an empty key\n'),
+        (
+            ["--group-by", "kind", "-o", "name"],
+            "error: -o name cannot print groups: use the table, csv, tsv, markdown, "
+            "json, yaml, jsonpath= or jsonpath-ng=\n",
+        ),
+    ],
+)
 def test_bad_input_is_one_line(cluster, kubectl, args, message):
     run = kubectl_plugin(cluster, "py-query", "pods", "-n", "demo", *args)
     assert (run.code, run.err, run.out) == (1, message, "")

@@ -6,6 +6,7 @@ The plugin runs as users run it (`kubectl py-query ...` through kubectl's plugin
 read line by line with deadlines; changes are made with the oracle kubectl; it is ended with SIGINT.
 Deadlines bound waits generously and assert no latency: benchmarks/bench_watch.py measures how fast lines come.
 """
+
 import json
 import os
 import queue
@@ -17,7 +18,6 @@ import time
 import uuid
 
 import pytest
-
 from harness import plugin_env, popen_interruptible
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "cluster"))
@@ -25,7 +25,7 @@ import controlplane  # noqa: E402
 import kubeapi  # noqa: E402
 import procs  # noqa: E402
 
-ARRIVAL = 30   # seconds a change's line may take to arrive: a bound on waiting, not a latency target
+ARRIVAL = 30  # seconds a change's line may take to arrive: a bound on waiting, not a latency target
 
 
 class Stream:
@@ -33,8 +33,8 @@ class Stream:
 
     def __init__(self, argv, env):
         self.proc = popen_interruptible(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        self.lines, self.err = queue.Queue(), []   # err: (time, line) of stderr, in order
-        self.seen = []   # (time, line) of stdout, in order
+        self.lines, self.err = queue.Queue(), []  # err: (time, line) of stderr, in order
+        self.seen = []  # (time, line) of stdout, in order
         threading.Thread(target=self._pump, args=(self.proc.stdout, self.lines), daemon=True).start()
         self._errs = queue.Queue()
         threading.Thread(target=self._pump, args=(self.proc.stderr, self._errs), daemon=True).start()
@@ -115,6 +115,7 @@ def watching(cluster):
         stream = Stream([cluster.kubectl, "py-query", *args], env)
         started.append(stream)
         return stream
+
     yield start
     for stream in started:
         stream.kill()
@@ -173,7 +174,8 @@ def test_changes_in_two_contexts_arrive_each_once(watching, both, kubectl):
     ended_cleanly(w)
     changes = [line for _, line in w.seen if line.split()[2:3] == ["web"]]
     assert [line.split()[:2] for line in changes] == [
-        [c, e] for c in ("kpy-a", "kpy-b") for e in ("ADDED", "MODIFIED", "DELETED")]
+        [c, e] for c in ("kpy-a", "kpy-b") for e in ("ADDED", "MODIFIED", "DELETED")
+    ]
 
 
 def test_table_lines_are_kubectl_get_w_lines(watching, namespace, kubectl, cluster):
@@ -185,8 +187,9 @@ def test_table_lines_are_kubectl_get_w_lines(watching, namespace, kubectl, clust
     try:
         for stream in (ours, theirs):
             stream.until(lambda line: line.split()[1:2] == ["a"], 30)
-        change(kubectl, ["create", "configmap", "a-much-longer-name-than-before", "-n", ns, "--from-literal=x=y"],
-               "kpy-a")
+        change(
+            kubectl, ["create", "configmap", "a-much-longer-name-than-before", "-n", ns, "--from-literal=x=y"], "kpy-a"
+        )
         change(kubectl, ["label", "configmap", "a", "-n", ns, "team=web"], "kpy-a")
         change(kubectl, ["delete", "configmap", "a", "-n", ns], "kpy-a")
         for stream in (ours, theirs):
@@ -197,6 +200,7 @@ def test_table_lines_are_kubectl_get_w_lines(watching, namespace, kubectl, clust
 
     def shape(stream):  # the last column (AGE) is the only one that may differ: it is not padded
         return [line.rsplit(" ", 1)[0] for _, line in stream.seen if "kube-root-ca.crt" not in line]
+
     assert shape(ours) == shape(theirs)
 
 
@@ -227,7 +231,7 @@ def test_watch_only_prints_changes_not_the_list(watching, namespace, kubectl):
     ns = namespace
     change(kubectl, ["create", "configmap", "old", "-n", ns, "--from-literal=a=1"], "kpy-a")
     w = watching("configmap", "-n", ns, "--watch-only", "-o", "name", "--context", "kpy-a,kpy-b")
-    time.sleep(3)   # the list is read (and not printed) meanwhile
+    time.sleep(3)  # the list is read (and not printed) meanwhile
     change(kubectl, ["label", "configmap", "old", "-n", ns, "seen=yes"], "kpy-a")
     change(kubectl, ["create", "configmap", "new", "-n", ns, "--from-literal=a=1"], "kpy-a")
     w.until(lambda line: line == "kpy-a\tconfigmap/new", ARRIVAL)
@@ -238,14 +242,19 @@ def test_watch_only_prints_changes_not_the_list(watching, namespace, kubectl):
 def test_bad_flags_are_one_line_errors(cluster):
     from harness import kubectl_plugin
 
-    for args, message in ((["pods", "--output-watch-events"],
-                           "error: --output-watch-events option can only be used with --watch or --watch-only"),
-                          (["pods,svc", "-w"], "error: you may only specify a single resource type")):
+    for args, message in (
+        (
+            ["pods", "--output-watch-events"],
+            "error: --output-watch-events option can only be used with --watch or --watch-only",
+        ),
+        (["pods,svc", "-w"], "error: you may only specify a single resource type"),
+    ):
         run = kubectl_plugin(cluster, "py-query", *args)
         assert (run.code, run.err.strip()) == (1, message)
 
 
 # -- a control plane of our own, to expire watches and to stop and start its apiserver -------------------
+
 
 @pytest.fixture(scope="module")
 def lone(cluster):
@@ -253,9 +262,14 @@ def lone(cluster):
     and whose etcd history is compacted every 2 s: a watch resumed from a version a few seconds old is
     refused with 410 Expired, as any watch is after a long enough quiet time."""
     state_dir = os.path.join(controlplane.RUN_DIR, f"pytest-watch-{os.getpid()}")
-    cp = controlplane.ControlPlane.start(1, state_dir, cluster.bin_dir, die_with_parent=True, context_prefix="j2w",
-                                         apiserver_flags=["--watch-cache=false", "--etcd-compaction-interval=2s",
-                                                          "--min-request-timeout=5"])
+    cp = controlplane.ControlPlane.start(
+        1,
+        state_dir,
+        cluster.bin_dir,
+        die_with_parent=True,
+        context_prefix="j2w",
+        apiserver_flags=["--watch-cache=false", "--etcd-compaction-interval=2s", "--min-request-timeout=5"],
+    )
     try:
         yield cp
     finally:
@@ -263,8 +277,9 @@ def lone(cluster):
 
 
 def lone_kubectl(cp, *args):
-    proc = subprocess.run([cp.kubectl, "--context", "j2w-a", *args], capture_output=True, text=True, env=cp.env,
-                          timeout=60)
+    proc = subprocess.run(
+        [cp.kubectl, "--context", "j2w-a", *args], capture_output=True, text=True, env=cp.env, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     return time.monotonic()
 
@@ -273,8 +288,17 @@ def test_expired_watches_lose_and_repeat_nothing(lone, watching):
     ns = f"exp-{uuid.uuid4().hex[:6]}"
     lone_kubectl(lone, "create", "namespace", ns)
     # --request-timeout=2s: each watch lasts 2 s and is then resumed from the last version it saw
-    w = watching("configmap", "-n", ns, "-w", "--output-watch-events", "-o", "name", "--request-timeout=2s",
-                 kubeconfig=lone.kubeconfig)
+    w = watching(
+        "configmap",
+        "-n",
+        ns,
+        "-w",
+        "--output-watch-events",
+        "-o",
+        "name",
+        "--request-timeout=2s",
+        kubeconfig=lone.kubeconfig,
+    )
     expiry = 'expired (410 Gone); listed again from a fresh resourceVersion (context "j2w-a")'
     made = []
     for i in range(4):
@@ -291,8 +315,8 @@ def test_expired_watches_lose_and_repeat_nothing(lone, watching):
             time.sleep(0.3)
         if i % 2:
             lone_kubectl(lone, "delete", "configmap", f"c{i}", "-n", ns)
-            made.append(f"configmap/c{i}")   # -o name: a deletion prints the name again
-    time.sleep(3)   # a line printed twice would come now
+            made.append(f"configmap/c{i}")  # -o name: a deletion prints the name again
+    time.sleep(3)  # a line printed twice would come now
     ended_cleanly(w)
     names = [line for _, line in w.seen if line != "configmap/kube-root-ca.crt"]
     assert names == made, w.stderr()
@@ -315,13 +339,14 @@ def test_changes_missed_by_an_expired_watch_come_as_synthetic_events(lone, watch
     lone_kubectl(lone, "create", "namespace", ns)
     for name in ("keep", "change", "remove"):
         lone_kubectl(lone, "create", "configmap", name, "-n", ns, "--from-literal=a=1")
-    w = watching("configmap", "-n", ns, "-w", "--output-watch-events", "--request-timeout=2s",
-                 kubeconfig=lone.kubeconfig)
+    w = watching(
+        "configmap", "-n", ns, "-w", "--output-watch-events", "--request-timeout=2s", kubeconfig=lone.kubeconfig
+    )
     w.until(lambda line: line.split()[:2] == ["ADDED", "remove"], 30)
     time.sleep(0.5)
     w.proc.send_signal(signal.SIGSTOP)
     try:
-        time.sleep(2.5)   # the server ends the paused plugin's watch
+        time.sleep(2.5)  # the server ends the paused plugin's watch
         lone_kubectl(lone, "patch", "configmap", "change", "-n", ns, "-p", '{"data":{"b":"2"}}')
         lone_kubectl(lone, "delete", "configmap", "remove", "-n", ns)
         lone_kubectl(lone, "create", "configmap", "new", "-n", ns, "--from-literal=a=1")
@@ -347,7 +372,7 @@ def test_a_context_that_goes_down_and_comes_back(lone, watching):
     record = next(p for p in lone.processes if p["name"] == "kube-apiserver-a")
     with open(f"/proc/{record['pid']}/cmdline", "rb") as f:
         argv = [part.decode() for part in f.read().split(b"\0") if part]
-    procs.stop_all([record], timeout=2)   # SIGTERM, then SIGKILL: an apiserver draining its watches takes long
+    procs.stop_all([record], timeout=2)  # SIGTERM, then SIGKILL: an apiserver draining its watches takes long
     w.wait_stderr('(context "j2w-a"); listing and watching again when it answers', 30)
 
     fresh = procs.spawn(record["name"], argv, record["log"], record["tier"], die_with_parent=True)
@@ -365,8 +390,9 @@ def test_a_context_that_goes_down_and_comes_back(lone, watching):
     assert w.stderr().count('(context "j2w-a")') >= 2
 
 
-def test_a_hung_context_holds_back_neither_the_list_nor_the_changes_of_others(watching, namespace, kubectl, cluster,
-                                                                               tmp_path):
+def test_a_hung_context_holds_back_neither_the_list_nor_the_changes_of_others(
+    watching, namespace, kubectl, cluster, tmp_path
+):
     """A server that accepts connections and never answers, beside kpy-a: kpy-a's list is printed before the
     hung context is given up on (the HTTP layer's 15 s idle limit), its changes still arrive, and its watch
     survives a quiet time longer than that idle limit (watches have their own rule)."""
@@ -383,7 +409,7 @@ def test_a_hung_context_holds_back_neither_the_list_nor_the_changes_of_others(wa
         w.wait_stderr(given_up, 30)
         # an order, not a latency: kpy-a's table did not wait for the hung context to be given up on
         assert listed < w.stderr_arrival(given_up), "the first table waited for the hung context"
-        time.sleep(max(0.0, started + 17 - time.monotonic()))   # quiet for longer than the 15 s idle limit
+        time.sleep(max(0.0, started + 17 - time.monotonic()))  # quiet for longer than the 15 s idle limit
         change(kubectl, ["create", "configmap", "later", "-n", ns, "--from-literal=a=1"], "kpy-a")
         w.until(lambda line: line.split()[:2] == ["kpy-a", "later"], ARRIVAL)
         ended_cleanly(w)

@@ -19,16 +19,22 @@ def console_block(command: str) -> str:
 
 
 def test_snapshot_output_in_readme_is_what_the_plugin_prints(cluster):
-    proc = subprocess.run(["kubectl-py_nodeports", "-f", "examples/snapshot.json"], cwd=ROOT, capture_output=True,
-                          text=True, env=plugin_env(cluster))
+    proc = subprocess.run(
+        ["kubectl-py_nodeports", "-f", "examples/snapshot.json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=plugin_env(cluster),
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == console_block("kubectl py-nodeports -f examples/snapshot.json")
 
 
 def test_library_example_runs(cluster):
     code = re.search(r"```python\n(.*?)```", README, re.S).group(1)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=plugin_env(cluster),
-                          cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=plugin_env(cluster), cwd=ROOT
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("kpy-a [") and lines[1].startswith("kpy-b [") and lines[2] == "web"

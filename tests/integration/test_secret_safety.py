@@ -20,7 +20,6 @@ import uuid
 
 import pytest
 import yaml
-
 from harness import kubectl_plugin
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -31,12 +30,13 @@ SA_TOKEN_TYPE = "kubernetes.io/service-account-token"
 
 # -- the forms a value could leak in -----------------------------------------------------------------------
 
+
 def base64_cores(text: str) -> list:
     """Substrings found in the base64 of any string that contains ``text``, at each of the 3 alignments."""
     cores = []
     for pad in range(3):
         encoded = base64.b64encode(b"\0" * pad + text.encode()).decode()
-        cores.append(encoded[4 if pad else 0:-4])
+        cores.append(encoded[4 if pad else 0 : -4])
     return [c for c in cores if len(c) >= 8]
 
 
@@ -56,6 +56,7 @@ def assert_no_leak(forms: set, *texts: str, where: str = "") -> None:
 
 
 # -- the objects ---------------------------------------------------------------------------------------------
+
 
 def _wait(what: str, check, timeout: float = 60.0):
     deadline = time.monotonic() + timeout
@@ -93,28 +94,73 @@ class World:
     def create(self) -> None:
         kubectl = self.kubectl
         assert kubectl(["create", "namespace", self.ns]).returncode == 0
-        _applied(kubectl, {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
-                           "metadata": {"name": "applied-stringdata", "namespace": self.ns},
-                           "stringData": {"password": self.value("pw"), "user": self.value("user")}})
-        _applied(kubectl, {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
-                           "metadata": {"name": "applied-data", "namespace": self.ns},
-                           "data": {"apikey": base64.b64encode(self.value("key").encode()).decode()}})
-        created = kubectl(["create", "secret", "generic", "created-literal", "-n", self.ns,
-                           f"--from-literal=pin={self.value('pin')}", f"--from-literal=otp={self.value('otp')}"])
+        _applied(
+            kubectl,
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "type": "Opaque",
+                "metadata": {"name": "applied-stringdata", "namespace": self.ns},
+                "stringData": {"password": self.value("pw"), "user": self.value("user")},
+            },
+        )
+        _applied(
+            kubectl,
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "type": "Opaque",
+                "metadata": {"name": "applied-data", "namespace": self.ns},
+                "data": {"apikey": base64.b64encode(self.value("key").encode()).decode()},
+            },
+        )
+        created = kubectl(
+            [
+                "create",
+                "secret",
+                "generic",
+                "created-literal",
+                "-n",
+                self.ns,
+                f"--from-literal=pin={self.value('pin')}",
+                f"--from-literal=otp={self.value('otp')}",
+            ]
+        )
         assert created.returncode == 0, created.stderr
-        _wait(f"default ServiceAccount in {self.ns}", lambda: kubectl(
-            ["get", "serviceaccount", "default", "-n", self.ns]).returncode == 0)
-        _applied(kubectl, {"apiVersion": "v1", "kind": "Secret", "type": SA_TOKEN_TYPE,
-                           "metadata": {"name": "sa-token", "namespace": self.ns,
-                                        "annotations": {"kubernetes.io/service-account.name": "default"}}})
-        token = _wait("the token controller to fill sa-token", lambda: (self.get("secret", "sa-token").get(
-            "data") or {}).get("token"))
+        _wait(
+            f"default ServiceAccount in {self.ns}",
+            lambda: kubectl(["get", "serviceaccount", "default", "-n", self.ns]).returncode == 0,
+        )
+        _applied(
+            kubectl,
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "type": SA_TOKEN_TYPE,
+                "metadata": {
+                    "name": "sa-token",
+                    "namespace": self.ns,
+                    "annotations": {"kubernetes.io/service-account.name": "default"},
+                },
+            },
+        )
+        token = _wait(
+            "the token controller to fill sa-token",
+            lambda: (self.get("secret", "sa-token").get("data") or {}).get("token"),
+        )
         clear = base64.b64decode(token).decode()
         self.forms |= leak_forms(clear, clear.rsplit(".", 1)[-1])  # the JWT's signature is its own
-        _applied(kubectl, {"apiVersion": f"{CRD_GROUP}/v1", "kind": "VaultSecret",
-                           "metadata": {"name": "vault", "namespace": self.ns},
-                           "spec": {"path": "kv/app"},
-                           "data": {"dbpass": self.value("db")}, "stringData": {"note": self.value("note")}})
+        _applied(
+            kubectl,
+            {
+                "apiVersion": f"{CRD_GROUP}/v1",
+                "kind": "VaultSecret",
+                "metadata": {"name": "vault", "namespace": self.ns},
+                "spec": {"path": "kv/app"},
+                "data": {"dbpass": self.value("db")},
+                "stringData": {"note": self.value("note")},
+            },
+        )
         for kind in ("secrets", "vaultsecrets"):
             for obj in json.loads(kubectl(["get", kind, "-n", self.ns, "-o", "json"], check=True).stdout)["items"]:
                 self.oracle[(obj["kind"], obj["metadata"]["name"])] = obj
@@ -136,21 +182,39 @@ class World:
 
 def _crd() -> dict:
     secret_map = {"type": "object", "additionalProperties": {"type": "string"}}
-    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-            "metadata": {"name": CRD_NAME},
-            "spec": {"group": CRD_GROUP, "scope": "Namespaced",
-                     "names": {"plural": "vaultsecrets", "singular": "vaultsecret", "kind": "VaultSecret"},
-                     "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
-                         "type": "object", "properties": {
-                             "spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-                             "data": secret_map, "stringData": secret_map}}}}]}}
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": CRD_NAME},
+        "spec": {
+            "group": CRD_GROUP,
+            "scope": "Namespaced",
+            "names": {"plural": "vaultsecrets", "singular": "vaultsecret", "kind": "VaultSecret"},
+            "versions": [
+                {
+                    "name": "v1",
+                    "served": True,
+                    "storage": True,
+                    "schema": {
+                        "openAPIV3Schema": {
+                            "type": "object",
+                            "properties": {
+                                "spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+                                "data": secret_map,
+                                "stringData": secret_map,
+                            },
+                        }
+                    },
+                }
+            ],
+        },
+    }
 
 
 @pytest.fixture(scope="module")
 def world(cluster, kubectl):
     _applied(kubectl, _crd())
-    _wait("the VaultSecret CRD to be served", lambda: kubectl(
-        ["get", "vaultsecrets", "-A"]).returncode == 0)
+    _wait("the VaultSecret CRD to be served", lambda: kubectl(["get", "vaultsecrets", "-A"]).returncode == 0)
     world = World(cluster, kubectl)
     world.create()
     yield world
@@ -170,14 +234,12 @@ def assert_sizes(world: World, doc: dict) -> None:
     theirs = world.oracle[(doc["kind"], doc["name"])]
     annotation = theirs["metadata"].get("annotations", {}).get(LAST_APPLIED)
     if annotation is not None:
-        assert doc["annotations"][LAST_APPLIED] == \
-            f"<hidden: {len(annotation.encode())} bytes, may hold Secret values>"
+        assert doc["annotations"][LAST_APPLIED] == f"<hidden: {len(annotation.encode())} bytes, may hold Secret values>"
     if doc["kind"] == "Secret":
         assert doc["data"] == {k: {"bytes": len(base64.b64decode(v))} for k, v in theirs["data"].items()}
     else:
         for field in ("data", "stringData"):
-            assert doc["content"][field] == {k: f"<hidden: {len(v.encode())} bytes>"
-                                             for k, v in theirs[field].items()}
+            assert doc["content"][field] == {k: f"<hidden: {len(v.encode())} bytes>" for k, v in theirs[field].items()}
             assert theirs[field]  # the object really holds values there
 
 
@@ -196,8 +258,13 @@ def test_describe_secret_every_format(world, tmp_path, name):
         assert_sizes(world, doc)
     template = tmp_path / "everything.jsonpath"
     template.write_text("{@}")
-    for output in ("jsonpath={@}", "jsonpath={..}", "jsonpath={..annotations}", "jsonpath={..data}",
-                   f"jsonpath-file={template}"):
+    for output in (
+        "jsonpath={@}",
+        "jsonpath={..}",
+        "jsonpath={..annotations}",
+        "jsonpath={..data}",
+        f"jsonpath-file={template}",
+    ):
         run = world.plugin("py-describe", "secret", name, "-n", ns, "-o", output)
         if output != "jsonpath={..data}":
             hidden_or_none = LAST_APPLIED not in world.oracle[("Secret", name)]["metadata"].get("annotations", {})

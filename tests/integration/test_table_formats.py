@@ -28,8 +28,10 @@ def plain_blocks(text: str) -> list:
 
 
 def delimited_blocks(text: str, delimiter: str, headers: bool = True) -> list:
-    return [_without_moving(list(csv.reader(io.StringIO(block + "\n", newline=""), delimiter=delimiter)), headers)
-            for block in text.strip("\n").split("\n\n")]
+    return [
+        _without_moving(list(csv.reader(io.StringIO(block + "\n", newline=""), delimiter=delimiter)), headers)
+        for block in text.strip("\n").split("\n\n")
+    ]
 
 
 def markdown_blocks(text: str, headers: bool = True) -> list:
@@ -56,17 +58,28 @@ def _without_moving(rows: list, headers: bool = True) -> list:
     return [[row[i] for i in keep] for row in rows]
 
 
-READERS = {"csv": lambda text, headers=True: delimited_blocks(text, ",", headers),
-           "tsv": lambda text, headers=True: delimited_blocks(text, "\t", headers),
-           "markdown": markdown_blocks}
+READERS = {
+    "csv": lambda text, headers=True: delimited_blocks(text, ",", headers),
+    "tsv": lambda text, headers=True: delimited_blocks(text, "\t", headers),
+    "markdown": markdown_blocks,
+}
 
 TABLES = {
     "server tables, two types": ("py-query", "pods,svc", "-n", "demo"),
     # (-A would see other tests' objects come and go between two runs)
     "server table, two contexts": ("py-query", "svc,cm", "-n", "default", "--context", "kpy-a,kpy-b"),
     "count table": ("py-query", "pods,svc,deploy", "-n", "demo", "--context", "kpy-a,kpy-b", "--count"),
-    "group table": ("py-query", "pods", "-n", "demo", "--group-by", "{.spec.nodeName},{.status.phase}", "--count",
-                    "--sum", "{.spec.containers[*].resources.requests.cpu}"),
+    "group table": (
+        "py-query",
+        "pods",
+        "-n",
+        "demo",
+        "--group-by",
+        "{.spec.nodeName},{.status.phase}",
+        "--count",
+        "--sum",
+        "{.spec.containers[*].resources.requests.cpu}",
+    ),
     "nodeports": ("py-nodeports", "--context", "kpy-a,kpy-b"),
 }
 

@@ -19,9 +19,9 @@ import yaml
 from tests.cluster import faults
 from tests.integration.harness import Run, kubectl_plugin, plugin_env
 
-TITLE = "\x1b]0;pwned\x07\x1b[2J"      # retitle the terminal, then clear it
+TITLE = "\x1b]0;pwned\x07\x1b[2J"  # retitle the terminal, then clear it
 COLOR = "\x1b[31mred\x1b[0m"
-OVERWRITE = "ok\r\x1b[2Kforged"         # back to the line's start, erase it, write something else
+OVERWRITE = "ok\r\x1b[2Kforged"  # back to the line's start, erase it, write something else
 NOTE = TITLE + "after"
 
 
@@ -36,8 +36,9 @@ def assert_no_control(*texts: str) -> None:
 
 
 def created(kubectl, objects: list, context: str = "kpy-a") -> None:
-    proc = kubectl(["create", "-f", "-"], context=context,
-                   input=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
+    proc = kubectl(
+        ["create", "-f", "-"], context=context, input=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects})
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -58,15 +59,23 @@ def plugin(cluster, *args, env=None) -> Run:
 @pytest.fixture
 def hostile(kubectl, namespace):
     """A ConfigMap whose annotations and data carry control sequences."""
-    created(kubectl, [{"apiVersion": "v1", "kind": "ConfigMap",
-                       "metadata": {"name": "hostile", "namespace": namespace,
-                                    "annotations": {"note": NOTE, "color": COLOR}},
-                       "data": {"overwrite": OVERWRITE, "plain": "x"}}])
+    created(
+        kubectl,
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "hostile", "namespace": namespace, "annotations": {"note": NOTE, "color": COLOR}},
+                "data": {"overwrite": OVERWRITE, "plain": "x"},
+            }
+        ],
+    )
     return namespace
 
 
-COLUMNS = "NAME:.metadata.name,NOTE:.metadata.annotations.note,COLOR:.metadata.annotations.color," \
-          "OVERWRITE:.data.overwrite"
+COLUMNS = (
+    "NAME:.metadata.name,NOTE:.metadata.annotations.note,COLOR:.metadata.annotations.color,OVERWRITE:.data.overwrite"
+)
 
 
 def test_custom_columns_are_kubectls(cluster, hostile):
@@ -101,25 +110,54 @@ def test_structured_output_stays_exact(cluster, hostile):
 def notes(kubectl, namespace):
     """A custom type whose server-rendered table shows hostile strings in its printer columns."""
     group = f"t{uuid.uuid4().hex[:10]}.kpy.io"
-    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-           "metadata": {"name": f"notes.{group}"},
-           "spec": {"group": group, "scope": "Namespaced",
-                    "names": {"plural": "notes", "singular": "note", "kind": "Note"},
-                    "versions": [{"name": "v1", "served": True, "storage": True,
-                                  "additionalPrinterColumns": [
-                                      {"name": "Text", "type": "string", "jsonPath": ".spec.text"},
-                                      {"name": "Other", "type": "string", "jsonPath": ".spec.other"}],
-                                  "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {
-                                      "type": "object", "x-kubernetes-preserve-unknown-fields": True}}}}}]}}
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": f"notes.{group}"},
+        "spec": {
+            "group": group,
+            "scope": "Namespaced",
+            "names": {"plural": "notes", "singular": "note", "kind": "Note"},
+            "versions": [
+                {
+                    "name": "v1",
+                    "served": True,
+                    "storage": True,
+                    "additionalPrinterColumns": [
+                        {"name": "Text", "type": "string", "jsonPath": ".spec.text"},
+                        {"name": "Other", "type": "string", "jsonPath": ".spec.other"},
+                    ],
+                    "schema": {
+                        "openAPIV3Schema": {
+                            "type": "object",
+                            "properties": {"spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
+                        }
+                    },
+                }
+            ],
+        },
+    }
     created(kubectl, [crd])
     try:
         waited = kubectl(["wait", "--for=condition=Established", f"crd/notes.{group}", "--timeout=60s"])
         assert waited.returncode == 0, waited.stderr
-        created(kubectl, [
-            {"apiVersion": f"{group}/v1", "kind": "Note", "metadata": {"name": "title", "namespace": namespace},
-             "spec": {"text": NOTE, "other": "line one\nline two"}},
-            {"apiVersion": f"{group}/v1", "kind": "Note", "metadata": {"name": "overwrite", "namespace": namespace},
-             "spec": {"text": OVERWRITE, "other": COLOR}}])
+        created(
+            kubectl,
+            [
+                {
+                    "apiVersion": f"{group}/v1",
+                    "kind": "Note",
+                    "metadata": {"name": "title", "namespace": namespace},
+                    "spec": {"text": NOTE, "other": "line one\nline two"},
+                },
+                {
+                    "apiVersion": f"{group}/v1",
+                    "kind": "Note",
+                    "metadata": {"name": "overwrite", "namespace": namespace},
+                    "spec": {"text": OVERWRITE, "other": COLOR},
+                },
+            ],
+        )
         yield f"notes.{group}", namespace
     finally:
         kubectl(["delete", "crd", f"notes.{group}", "--wait=false"])
@@ -140,13 +178,25 @@ def test_server_rendered_tables_are_kubectls(cluster, notes):
 
 def nodeports_dump(path) -> str:
     """A snapshot file whose names and node addresses carry control sequences: files are untrusted too."""
-    node = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-1"},
-            "status": {"addresses": [{"type": "ExternalIP", "address": "203.0.113.7" + TITLE}],
-                       "conditions": [{"type": "Ready", "status": "True"}]}}
-    service = {"apiVersion": "v1", "kind": "Service",
-               "metadata": {"name": "web" + COLOR, "namespace": "shop\rforged", "uid": "u1", "resourceVersion": "1"},
-               "spec": {"type": "NodePort", "selector": {"app": "web"},
-                        "ports": [{"port": 80, "targetPort": 8080, "nodePort": 30080, "protocol": "TCP"}]}}
+    node = {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": "node-1"},
+        "status": {
+            "addresses": [{"type": "ExternalIP", "address": "203.0.113.7" + TITLE}],
+            "conditions": [{"type": "Ready", "status": "True"}],
+        },
+    }
+    service = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web" + COLOR, "namespace": "shop\rforged", "uid": "u1", "resourceVersion": "1"},
+        "spec": {
+            "type": "NodePort",
+            "selector": {"app": "web"},
+            "ports": [{"port": 80, "targetPort": 8080, "nodePort": 30080, "protocol": "TCP"}],
+        },
+    }
     path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": [node, service]}))
     return str(path)
 
@@ -201,8 +251,10 @@ def hostile_server(cluster, tmp_path):
     and line breaks, lists of Secrets with such an HTML page, and lists of nodes with a hostile 403."""
     rules = (
         faults.Fault(faults.status_reply(403, "Forbidden", HOSTILE_BODY), lambda r: r.path.endswith("/configmaps")),
-        faults.Fault(faults.Reply(403, f"<html>\n<h1>{HOSTILE_BODY}</h1>\n</html>\n".encode(),
-                                  {"Content-Type": "text/html"}), lambda r: r.path.endswith("/secrets")),
+        faults.Fault(
+            faults.Reply(403, f"<html>\n<h1>{HOSTILE_BODY}</h1>\n</html>\n".encode(), {"Content-Type": "text/html"}),
+            lambda r: r.path.endswith("/secrets"),
+        ),
         faults.Fault(faults.status_reply(403, "Forbidden", HOSTILE_BODY), lambda r: r.path == "/api/v1/nodes"),
     )
     with faults.fault_proxy_for(cluster, rules) as proxy:
@@ -233,12 +285,30 @@ FORMULAS = ["=1+2", "+SUM(A1:A9)", "-2+3", "@cmd", "=HYPERLINK(\"http://example.
 def test_spreadsheet_cells_that_look_like_formulas_stay_data(cluster, kubectl, namespace):
     """The README's choice: csv and tsv keep such cells as they are (formula injection is the spreadsheet's
     concern), as data."""
-    created(kubectl, [{"apiVersion": "v1", "kind": "ConfigMap",
-                       "metadata": {"name": f"f{i}", "namespace": namespace, "annotations": {"f": formula}}}
-                      for i, formula in enumerate(FORMULAS)])
+    created(
+        kubectl,
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": f"f{i}", "namespace": namespace, "annotations": {"f": formula}},
+            }
+            for i, formula in enumerate(FORMULAS)
+        ],
+    )
     for style, delimiter in (("csv", ","), ("tsv", "\t")):
-        run = plugin(cluster, "py-query", "configmaps", "-n", namespace, "--group-by", "{.metadata.annotations.f}",
-                     "--count", "-o", style)
+        run = plugin(
+            cluster,
+            "py-query",
+            "configmaps",
+            "-n",
+            namespace,
+            "--group-by",
+            "{.metadata.annotations.f}",
+            "--count",
+            "-o",
+            style,
+        )
         assert run.code == 0, run.err
         rows = list(csv.reader(io.StringIO(run.out), delimiter=delimiter))
         assert sorted(row[0] for row in rows[1:] if row[0] != "<none>") == sorted(FORMULAS)

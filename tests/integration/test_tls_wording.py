@@ -38,15 +38,51 @@ def dated_pair(directory: str, name: str, ca: pki.KeyPair, start: str, end: str)
     with open(serial, "w") as f:
         f.write("01\n")
     with open(config, "w") as f:
-        f.write(f"[ca]\ndefault_ca = signer\n[signer]\ndatabase = {database}\nnew_certs_dir = {directory}\n"
-                f"serial = {serial}\ndefault_md = sha256\npolicy = anything\nunique_subject = no\n"
-                "[anything]\ncommonName = supplied\n[ext]\nbasicConstraints = critical,CA:FALSE\n"
-                "keyUsage = critical,digitalSignature,keyEncipherment\nextendedKeyUsage = serverAuth\n"
-                "subjectAltName = DNS:localhost,IP:127.0.0.1\n")
-    for argv in (["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                  pair.key, "-out", request, "-subj", f"/CN={name}"],
-                 ["ca", "-batch", "-config", config, "-cert", ca.cert, "-keyfile", ca.key, "-in", request, "-out",
-                  pair.cert, "-startdate", start, "-enddate", end, "-extensions", "ext", "-notext"]):
+        f.write(
+            f"[ca]\ndefault_ca = signer\n[signer]\ndatabase = {database}\nnew_certs_dir = {directory}\n"
+            f"serial = {serial}\ndefault_md = sha256\npolicy = anything\nunique_subject = no\n"
+            "[anything]\ncommonName = supplied\n[ext]\nbasicConstraints = critical,CA:FALSE\n"
+            "keyUsage = critical,digitalSignature,keyEncipherment\nextendedKeyUsage = serverAuth\n"
+            "subjectAltName = DNS:localhost,IP:127.0.0.1\n"
+        )
+    for argv in (
+        [
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            pair.key,
+            "-out",
+            request,
+            "-subj",
+            f"/CN={name}",
+        ],
+        [
+            "ca",
+            "-batch",
+            "-config",
+            config,
+            "-cert",
+            ca.cert,
+            "-keyfile",
+            ca.key,
+            "-in",
+            request,
+            "-out",
+            pair.cert,
+            "-startdate",
+            start,
+            "-enddate",
+            end,
+            "-extensions",
+            "ext",
+            "-notext",
+        ],
+    ):
         proc = subprocess.run(["openssl", *argv], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
     return pair
@@ -85,14 +121,26 @@ def case_fields(cluster, tmp_path, endpoints, http_proxy, https_proxy):
         "common-name-only": {"server": f"https://localhost:{endpoints['common-name-only'].port}"},
         "no-ip-sans": {"server": endpoints["common-name-only"].url},
         "other-name-behind-a-proxy": dict(local, **{"tls-server-name": "wrong.example", "proxy-url": http_proxy.url}),
-        "proxy-unknown-authority": dict(local, **{"certificate-authority-data": other_ca.cert_data(),
-                                                  "proxy-url": https_proxy.url}),
+        "proxy-unknown-authority": dict(
+            local, **{"certificate-authority-data": other_ca.cert_data(), "proxy-url": https_proxy.url}
+        ),
         "proxy-other-name": dict(local, **{"tls-server-name": "kubernetes", "proxy-url": https_proxy.url}),
     }
 
 
-CASES = ["unknown-authority", "other-name", "other-ip", "expired", "not-yet-valid", "expired-and-other-name",
-         "common-name-only", "no-ip-sans", "other-name-behind-a-proxy", "proxy-unknown-authority", "proxy-other-name"]
+CASES = [
+    "unknown-authority",
+    "other-name",
+    "other-ip",
+    "expired",
+    "not-yet-valid",
+    "expired-and-other-name",
+    "common-name-only",
+    "no-ip-sans",
+    "other-name-behind-a-proxy",
+    "proxy-unknown-authority",
+    "proxy-other-name",
+]
 
 
 def without_now(line: str) -> str:
@@ -102,15 +150,19 @@ def without_now(line: str) -> str:
 
 @pytest.mark.parametrize("context", CASES)
 def test_a_tls_failure_reads_as_kubectl_reads_it(cluster, tmp_path, endpoints, context):
-    with proxies.HttpConnectProxy() as http_proxy, \
-            proxies.HttpConnectProxy(tls=proxy_pair(cluster, tmp_path)) as https_proxy:
+    with (
+        proxies.HttpConnectProxy() as http_proxy,
+        proxies.HttpConnectProxy(tls=proxy_pair(cluster, tmp_path)) as https_proxy,
+    ):
         fields = case_fields(cluster, tmp_path, endpoints, http_proxy, https_proxy)
         assert sorted(fields) == sorted(CASES)
         env = env_with(cluster, tmp_path, {context: fields[context]})
-        oracle = kubectl_plugin(cluster, "get", "ns", "default", "-o", "name", "--context", context, env=env,
-                                timeout=RUN_TIMEOUT)
-        ours = kubectl_plugin(cluster, "py-query", "ns", "default", "-o", "name", "--context", context, env=env,
-                              timeout=RUN_TIMEOUT)
+        oracle = kubectl_plugin(
+            cluster, "get", "ns", "default", "-o", "name", "--context", context, env=env, timeout=RUN_TIMEOUT
+        )
+        ours = kubectl_plugin(
+            cluster, "py-query", "ns", "default", "-o", "name", "--context", context, env=env, timeout=RUN_TIMEOUT
+        )
     expected = oracle.err.strip().splitlines()[-1]
     assert oracle.code == 1 and "x509: " in expected, oracle.err
     line = only_line(ours)
@@ -123,9 +175,13 @@ def test_a_tls_failure_reads_as_kubectl_reads_it(cluster, tmp_path, endpoints, c
 def test_the_names_and_dates_are_read_by_a_handshake_that_sends_nothing(cluster, tmp_path, endpoints):
     """ssl keeps no certificate that failed verification: the plugin reads it with a second handshake (chain
     verified, names and dates not), then closes without sending a byte. kubectl makes no such handshake."""
-    cases = {"expired": ({"server": endpoints["expired"].url}, endpoints["expired"]),
-             "common-name-only": ({"server": f"https://localhost:{endpoints['common-name-only'].port}"},
-                                  endpoints["common-name-only"])}
+    cases = {
+        "expired": ({"server": endpoints["expired"].url}, endpoints["expired"]),
+        "common-name-only": (
+            {"server": f"https://localhost:{endpoints['common-name-only'].port}"},
+            endpoints["common-name-only"],
+        ),
+    }
     env = env_with(cluster, tmp_path, {context: fields for context, (fields, _) in cases.items()})
     for context, (_, endpoint) in cases.items():
         oracle = kubectl_plugin(cluster, "get", "ns", "default", "--context", context, env=env, timeout=RUN_TIMEOUT)

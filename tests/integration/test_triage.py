@@ -19,8 +19,8 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from tests.integration.harness import kubectl_plugin, plugin_env, popen_interruptible
 from kubectl_py.triage import SCHEMA_DIR
+from tests.integration.harness import kubectl_plugin, plugin_env, popen_interruptible
 
 CLEAR = "\x1b[H\x1b[2J"  # what --watch writes before each report on a terminal
 NODE = "node-notready"  # shared with other tests: nothing runs there; cordoned and tainted here, undone after
@@ -75,42 +75,95 @@ def wait_for(what: str, check, timeout: float = 90):
 
 
 def pod(name: str, labels=None, **spec) -> dict:
-    container = {"name": "app", "image": "registry.k8s.io/pause:3.10",
-                 "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}}  # not BestEffort: the quota ignores it
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels or {"app": name}},
-            "spec": {"containers": [container], "tolerations": [KWOK], **spec}}
+    container = {
+        "name": "app",
+        "image": "registry.k8s.io/pause:3.10",
+        "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}},
+    }  # not BestEffort: the quota ignores it
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "labels": labels or {"app": name}},
+        "spec": {"containers": [container], "tolerations": [KWOK], **spec},
+    }
 
 
 def deployment(name: str, replicas: int, best_effort: bool = False) -> dict:
     template = pod(name)
     if best_effort:
         template["spec"]["containers"][0].pop("resources")
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
-                     "template": {"metadata": template["metadata"], "spec": template["spec"]}}}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {"metadata": template["metadata"], "spec": template["spec"]},
+        },
+    }
 
 
 def apply(kubectl, ns, *objects):
-    ok(kubectl(["apply", "-n", ns, "-f", "-"], context="kpy-a",
-               input=json.dumps({"apiVersion": "v1", "kind": "List", "items": list(objects)})))
+    ok(
+        kubectl(
+            ["apply", "-n", ns, "-f", "-"],
+            context="kpy-a",
+            input=json.dumps({"apiVersion": "v1", "kind": "List", "items": list(objects)}),
+        )
+    )
 
 
 def patch_status(kubectl, ns, kind, name, status):
-    ok(kubectl(["patch", kind, name, "-n", ns, "--subresource=status", "--type=merge", "-p",
-                json.dumps({"status": status})], context="kpy-a"))
+    ok(
+        kubectl(
+            [
+                "patch",
+                kind,
+                name,
+                "-n",
+                ns,
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                json.dumps({"status": status}),
+            ],
+            context="kpy-a",
+        )
+    )
 
 
 def waiting_status(container: str, phase: str, waiting: dict, last_exit=None, restarts=0) -> dict:
-    last = {"terminated": {"exitCode": last_exit, "reason": "Error", "startedAt": now(-3),
-                           "finishedAt": now(-2)}} if last_exit is not None else {}
-    return {"phase": phase,
-            "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady",
-                            "message": f"containers with unready status: [{container}]",
-                            "lastTransitionTime": now(-4)},
-                           {"type": "PodScheduled", "status": "True", "lastTransitionTime": now(-5)}],
-            "containerStatuses": [{"name": container, "image": "registry.k8s.io/pause:3.10", "imageID": "",
-                                   "ready": False, "started": False, "restartCount": restarts,
-                                   "state": {"waiting": waiting}, "lastState": last}]}
+    last = (
+        {"terminated": {"exitCode": last_exit, "reason": "Error", "startedAt": now(-3), "finishedAt": now(-2)}}
+        if last_exit is not None
+        else {}
+    )
+    return {
+        "phase": phase,
+        "conditions": [
+            {
+                "type": "Ready",
+                "status": "False",
+                "reason": "ContainersNotReady",
+                "message": f"containers with unready status: [{container}]",
+                "lastTransitionTime": now(-4),
+            },
+            {"type": "PodScheduled", "status": "True", "lastTransitionTime": now(-5)},
+        ],
+        "containerStatuses": [
+            {
+                "name": container,
+                "image": "registry.k8s.io/pause:3.10",
+                "imageID": "",
+                "ready": False,
+                "started": False,
+                "restartCount": restarts,
+                "state": {"waiting": waiting},
+                "lastState": last,
+            }
+        ],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -123,100 +176,301 @@ def incident(cluster, kubectl):
     pv_name = f"{ns}-released"
     ok(kubectl(["create", "namespace", ns], context="kpy-a"))
     try:
-        wait_for("default ServiceAccount", lambda: kubectl(["get", "sa", "default", "-n", ns],
-                                                            context="kpy-a").returncode == 0)
+        wait_for(
+            "default ServiceAccount",
+            lambda: kubectl(["get", "sa", "default", "-n", ns], context="kpy-a").returncode == 0,
+        )
         # healthy neighbours: must never be reported
-        apply(kubectl, ns, deployment("healthy", 2), pod("healthy-pod"),
-              {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "healthy"},
-               "spec": {"selector": {"app": "healthy"}, "ports": [{"port": 80}]}},
-              {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "healthy-job"},
-               "spec": {"template": {"spec": dict(pod("x")["spec"], restartPolicy="Never")}}})
+        apply(
+            kubectl,
+            ns,
+            deployment("healthy", 2),
+            pod("healthy-pod"),
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "healthy"},
+                "spec": {"selector": {"app": "healthy"}, "ports": [{"port": 80}]},
+            },
+            {
+                "apiVersion": "batch/v1",
+                "kind": "Job",
+                "metadata": {"name": "healthy-job"},
+                "spec": {"template": {"spec": dict(pod("x")["spec"], restartPolicy="Never")}},
+            },
+        )
         # pods kwok runs, then made to fail through the status subresource
-        apply(kubectl, ns, pod("pull-fail"), pod("crash-loop", {"app": "crashy"}),
-              pod("unschedulable", nodeSelector={"kpy.io/nowhere": "true"}))
-        wait_for("pods running", lambda: all(
-            p["status"].get("phase") == "Running" for p in oracle(kubectl, "get", "pods", "-n", ns)["items"]
-            if p["metadata"]["name"] in ("pull-fail", "crash-loop")))
-        patch_status(kubectl, ns, "pod", "pull-fail", waiting_status("app", "Pending", {
-            "reason": "ImagePullBackOff", "message": 'Back-off pulling image "registry.invalid/nope:1"'}))
-        patch_status(kubectl, ns, "pod", "crash-loop", waiting_status("app", "Running", {
-            "reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container=app"},
-            last_exit=3, restarts=4))
+        apply(
+            kubectl,
+            ns,
+            pod("pull-fail"),
+            pod("crash-loop", {"app": "crashy"}),
+            pod("unschedulable", nodeSelector={"kpy.io/nowhere": "true"}),
+        )
+        wait_for(
+            "pods running",
+            lambda: all(
+                p["status"].get("phase") == "Running"
+                for p in oracle(kubectl, "get", "pods", "-n", ns)["items"]
+                if p["metadata"]["name"] in ("pull-fail", "crash-loop")
+            ),
+        )
+        patch_status(
+            kubectl,
+            ns,
+            "pod",
+            "pull-fail",
+            waiting_status(
+                "app",
+                "Pending",
+                {"reason": "ImagePullBackOff", "message": 'Back-off pulling image "registry.invalid/nope:1"'},
+            ),
+        )
+        patch_status(
+            kubectl,
+            ns,
+            "pod",
+            "crash-loop",
+            waiting_status(
+                "app",
+                "Running",
+                {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container=app"},
+                last_exit=3,
+                restarts=4,
+            ),
+        )
         # a rollout the quota blocks: BestEffort pods, one allowed
-        apply(kubectl, ns, {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "best-effort"},
-                            "spec": {"hard": {"pods": "1"}, "scopes": ["BestEffort"]}})
-        wait_for("quota counted", lambda: (oracle(kubectl, "get", "quota", "best-effort", "-n", ns).get("status")
-                                           or {}).get("used"))
+        apply(
+            kubectl,
+            ns,
+            {
+                "apiVersion": "v1",
+                "kind": "ResourceQuota",
+                "metadata": {"name": "best-effort"},
+                "spec": {"hard": {"pods": "1"}, "scopes": ["BestEffort"]},
+            },
+        )
+        wait_for(
+            "quota counted",
+            lambda: (oracle(kubectl, "get", "quota", "best-effort", "-n", ns).get("status") or {}).get("used"),
+        )
         apply(kubectl, ns, deployment("quota-blocked", 3, best_effort=True))
         # a StatefulSet whose pod no node takes
         sts_pod = pod("sts-stuck", nodeSelector={"kpy.io/nowhere": "true"})
-        apply(kubectl, ns, {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "sts-stuck"},
-                            "spec": {"replicas": 1, "serviceName": "sts-stuck",
-                                     "selector": {"matchLabels": {"app": "sts-stuck"}},
-                                     "template": {"metadata": sts_pod["metadata"], "spec": sts_pod["spec"]}}})
+        apply(
+            kubectl,
+            ns,
+            {
+                "apiVersion": "apps/v1",
+                "kind": "StatefulSet",
+                "metadata": {"name": "sts-stuck"},
+                "spec": {
+                    "replicas": 1,
+                    "serviceName": "sts-stuck",
+                    "selector": {"matchLabels": {"app": "sts-stuck"}},
+                    "template": {"metadata": sts_pod["metadata"], "spec": sts_pod["spec"]},
+                },
+            },
+        )
         # storage and services
-        apply(kubectl, ns, {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "no-class"},
-                            "spec": {"storageClassName": f"missing-{tag}", "accessModes": ["ReadWriteOnce"],
-                                     "resources": {"requests": {"storage": "1Gi"}}}},
-              {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "selects-nothing"},
-               "spec": {"selector": {"app": "nobody"}, "ports": [{"port": 80}]}},
-              {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "not-ready"},
-               "spec": {"selector": {"app": "crashy"}, "ports": [{"port": 80}]}})
-        ok(kubectl(["apply", "-f", "-"], context="kpy-a", input=json.dumps({
-            "apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": pv_name},
-            "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
-                     "persistentVolumeReclaimPolicy": "Retain", "storageClassName": f"released-{tag}",
-                     "hostPath": {"path": f"/var/kpy/{pv_name}"},
-                     "claimRef": {"namespace": ns, "name": "gone", "uid": str(uuid.uuid4())}}})))
+        apply(
+            kubectl,
+            ns,
+            {
+                "apiVersion": "v1",
+                "kind": "PersistentVolumeClaim",
+                "metadata": {"name": "no-class"},
+                "spec": {
+                    "storageClassName": f"missing-{tag}",
+                    "accessModes": ["ReadWriteOnce"],
+                    "resources": {"requests": {"storage": "1Gi"}},
+                },
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "selects-nothing"},
+                "spec": {"selector": {"app": "nobody"}, "ports": [{"port": 80}]},
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "not-ready"},
+                "spec": {"selector": {"app": "crashy"}, "ports": [{"port": 80}]},
+            },
+        )
+        ok(
+            kubectl(
+                ["apply", "-f", "-"],
+                context="kpy-a",
+                input=json.dumps(
+                    {
+                        "apiVersion": "v1",
+                        "kind": "PersistentVolume",
+                        "metadata": {"name": pv_name},
+                        "spec": {
+                            "capacity": {"storage": "1Gi"},
+                            "accessModes": ["ReadWriteOnce"],
+                            "persistentVolumeReclaimPolicy": "Retain",
+                            "storageClassName": f"released-{tag}",
+                            "hostPath": {"path": f"/var/kpy/{pv_name}"},
+                            "claimRef": {"namespace": ns, "name": "gone", "uid": str(uuid.uuid4())},
+                        },
+                    }
+                ),
+            )
+        )
         # a failed Job (no controller manages it: its status is ours), and a CronJob whose last Job failed
-        failed = {"startTime": now(-10), "failed": 1, "conditions": [
-            {"type": kind, "status": "True", "reason": "BackoffLimitExceeded",
-             "message": "Job has reached the specified backoff limit", "lastTransitionTime": now(-9),
-             "lastProbeTime": now(-9)} for kind in ("FailureTarget", "Failed")]}
-        job_spec = {"managedBy": "kpy.io/triage-test", "backoffLimit": 0, "template": {"spec": {
-            "restartPolicy": "Never", "containers": [{"name": "app", "image": "registry.k8s.io/pause:3.10"}]}}}
-        apply(kubectl, ns, {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "failed-job"},
-                            "spec": job_spec},
-              {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly"},
-               "spec": {"schedule": "0 3 * * *", "suspend": True, "jobTemplate": {"spec": job_spec}}})
+        failed = {
+            "startTime": now(-10),
+            "failed": 1,
+            "conditions": [
+                {
+                    "type": kind,
+                    "status": "True",
+                    "reason": "BackoffLimitExceeded",
+                    "message": "Job has reached the specified backoff limit",
+                    "lastTransitionTime": now(-9),
+                    "lastProbeTime": now(-9),
+                }
+                for kind in ("FailureTarget", "Failed")
+            ],
+        }
+        job_spec = {
+            "managedBy": "kpy.io/triage-test",
+            "backoffLimit": 0,
+            "template": {
+                "spec": {
+                    "restartPolicy": "Never",
+                    "containers": [{"name": "app", "image": "registry.k8s.io/pause:3.10"}],
+                }
+            },
+        }
+        apply(
+            kubectl,
+            ns,
+            {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "failed-job"}, "spec": job_spec},
+            {
+                "apiVersion": "batch/v1",
+                "kind": "CronJob",
+                "metadata": {"name": "nightly"},
+                "spec": {"schedule": "0 3 * * *", "suspend": True, "jobTemplate": {"spec": job_spec}},
+            },
+        )
         cronjob_uid = oracle(kubectl, "get", "cronjob", "nightly", "-n", ns)["metadata"]["uid"]
-        apply(kubectl, ns, {"apiVersion": "batch/v1", "kind": "Job", "metadata": {
-            "name": "nightly-1", "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob", "name": "nightly",
-                                                      "uid": cronjob_uid, "controller": True}]}, "spec": job_spec})
+        apply(
+            kubectl,
+            ns,
+            {
+                "apiVersion": "batch/v1",
+                "kind": "Job",
+                "metadata": {
+                    "name": "nightly-1",
+                    "ownerReferences": [
+                        {
+                            "apiVersion": "batch/v1",
+                            "kind": "CronJob",
+                            "name": "nightly",
+                            "uid": cronjob_uid,
+                            "controller": True,
+                        }
+                    ],
+                },
+                "spec": job_spec,
+            },
+        )
         patch_status(kubectl, ns, "job", "failed-job", failed)
         patch_status(kubectl, ns, "job", "nightly-1", failed)
         # Warning events written with events.k8s.io/v1: one with only eventTime, one series seen 2 h ago
         crash_uid = oracle(kubectl, "get", "pod", "crash-loop", "-n", ns)["metadata"]["uid"]
         regarding = {"apiVersion": "v1", "kind": "Pod", "namespace": ns, "name": "crash-loop", "uid": crash_uid}
-        base = {"apiVersion": "events.k8s.io/v1", "kind": "Event", "reportingController": "kpy.io/triage-test",
-                "reportingInstance": "triage-test", "action": "Probing", "type": "Warning", "regarding": regarding}
-        ok(kubectl(["create", "-n", ns, "-f", "-"], context="kpy-a", input=json.dumps({"apiVersion": "v1", "kind": "List",
-            "items": [dict(base, metadata={"name": "only-event-time"}, eventTime=now(-1, micro=True),
-                           reason="OnlyEventTime", note="an event with eventTime only"),
-                      dict(base, metadata={"name": "old-series"}, eventTime=now(-180, micro=True),
-                           series={"count": 8, "lastObservedTime": now(-120, micro=True)},
-                           reason="OldSeries", note="seen eight times, last two hours ago")]})))
+        base = {
+            "apiVersion": "events.k8s.io/v1",
+            "kind": "Event",
+            "reportingController": "kpy.io/triage-test",
+            "reportingInstance": "triage-test",
+            "action": "Probing",
+            "type": "Warning",
+            "regarding": regarding,
+        }
+        ok(
+            kubectl(
+                ["create", "-n", ns, "-f", "-"],
+                context="kpy-a",
+                input=json.dumps(
+                    {
+                        "apiVersion": "v1",
+                        "kind": "List",
+                        "items": [
+                            dict(
+                                base,
+                                metadata={"name": "only-event-time"},
+                                eventTime=now(-1, micro=True),
+                                reason="OnlyEventTime",
+                                note="an event with eventTime only",
+                            ),
+                            dict(
+                                base,
+                                metadata={"name": "old-series"},
+                                eventTime=now(-180, micro=True),
+                                series={"count": 8, "lastObservedTime": now(-120, micro=True)},
+                                reason="OldSeries",
+                                note="seen eight times, last two hours ago",
+                            ),
+                        ],
+                    }
+                ),
+            )
+        )
         # the node: cordoned and tainted NoExecute (nothing runs on it)
         ok(kubectl(["cordon", NODE], context="kpy-a"))
         ok(kubectl(["taint", "node", NODE, f"{taint_key}=yes:NoExecute"], context="kpy-a"))
         # the controllers' share: wait until kubectl shows every failure
-        wait_for("the quota to block the rollout", lambda: any(
-            c["type"] == "ReplicaFailure" and "exceeded quota" in c.get("message", "")
-            for c in oracle(kubectl, "get", "deploy", "quota-blocked", "-n", ns)["status"].get("conditions", [])))
+        wait_for(
+            "the quota to block the rollout",
+            lambda: any(
+                c["type"] == "ReplicaFailure" and "exceeded quota" in c.get("message", "")
+                for c in oracle(kubectl, "get", "deploy", "quota-blocked", "-n", ns)["status"].get("conditions", [])
+            ),
+        )
         for name in ("unschedulable", "sts-stuck-0"):
-            wait_for(f"{name} unschedulable", lambda: any(
-                c["type"] == "PodScheduled" and c.get("reason") == "Unschedulable" for c in (kubectl(
-                    ["get", "pod", name, "-n", ns, "-o", "json"], context="kpy-a").returncode == 0 and oracle(
-                    kubectl, "get", "pod", name, "-n", ns)["status"].get("conditions") or [])))
-        wait_for("the provisioning failure", lambda: any(
-            e["reason"] == "ProvisioningFailed" for e in oracle(kubectl, "get", "events", "-n", ns)["items"]))
-        wait_for("the released volume", lambda: oracle(kubectl, "get", "pv", pv_name)["status"].get("phase") == "Released")
-        wait_for("healthy workloads", lambda: oracle(kubectl, "get", "deploy", "healthy", "-n", ns)["status"].get(
-            "availableReplicas") == 2 and oracle(kubectl, "get", "job", "healthy-job", "-n", ns)["status"].get("succeeded"))
-        wait_for("the healthy Service's endpoint", lambda: any(
-            e.get("conditions", {}).get("ready") for s in oracle(kubectl, "get", "endpointslices", "-n", ns, "-l",
-                                                                 "kubernetes.io/service-name=healthy")["items"]
-            for e in s.get("endpoints") or []))
+            wait_for(
+                f"{name} unschedulable",
+                lambda: any(
+                    c["type"] == "PodScheduled" and c.get("reason") == "Unschedulable"
+                    for c in (
+                        kubectl(["get", "pod", name, "-n", ns, "-o", "json"], context="kpy-a").returncode == 0
+                        and oracle(kubectl, "get", "pod", name, "-n", ns)["status"].get("conditions")
+                        or []
+                    )
+                ),
+            )
+        wait_for(
+            "the provisioning failure",
+            lambda: any(
+                e["reason"] == "ProvisioningFailed" for e in oracle(kubectl, "get", "events", "-n", ns)["items"]
+            ),
+        )
+        wait_for(
+            "the released volume", lambda: oracle(kubectl, "get", "pv", pv_name)["status"].get("phase") == "Released"
+        )
+        wait_for(
+            "healthy workloads",
+            lambda: (
+                oracle(kubectl, "get", "deploy", "healthy", "-n", ns)["status"].get("availableReplicas") == 2
+                and oracle(kubectl, "get", "job", "healthy-job", "-n", ns)["status"].get("succeeded")
+            ),
+        )
+        wait_for(
+            "the healthy Service's endpoint",
+            lambda: any(
+                e.get("conditions", {}).get("ready")
+                for s in oracle(kubectl, "get", "endpointslices", "-n", ns, "-l", "kubernetes.io/service-name=healthy")[
+                    "items"
+                ]
+                for e in s.get("endpoints") or []
+            ),
+        )
         yield {"ns": ns, "taint": f"{taint_key}=yes:NoExecute", "pv": pv_name, "tag": tag}
     finally:
         kubectl(["uncordon", NODE], context="kpy-a")
@@ -236,8 +490,14 @@ def findings(run) -> list:
 
 
 def one(items, kind, name, problem=None):
-    found = [f for f in items if f["kind"] == kind and f["name"] == name and f["problem"] != "WarningEvent"
-             and (problem is None or f["problem"] == problem)]
+    found = [
+        f
+        for f in items
+        if f["kind"] == kind
+        and f["name"] == name
+        and f["problem"] != "WarningEvent"
+        and (problem is None or f["problem"] == problem)
+    ]
     assert len(found) == 1, (kind, name, problem, [f for f in items if f["name"] == name])
     return found[0]
 
@@ -251,6 +511,7 @@ def condition(obj, kind):
 
 
 # -- the findings, each against kubectl ----------------------------------------------------------------------
+
 
 def test_pods_not_ready_with_their_reason(cluster, kubectl, incident):
     eventually(lambda: _pods_not_ready(cluster, kubectl, incident["ns"]))
@@ -266,7 +527,8 @@ def _pods_not_ready(cluster, kubectl, ns):
         mine = one(items, "Pod", name)
         assert status["state"]["waiting"]["reason"] == reason
         assert mine["reason"].startswith(reason) and mine["problem"] == {"Pending": "Pending"}.get(
-            theirs["status"]["phase"], "NotReady")
+            theirs["status"]["phase"], "NotReady"
+        )
         assert mine["details"]["restarts"] == status["restartCount"]
         assert mine["details"]["ready"] == "0/1"
         assert reason in describe(kubectl, "pod", name, "-n", ns)  # State: Waiting, Reason: ...
@@ -295,8 +557,9 @@ def _workloads_below_desired(cluster, kubectl, ns):
     assert mine["reason"] == f"{failure['reason']}: {failure['message']}" and "exceeded quota" in mine["reason"]
     assert mine["details"]["desired"] == theirs["spec"]["replicas"] == 3
     assert mine["details"]["available"] == theirs["status"].get("availableReplicas", 0) < 3
-    assert re.search(r"^\s+ReplicaFailure\s+True\s+FailedCreate$", describe(kubectl, "deploy", "quota-blocked", "-n", ns),
-                     re.M)
+    assert re.search(
+        r"^\s+ReplicaFailure\s+True\s+FailedCreate$", describe(kubectl, "deploy", "quota-blocked", "-n", ns), re.M
+    )
 
     sts = oracle(kubectl, "get", "sts", "sts-stuck", "-n", ns)
     mine = one(items, "StatefulSet", "sts-stuck", "NotReady")
@@ -347,8 +610,9 @@ def _warning_events(cluster, kubectl, ns):
     items = findings(triage(cluster, "-n", ns, "events", "-o", "json"))
     events = [f for f in items if f["problem"] == "WarningEvent"]
     assert len(events) == len(items)
-    assert {(f["kind"], f["name"], f["details"]["reason"]) for f in events} == \
-        {(e["involvedObject"]["kind"], e["involvedObject"]["name"], e["reason"]) for e in theirs}
+    assert {(f["kind"], f["name"], f["details"]["reason"]) for f in events} == {
+        (e["involvedObject"]["kind"], e["involvedObject"]["name"], e["reason"]) for e in theirs
+    }
     lasts = [f["details"]["lastSeen"] for f in events]
     assert lasts == sorted(lasts, reverse=True), "newest first"
     only = next(e for e in theirs if e["reason"] == "OnlyEventTime")
@@ -392,7 +656,7 @@ def _last_seen_as_kubectl_events(cluster, kubectl, ns):
         theirs = next(line for line in listed.splitlines() if reason in line).split()
         mine = next((line for line in text.lines() if reason in line), "").split()
         width = 4 if theirs[1].startswith("(x") else 1
-        assert all(_same_age(a, b) for a, b in zip(mine[1:1 + width], theirs[:width])), (mine, theirs)
+        assert all(_same_age(a, b) for a, b in zip(mine[1 : 1 + width], theirs[:width])), (mine, theirs)
     assert "(x8" in next(line for line in text.lines() if "OldSeries" in line)
 
 
@@ -402,8 +666,9 @@ def test_since_bounds_the_events_only(cluster, incident):
     reasons = {f["details"]["reason"] for f in bounded if f["problem"] == "WarningEvent"}
     assert "OnlyEventTime" in reasons and "OldSeries" not in reasons
     everything = findings(triage(cluster, "-n", ns, "-o", "json"))
-    assert {f["name"] for f in bounded if f["problem"] != "WarningEvent"} == \
-        {f["name"] for f in everything if f["problem"] != "WarningEvent"}
+    assert {f["name"] for f in bounded if f["problem"] != "WarningEvent"} == {
+        f["name"] for f in everything if f["problem"] != "WarningEvent"
+    }
 
 
 def test_nodes_and_volumes(cluster, kubectl, incident):
@@ -458,8 +723,13 @@ def test_text_sections_and_exit_codes(cluster, kubectl, incident):
     run = triage(cluster, "-n", ns)
     assert run.code == 1, run.err
     titles = [line for line in run.lines() if line.endswith(":") and not line.startswith(" ")]
-    assert titles == ["Pods not ready:", "Workloads below desired:", "Services without ready endpoints:",
-                      "Storage problems:", "Warning events:"]
+    assert titles == [
+        "Pods not ready:",
+        "Workloads below desired:",
+        "Services without ready endpoints:",
+        "Storage problems:",
+        "Warning events:",
+    ]
     row = next(line for line in run.lines() if line.startswith(f"{ns}   crash-loop"))
     assert row.split()[2:5] == ["0/1", "NotReady", "4"]
     # two contexts: a CONTEXT column; a context that cannot be read: exit 2, named on stderr, the rest printed
@@ -476,13 +746,15 @@ def test_spreadsheets_and_templates(cluster, incident):
     items = findings(triage(cluster, "-n", ns, "pods,svc", "-o", "json"))
     csv = triage(cluster, "-n", ns, "pods,svc", "-o", "csv")
     assert csv.lines()[0] == "KIND,NAMESPACE,NAME,PROBLEM,REASON,SINCE"
-    assert [line.split(",")[:4] for line in csv.lines()[1:]] == [[f["kind"], ns, f["name"], f["problem"]]
-                                                                  for f in items]
+    assert [line.split(",")[:4] for line in csv.lines()[1:]] == [
+        [f["kind"], ns, f["name"], f["problem"]] for f in items
+    ]
     markdown = triage(cluster, "-n", ns, "pods,svc", "-o", "markdown")
     assert markdown.out.startswith("### Pods not ready\n\n| NAMESPACE | NAME | READY | STATUS | RESTARTS |")
     assert "### Services without ready endpoints" in markdown.out
-    template = triage(cluster, "-n", ns, "pods,svc", "-o",
-                      'jsonpath={range .items[*]}{.kind}/{.name}:{.problem}{"\\n"}{end}')
+    template = triage(
+        cluster, "-n", ns, "pods,svc", "-o", 'jsonpath={range .items[*]}{.kind}/{.name}:{.problem}{"\\n"}{end}'
+    )
     assert template.lines() == [f"{f['kind']}/{f['name']}:{f['problem']}" for f in items]
 
 
@@ -495,23 +767,41 @@ def _offline(cluster, kubectl, ns, folder):
     alone = kubectl_plugin(cluster, "py-triage", "-f", str(folder), "-n", ns)
     assert "warning: the input files hold no statefulsets.apps" in alone.err  # cluster-info dump leaves them out
     # the kinds cluster-info dump leaves out, as kubectl get writes them
-    (folder / "more.json").write_text(ok(kubectl(["get", "statefulsets,jobs,cronjobs,endpointslices,pvc", "-n", ns,
-                                                  "-o", "json"], context="kpy-a")))
+    (folder / "more.json").write_text(
+        ok(kubectl(["get", "statefulsets,jobs,cronjobs,endpointslices,pvc", "-n", ns, "-o", "json"], context="kpy-a"))
+    )
     live = findings(triage(cluster, "-n", ns, "-o", "json"))
     run = kubectl_plugin(cluster, "py-triage", "-f", str(folder), "-n", ns, "-o", "json")
     assert run.code == 1, run.err
     # a kind of which the namespace holds nothing leaves no object in the dump to say so: one warning each
-    empty = [kind for kind in ("pods", "events", "deployments.apps", "replicasets.apps", "statefulsets.apps",
-                               "daemonsets.apps", "jobs.batch", "cronjobs.batch", "services",
-                               "endpointslices.discovery.k8s.io", "persistentvolumeclaims")
-             if not ok(kubectl(["get", kind, "-n", ns, "-o", "name"], context="kpy-a")).strip()]
+    empty = [
+        kind
+        for kind in (
+            "pods",
+            "events",
+            "deployments.apps",
+            "replicasets.apps",
+            "statefulsets.apps",
+            "daemonsets.apps",
+            "jobs.batch",
+            "cronjobs.batch",
+            "services",
+            "endpointslices.discovery.k8s.io",
+            "persistentvolumeclaims",
+        )
+        if not ok(kubectl(["get", kind, "-n", ns, "-o", "name"], context="kpy-a")).strip()
+    ]
     assert run.json()["contexts"][0]["warnings"] == [f"the input files hold no {kind}" for kind in empty]
     offline = findings(run)
 
     def key(f):  # an event's message names the latest pod the ReplicaSet failed to create: compare its reason
-        reason = f["reason"].split(":")[0] if f["problem"] == "WarningEvent" or (f["details"] or {}).get("event") \
+        reason = (
+            f["reason"].split(":")[0]
+            if f["problem"] == "WarningEvent" or (f["details"] or {}).get("event")
             else f["reason"]
+        )
         return (f["kind"], f["namespace"], f["name"], f["problem"], reason)
+
     assert sorted(map(key, offline)) == sorted(map(key, live))
     assert {f["context"] for f in offline} == {""}
 
@@ -522,11 +812,17 @@ def test_forbidden_kinds_are_one_warning_each(cluster, kubectl):
     warnings = [line for line in run.err.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 2, run.err
     assert 'cannot list resource "nodes"' in warnings[0] and 'cannot list resource "persistentvolumes"' in warnings[1]
-    expected = [p["metadata"]["name"] for p in oracle(kubectl, "get", "pods", "-n", "team-a")["items"]
-                if not (p["status"].get("phase") == "Succeeded" or any(
-                    c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions") or []))]
-    doc = kubectl_plugin(cluster, "py-triage", "pods,nodes,pv", "-n", "team-a", "--context", "kpy-a-ns-viewer",
-                         "-o", "json").json()
+    expected = [
+        p["metadata"]["name"]
+        for p in oracle(kubectl, "get", "pods", "-n", "team-a")["items"]
+        if not (
+            p["status"].get("phase") == "Succeeded"
+            or any(c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions") or [])
+        )
+    ]
+    doc = kubectl_plugin(
+        cluster, "py-triage", "pods,nodes,pv", "-n", "team-a", "--context", "kpy-a-ns-viewer", "-o", "json"
+    ).json()
     VALIDATOR.validate(doc)
     assert sorted(f["name"] for f in doc["items"]) == sorted(expected)
     assert len(doc["contexts"][0]["warnings"]) == 2
@@ -543,8 +839,13 @@ def test_label_selector_picks_objects(cluster, incident):
 
 
 def test_watch_redraws_until_interrupted(cluster, incident):
-    proc = popen_interruptible([cluster.kubectl, "py-triage", "--context", "kpy-a", "-n", incident["ns"], "pods", "-w"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=plugin_env(cluster))
+    proc = popen_interruptible(
+        [cluster.kubectl, "py-triage", "--context", "kpy-a", "-n", incident["ns"], "pods", "-w"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=plugin_env(cluster),
+    )
     try:
         reports, deadline = 0, time.monotonic() + 60
         while reports < 2 and time.monotonic() < deadline:
@@ -562,8 +863,12 @@ def test_watch_redraws_until_interrupted(cluster, incident):
 def test_watch_redraws_in_place_on_a_terminal(cluster, incident):
     from tests.integration.terminal_screen import TerminalScreen
 
-    term = TerminalScreen.spawn([cluster.kubectl, "py-triage", "--context", "kpy-a", "-n", incident["ns"], "pods", "-w"],
-                                plugin_env(cluster), rows=30, columns=400)
+    term = TerminalScreen.spawn(
+        [cluster.kubectl, "py-triage", "--context", "kpy-a", "-n", incident["ns"], "pods", "-w"],
+        plugin_env(cluster),
+        rows=30,
+        columns=400,
+    )
     try:
         term.wait_for(lambda: term.output().count(CLEAR) >= 2 and "crash-loop" in term.text(), "a second report")
         assert term.row(0).startswith("Every 2s: kubectl py-triage")
@@ -575,9 +880,11 @@ def test_watch_redraws_in_place_on_a_terminal(cluster, incident):
 
 
 def test_bad_input_is_one_line_and_exit_2(cluster):
-    for args, message in ((["widgets"], 'py-triage does not check "widgets"'),
-                          (["--since", "soon"], 'invalid argument "soon" for "--since" flag'),
-                          (["--over", "-1"], "--over must be 0 or greater"),
-                          (["-o", "wide"], "unable to match a printer")):
+    for args, message in (
+        (["widgets"], 'py-triage does not check "widgets"'),
+        (["--since", "soon"], 'invalid argument "soon" for "--since" flag'),
+        (["--over", "-1"], "--over must be 0 or greater"),
+        (["-o", "wide"], "unable to match a printer"),
+    ):
         run = triage(cluster, *args)
         assert run.code == 2 and len(run.err.splitlines()) == 1 and message in run.err, (args, run.err)

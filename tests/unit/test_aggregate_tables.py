@@ -9,8 +9,12 @@ import re
 from kubectl_py.printers.table import format_table
 
 HEADERS = ["name", "note", "size"]
-ROWS = [["plain", "a, b", "1"], ['quote "x"', "line\nbreak", "2"], ["pipe | bar", "tab\there", ""],
-        ["back\\slash", "cr\ronly", "3"]]
+ROWS = [
+    ["plain", "a, b", "1"],
+    ['quote "x"', "line\nbreak", "2"],
+    ["pipe | bar", "tab\there", ""],
+    ["back\\slash", "cr\ronly", "3"],
+]
 
 
 def read_markdown(text: str) -> list:
@@ -45,8 +49,9 @@ def test_markdown_is_a_pipe_table():
     text = format_table(HEADERS, ROWS, style="markdown")
     lines = text.splitlines()
     assert lines[1] == "|---|---|---|"
-    assert read_markdown("\n".join(lines[:1] + lines[2:])) == \
-        [["NAME", "NOTE", "SIZE"]] + [[c.replace("\r", "\n") for c in row] for row in ROWS]
+    assert read_markdown("\n".join(lines[:1] + lines[2:])) == [["NAME", "NOTE", "SIZE"]] + [
+        [c.replace("\r", "\n") for c in row] for row in ROWS
+    ]
 
 
 def test_no_headers_and_case():

@@ -17,12 +17,18 @@ from kubectl_py.kube.wire import Endpoint, Wire
 SEED = 20261206
 CASES = 5000
 
-BODY = json.dumps({"kind": "PodList", "apiVersion": "v1", "metadata": {"continue": "abc", "resourceVersion": "7"},
-                   "items": [{"metadata": {"name": f"pod-{i}", "namespace": "demo"}} for i in range(20)]}).encode()
+BODY = json.dumps(
+    {
+        "kind": "PodList",
+        "apiVersion": "v1",
+        "metadata": {"continue": "abc", "resourceVersion": "7"},
+        "items": [{"metadata": {"name": f"pod-{i}", "namespace": "demo"}} for i in range(20)],
+    }
+).encode()
 
 
 def _chunked(data: bytes, size: int = 97) -> bytes:
-    pieces = [b"%x\r\n%s\r\n" % (len(data[i:i + size]), data[i:i + size]) for i in range(0, len(data), size)]
+    pieces = [b"%x\r\n%s\r\n" % (len(data[i : i + size]), data[i : i + size]) for i in range(0, len(data), size)]
     return b"".join(pieces) + b"0\r\n\r\n"
 
 
@@ -30,8 +36,8 @@ BASES = [
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(BODY), BODY),
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + _chunked(BODY),
     b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n" + _chunked(gzip.compress(BODY)),
-    b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s" % (
-        len(gzip.compress(BODY)), gzip.compress(BODY)),
+    b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s"
+    % (len(gzip.compress(BODY)), gzip.compress(BODY)),
     b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
     b"HTTP/1.0 200 OK\r\n\r\n" + BODY,
 ]
@@ -47,7 +53,7 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
         elif choice < 0.55:
             data[position:position] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 12)))
         elif choice < 0.75:
-            del data[position:position + rng.randint(1, 40)]
+            del data[position : position + rng.randint(1, 40)]
         elif choice < 0.85:
             data = data[:position]
         else:

@@ -75,8 +75,10 @@ def test_symlinks_at_the_old_predictable_temporary_names_are_not_followed(cache_
     target = victim(tmp_path)
     (cache_root / "discovery").mkdir(parents=True, mode=0o700)
     path = discovery._cache_path("https://api.example:6443")
-    planted = [cache_root / f"dial.json.{os.getpid()}",
-               cache_root / "discovery" / f"{os.path.basename(path)[:-len('.json')]}.{os.getpid()}.tmp"]
+    planted = [
+        cache_root / f"dial.json.{os.getpid()}",
+        cache_root / "discovery" / f"{os.path.basename(path)[: -len('.json')]}.{os.getpid()}.tmp",
+    ]
     for link in planted:
         link.symlink_to(target)
     preconnect._remember("files-key", ("api.example", 6443))

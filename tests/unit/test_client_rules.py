@@ -5,18 +5,21 @@ import pytest
 from kubectl_py.kube import client, preconnect
 
 
-@pytest.mark.parametrize("status, headers, wait", [
-    (429, {}, 1.0),                      # client-go retries 429 after 1 s when the server names no wait
-    (429, {"retry-after": "3"}, 3.0),
-    (429, {"retry-after": "600"}, client.MAX_RETRY_WAIT),
-    (429, {"retry-after": "soon"}, 1.0),
-    (503, {"retry-after": "2"}, 2.0),
-    (500, {"retry-after": "0"}, 0.0),
-    (503, {}, None),                     # 5xx is final unless the server asked for a retry
-    (500, {}, None),
-    (410, {"retry-after": "1"}, None),
-    (404, {}, None),
-])
+@pytest.mark.parametrize(
+    "status, headers, wait",
+    [
+        (429, {}, 1.0),  # client-go retries 429 after 1 s when the server names no wait
+        (429, {"retry-after": "3"}, 3.0),
+        (429, {"retry-after": "600"}, client.MAX_RETRY_WAIT),
+        (429, {"retry-after": "soon"}, 1.0),
+        (503, {"retry-after": "2"}, 2.0),
+        (500, {"retry-after": "0"}, 0.0),
+        (503, {}, None),  # 5xx is final unless the server asked for a retry
+        (500, {}, None),
+        (410, {"retry-after": "1"}, None),
+        (404, {}, None),
+    ],
+)
 def test_retry_after(status, headers, wait):
     assert client._retry_after(status, headers) == wait
 
@@ -33,7 +36,10 @@ def test_a_relist_skips_through_the_last_item_returned():
 
 
 def test_table_rows_are_keyed_by_their_object():
-    page = {"kind": "Table", "rows": [{"cells": [], "object": _item("", "n1")}, {"cells": [], "object": _item("", "n2")}]}
+    page = {
+        "kind": "Table",
+        "rows": [{"cells": [], "object": _item("", "n1")}, {"cells": [], "object": _item("", "n2")}],
+    }
     client._drop_through(page, ("", "n1"))
     assert [r["object"]["metadata"]["name"] for r in page["rows"]] == ["n2"]
 

@@ -17,10 +17,12 @@ NAMES = ["prod-b", "staging-a", "prod-a", "prod-[1]", "prod-1", "Prod-c", "dev"]
 
 
 def fleet(names=NAMES, current="dev"):
-    doc = {"clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:1"}}],
-           "users": [{"name": "u", "user": {"token": "t"}}],
-           "contexts": [{"name": n, "context": {"cluster": "c", "user": "u"}} for n in names],
-           "current-context": current}
+    doc = {
+        "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:1"}}],
+        "users": [{"name": "u", "user": {"token": "t"}}],
+        "contexts": [{"name": n, "context": {"cluster": "c", "user": "u"}} for n in names],
+        "current-context": current,
+    }
     return kubeconfig.merge([("/nowhere/config", doc)])
 
 
@@ -71,8 +73,7 @@ def test_current_context_by_default():
 
 
 def test_exclusion_narrows_all_contexts():
-    assert select(all_contexts=True, excluded=["staging-*,dev", "Prod-c"]) == \
-        ["prod-b", "prod-a", "prod-[1]", "prod-1"]
+    assert select(all_contexts=True, excluded=["staging-*,dev", "Prod-c"]) == ["prod-b", "prod-a", "prod-[1]", "prod-1"]
 
 
 def test_exclusion_narrows_a_context_selection():

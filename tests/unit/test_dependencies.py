@@ -5,7 +5,6 @@ not pure Python, except those known to ship a pure-Python fallback for their opt
 """
 
 import re
-
 from importlib import metadata
 
 # name -> why its compiled parts are optional

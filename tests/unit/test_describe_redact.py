@@ -19,15 +19,22 @@ def test_hidden_is_the_stored_size_only():
 def test_last_applied_of_a_secret_is_hidden():
     applied = json.dumps({"kind": "Secret", "stringData": {"password": "hunter2"}})
     doc = redact({"kind": "Secret", "annotations": {LAST_APPLIED: applied, "team": "a"}, "data": {}})
-    assert doc["annotations"] == {LAST_APPLIED: f"<hidden: {len(applied)} bytes, may hold Secret values>",
-                                  "team": "a"}
+    assert doc["annotations"] == {LAST_APPLIED: f"<hidden: {len(applied)} bytes, may hold Secret values>", "team": "a"}
 
 
 def test_generic_secret_like_content_values_become_sizes():
-    doc = redact({"kind": "VaultSecret", "annotations": {},
-                  "content": {"data": {"a": "hunter2", "b": 7}, "stringData": "whole", "spec": {"data": "kept"}}})
-    assert doc["content"] == {"data": {"a": "<hidden: 7 bytes>", "b": "<hidden: 1 bytes>"},
-                              "stringData": "<hidden: 5 bytes>", "spec": {"data": "kept"}}
+    doc = redact(
+        {
+            "kind": "VaultSecret",
+            "annotations": {},
+            "content": {"data": {"a": "hunter2", "b": 7}, "stringData": "whole", "spec": {"data": "kept"}},
+        }
+    )
+    assert doc["content"] == {
+        "data": {"a": "<hidden: 7 bytes>", "b": "<hidden: 1 bytes>"},
+        "stringData": "<hidden: 5 bytes>",
+        "spec": {"data": "kept"},
+    }
 
 
 def test_other_kinds_are_untouched():

@@ -16,13 +16,24 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_describe_schemas import _describe, _dump  # noqa: E402  (offline documents, validated there too)
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("deploy", ("apps", "Deployment")), ("deployments", ("apps", "Deployment")), ("Deployment", ("apps", "Deployment")),
-    ("deployment", ("apps", "Deployment")), ("deployments.apps", ("apps", "Deployment")),
-    ("deployments.v1.apps", ("apps", "Deployment")), ("node", ("", "Node")), ("no", ("", "Node")),
-    ("svc", ("", "Service")), ("ev", ("", "Event")), ("csr", ("certificates.k8s.io", "CertificateSigningRequest")),
-    ("ipaddresses", ("networking.k8s.io", "IPAddress")), ("SERVICECIDR", ("networking.k8s.io", "ServiceCIDR")),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("deploy", ("apps", "Deployment")),
+        ("deployments", ("apps", "Deployment")),
+        ("Deployment", ("apps", "Deployment")),
+        ("deployment", ("apps", "Deployment")),
+        ("deployments.apps", ("apps", "Deployment")),
+        ("deployments.v1.apps", ("apps", "Deployment")),
+        ("node", ("", "Node")),
+        ("no", ("", "Node")),
+        ("svc", ("", "Service")),
+        ("ev", ("", "Event")),
+        ("csr", ("certificates.k8s.io", "CertificateSigningRequest")),
+        ("ipaddresses", ("networking.k8s.io", "IPAddress")),
+        ("SERVICECIDR", ("networking.k8s.io", "ServiceCIDR")),
+    ],
+)
 def test_kubectl_names_resolve_offline(name, expected):
     assert resolve_offline(name) == expected
 
@@ -48,8 +59,11 @@ def test_kinds_without_a_describer_get_the_generic_schema():
 def test_documents_validate_against_the_bundled_schema_alone():
     """No registry: the common.json references resolve inside the printed document."""
     source, node, pods, widget = _dump()
-    for type_name, obj, group_kind in (("nodes", node, ("", "Node")), ("pods", pods[0], ("", "Pod")),
-                                       ("widgets", widget, ("demo.kpy.io", "Widget"))):
+    for type_name, obj, group_kind in (
+        ("nodes", node, ("", "Node")),
+        ("pods", pods[0], ("", "Pod")),
+        ("widgets", widget, ("demo.kpy.io", "Widget")),
+    ):
         (doc,) = _describe(source, type_name, [obj])
         validator = jsonschema.Draft202012Validator(schema_for(*group_kind))
         validator.validate(doc)

@@ -48,17 +48,39 @@ T0 = "2024-05-01T10:00:00Z"
 
 def _node(name="n1", **status):
     return {
-        "apiVersion": "v1", "kind": "Node",
-        "metadata": {"name": name, "uid": f"uid-{name}", "creationTimestamp": T0,
-                     "labels": {"node-role.kubernetes.io/worker": "", "kubernetes.io/role": "infra"}},
-        "spec": {"taints": [{"key": "k", "value": "v", "effect": "NoSchedule"}], "podCIDR": "10.0.0.0/24",
-                 "podCIDRs": ["10.0.0.0/24"]},
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": name,
+            "uid": f"uid-{name}",
+            "creationTimestamp": T0,
+            "labels": {"node-role.kubernetes.io/worker": "", "kubernetes.io/role": "infra"},
+        },
+        "spec": {
+            "taints": [{"key": "k", "value": "v", "effect": "NoSchedule"}],
+            "podCIDR": "10.0.0.0/24",
+            "podCIDRs": ["10.0.0.0/24"],
+        },
         "status": {
             "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110", "hugepages-2Mi": "1Gi", "example.com/gpu": "2"},
-            "allocatable": {"cpu": "3900m", "memory": "15Gi", "pods": "110", "ephemeral-storage": "100Gi",
-                            "hugepages-2Mi": "1Gi", "example.com/gpu": "2"},
-            "conditions": [{"type": "Ready", "status": "True", "lastHeartbeatTime": T0,
-                            "lastTransitionTime": T0, "reason": "KubeletReady", "message": "ok"}],
+            "allocatable": {
+                "cpu": "3900m",
+                "memory": "15Gi",
+                "pods": "110",
+                "ephemeral-storage": "100Gi",
+                "hugepages-2Mi": "1Gi",
+                "example.com/gpu": "2",
+            },
+            "conditions": [
+                {
+                    "type": "Ready",
+                    "status": "True",
+                    "lastHeartbeatTime": T0,
+                    "lastTransitionTime": T0,
+                    "reason": "KubeletReady",
+                    "message": "ok",
+                }
+            ],
             "addresses": [{"type": "InternalIP", "address": "10.0.0.1"}],
             "nodeInfo": {"kubeletVersion": "v1.37.2", "operatingSystem": "linux", "architecture": "amd64"},
             **status,
@@ -68,66 +90,147 @@ def _node(name="n1", **status):
 
 def _pod(name, node="n1", requests=None, limits=None, phase="Running", **extra):
     pod = {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": name, "namespace": "default", "uid": f"uid-{name}", "creationTimestamp": T0,
-                     "ownerReferences": [{"kind": "ReplicaSet", "name": "rs", "controller": True, "uid": "x",
-                                          "apiVersion": "apps/v1"}]},
-        "spec": {"nodeName": node, "containers": [{
-            "name": "c", "image": "nginx", "ports": [{"containerPort": 80, "protocol": "TCP"}],
-            "resources": {"requests": requests or {}, "limits": limits or {}},
-            "env": [{"name": "A", "value": "1"},
-                    {"name": "P", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}}},
-                    {"name": "S", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}],
-            "volumeMounts": [{"name": "v", "mountPath": "/v"}],
-            "livenessProbe": {"httpGet": {"path": "/", "port": 80, "scheme": "HTTP"}, "timeoutSeconds": 1,
-                              "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3}}],
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": name,
+            "namespace": "default",
+            "uid": f"uid-{name}",
+            "creationTimestamp": T0,
+            "ownerReferences": [
+                {"kind": "ReplicaSet", "name": "rs", "controller": True, "uid": "x", "apiVersion": "apps/v1"}
+            ],
+        },
+        "spec": {
+            "nodeName": node,
+            "containers": [
+                {
+                    "name": "c",
+                    "image": "nginx",
+                    "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                    "resources": {"requests": requests or {}, "limits": limits or {}},
+                    "env": [
+                        {"name": "A", "value": "1"},
+                        {"name": "P", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}}},
+                        {"name": "S", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}},
+                    ],
+                    "volumeMounts": [{"name": "v", "mountPath": "/v"}],
+                    "livenessProbe": {
+                        "httpGet": {"path": "/", "port": 80, "scheme": "HTTP"},
+                        "timeoutSeconds": 1,
+                        "periodSeconds": 10,
+                        "successThreshold": 1,
+                        "failureThreshold": 3,
+                    },
+                }
+            ],
             "volumes": [{"name": "v", "emptyDir": {"sizeLimit": "1Gi"}}],
-            "tolerations": [{"key": "k", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}]},
-        "status": {"phase": phase, "hostIP": "10.0.0.1", "podIP": "10.1.0.5", "podIPs": [{"ip": "10.1.0.5"}],
-                   "startTime": T0, "qosClass": "",
-                   "conditions": [{"type": "Ready", "status": "True"}],
-                   "containerStatuses": [{"name": "c", "ready": True, "restartCount": 2, "image": "nginx",
-                                          "imageID": "sha", "containerID": "cri://1",
-                                          "state": {"running": {"startedAt": T0}},
-                                          "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled",
-                                                                       "startedAt": T0, "finishedAt": T0}}}]},
+            "tolerations": [{"key": "k", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}],
+        },
+        "status": {
+            "phase": phase,
+            "hostIP": "10.0.0.1",
+            "podIP": "10.1.0.5",
+            "podIPs": [{"ip": "10.1.0.5"}],
+            "startTime": T0,
+            "qosClass": "",
+            "conditions": [{"type": "Ready", "status": "True"}],
+            "containerStatuses": [
+                {
+                    "name": "c",
+                    "ready": True,
+                    "restartCount": 2,
+                    "image": "nginx",
+                    "imageID": "sha",
+                    "containerID": "cri://1",
+                    "state": {"running": {"startedAt": T0}},
+                    "lastState": {
+                        "terminated": {"exitCode": 137, "reason": "OOMKilled", "startedAt": T0, "finishedAt": T0}
+                    },
+                }
+            ],
+        },
     }
     pod.update(extra)
     return pod
 
 
 def _event(name, involved, reason, last, count=1, **extra):
-    return {"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": involved.get("namespace", "default")},
-            "involvedObject": involved, "reason": reason, "message": f" {reason} happened ", "type": "Normal",
-            "source": {"component": "kubelet"}, "firstTimestamp": T0, "lastTimestamp": last, "count": count, **extra}
+    return {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": name, "namespace": involved.get("namespace", "default")},
+        "involvedObject": involved,
+        "reason": reason,
+        "message": f" {reason} happened ",
+        "type": "Normal",
+        "source": {"component": "kubelet"},
+        "firstTimestamp": T0,
+        "lastTimestamp": last,
+        "count": count,
+        **extra,
+    }
 
 
 def _dump():
     node = _node()
     pods = [
         _pod("a", requests={"cpu": "100m", "memory": "64Mi"}, limits={"cpu": "500m", "memory": "128Mi"}),
-        _pod("b", requests={"cpu": "250m", "example.com/gpu": "1", "hugepages-2Mi": "512Mi"},
-             limits={"example.com/gpu": "1", "hugepages-2Mi": "512Mi"}),
+        _pod(
+            "b",
+            requests={"cpu": "250m", "example.com/gpu": "1", "hugepages-2Mi": "512Mi"},
+            limits={"example.com/gpu": "1", "hugepages-2Mi": "512Mi"},
+        ),
         _pod("done", phase="Succeeded", requests={"cpu": "1"}),
         _pod("elsewhere", node="n2", requests={"cpu": "1"}),
     ]
     events = [
-        _event("e1", {"kind": "Node", "name": "n1", "namespace": "", "uid": "uid-n1"}, "RegisteredNode",
-               "2024-05-01T10:05:00Z"),
-        _event("e2", {"kind": "Node", "name": "n1", "namespace": "", "uid": "n1"}, "NodeReady",
-               "2024-05-01T10:01:00Z", count=3),
-        _event("e3", {"kind": "Pod", "name": "a", "namespace": "default", "uid": "uid-a",
-                      "fieldPath": "spec.containers{c}"}, "Pulled", "2024-05-01T10:02:00Z"),
+        _event(
+            "e1",
+            {"kind": "Node", "name": "n1", "namespace": "", "uid": "uid-n1"},
+            "RegisteredNode",
+            "2024-05-01T10:05:00Z",
+        ),
+        _event(
+            "e2",
+            {"kind": "Node", "name": "n1", "namespace": "", "uid": "n1"},
+            "NodeReady",
+            "2024-05-01T10:01:00Z",
+            count=3,
+        ),
+        _event(
+            "e3",
+            {"kind": "Pod", "name": "a", "namespace": "default", "uid": "uid-a", "fieldPath": "spec.containers{c}"},
+            "Pulled",
+            "2024-05-01T10:02:00Z",
+        ),
         _event("e4", {"kind": "Pod", "name": "a", "namespace": "default", "uid": "other"}, "Old", T0),
     ]
-    lease = {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-             "metadata": {"name": "n1", "namespace": "kube-node-lease"},
-             "spec": {"holderIdentity": "n1", "renewTime": "2024-05-01T10:09:00.000000Z"}}
-    widget = {"apiVersion": "demo.kpy.io/v1", "kind": "Widget",
-              "metadata": {"name": "w", "namespace": "default", "uid": "uid-w", "managedFields": [{"x": 1}],
-                           "labels": {"a": "b"}},
-              "spec": {"size": 3, "ratio": 0.5, "tags": ["x", "y"], "nested": {"apiURL": "http://x", "enabled": True},
-                       "items": [{"name": "i1"}, {"name": "i2"}], "nothing": None}}
+    lease = {
+        "apiVersion": "coordination.k8s.io/v1",
+        "kind": "Lease",
+        "metadata": {"name": "n1", "namespace": "kube-node-lease"},
+        "spec": {"holderIdentity": "n1", "renewTime": "2024-05-01T10:09:00.000000Z"},
+    }
+    widget = {
+        "apiVersion": "demo.kpy.io/v1",
+        "kind": "Widget",
+        "metadata": {
+            "name": "w",
+            "namespace": "default",
+            "uid": "uid-w",
+            "managedFields": [{"x": 1}],
+            "labels": {"a": "b"},
+        },
+        "spec": {
+            "size": 3,
+            "ratio": 0.5,
+            "tags": ["x", "y"],
+            "nested": {"apiURL": "http://x", "enabled": True},
+            "items": [{"name": "i1"}, {"name": "i2"}],
+            "nothing": None,
+        },
+    }
     return Dump([node] + pods + events + [lease, widget]), node, pods, widget
 
 
@@ -145,10 +248,12 @@ def test_node_document_validates_and_has_numbers():
     cpu = doc["allocatedResources"]["cpu"]
     assert cpu["requests"] == {"value": "350m", "base": 0.35}
     assert cpu["requestsPercent"] == int(350 / 3900 * 100) and isinstance(cpu["requestsPercent"], int)
-    assert doc["allocatedResources"]["example.com/gpu"] == {"requests": {"value": "1", "base": 1},
-                                                            "limits": {"value": "1", "base": 1}}
+    assert doc["allocatedResources"]["example.com/gpu"] == {
+        "requests": {"value": "1", "base": 1},
+        "limits": {"value": "1", "base": 1},
+    }
     assert doc["allocatedResources"]["hugepages-2Mi"]["requestsPercent"] == 50
-    assert doc["capacity"]["memory"] == {"value": "16Gi", "base": 16 * 1024 ** 3}
+    assert doc["capacity"]["memory"] == {"value": "16Gi", "base": 16 * 1024**3}
     assert [e["reason"] for e in doc["events"]] == ["RegisteredNode", "NodeReady"]
     assert doc["lease"]["holderIdentity"] == "n1"
     assert doc["warnings"] and all("resourceslices" in w for w in doc["warnings"])

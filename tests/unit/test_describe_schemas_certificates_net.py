@@ -13,14 +13,14 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from kubectl_py.describe import SCHEMA_DIR, describe, render_text
-from kubectl_py.describe import pkcs10
+from kubectl_py.describe import SCHEMA_DIR, describe, pkcs10, render_text
 from kubectl_py.describe.certificates_net import csr_status
 from kubectl_py.kube.offline import Dump
 
 REGISTRY = Registry().with_resources(
     (json.loads(p.read_text())["$id"], Resource.from_contents(json.loads(p.read_text())))
-    for p in sorted(SCHEMA_DIR.glob("*.json")))
+    for p in sorted(SCHEMA_DIR.glob("*.json"))
+)
 NOW = "2026-01-01T12:00:00Z"
 T0 = "2026-01-01T11:00:00Z"
 
@@ -28,41 +28,83 @@ T0 = "2026-01-01T11:00:00Z"
 @pytest.fixture(scope="module")
 def request_pem(tmp_path_factory) -> bytes:
     tmp = tmp_path_factory.mktemp("csr")
-    subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-keyout", str(tmp / "k.pem"), "-out", str(tmp / "r.pem"),
-                    "-subj", "/CN=alice/O=dev/O=ops/C=DE/serialNumber=7",
-                    "-addext", "subjectAltName=DNS:a.example.com,IP:10.0.0.1,IP:::ffff:10.0.0.2,email:a@b.c"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(tmp / "k.pem"),
+            "-out",
+            str(tmp / "r.pem"),
+            "-subj",
+            "/CN=alice/O=dev/O=ops/C=DE/serialNumber=7",
+            "-addext",
+            "subjectAltName=DNS:a.example.com,IP:10.0.0.1,IP:::ffff:10.0.0.2,email:a@b.c",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return (tmp / "r.pem").read_bytes()
 
 
 def _objects(pem: bytes) -> list:
     return [
-        {"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
-         "metadata": {"name": "good", "uid": "u1", "creationTimestamp": T0},
-         "spec": {"request": base64.b64encode(pem).decode(), "username": "admin", "signerName": "s",
-                  "expirationSeconds": 3600},
-         "status": {"conditions": [{"type": "Approved", "status": "True"}], "certificate": "Y2VydA=="}},
-        {"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
-         "metadata": {"name": "bad", "uid": "u2", "creationTimestamp": T0},
-         "spec": {"request": base64.b64encode(b"not a request").decode(), "username": "x", "signerName": "s"}},
-        {"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR", "metadata": {"name": "c", "uid": "u3"},
-         "spec": {"cidrs": ["10.0.0.0/24", "fd00::/112"]},
-         "status": {"conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": T0, "reason": "",
-                                    "message": ""}]}},
-        {"apiVersion": "networking.k8s.io/v1", "kind": "IPAddress", "metadata": {"name": "10.0.0.1", "uid": "u4"},
-         "spec": {"parentRef": {"group": "", "resource": "services", "namespace": "d", "name": "web"}}},
+        {
+            "apiVersion": "certificates.k8s.io/v1",
+            "kind": "CertificateSigningRequest",
+            "metadata": {"name": "good", "uid": "u1", "creationTimestamp": T0},
+            "spec": {
+                "request": base64.b64encode(pem).decode(),
+                "username": "admin",
+                "signerName": "s",
+                "expirationSeconds": 3600,
+            },
+            "status": {"conditions": [{"type": "Approved", "status": "True"}], "certificate": "Y2VydA=="},
+        },
+        {
+            "apiVersion": "certificates.k8s.io/v1",
+            "kind": "CertificateSigningRequest",
+            "metadata": {"name": "bad", "uid": "u2", "creationTimestamp": T0},
+            "spec": {"request": base64.b64encode(b"not a request").decode(), "username": "x", "signerName": "s"},
+        },
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "ServiceCIDR",
+            "metadata": {"name": "c", "uid": "u3"},
+            "spec": {"cidrs": ["10.0.0.0/24", "fd00::/112"]},
+            "status": {
+                "conditions": [
+                    {"type": "Ready", "status": "True", "lastTransitionTime": T0, "reason": "", "message": ""}
+                ]
+            },
+        },
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "IPAddress",
+            "metadata": {"name": "10.0.0.1", "uid": "u4"},
+            "spec": {"parentRef": {"group": "", "resource": "services", "namespace": "d", "name": "web"}},
+        },
     ]
 
 
-CASES = [("certificatesigningrequest", "good", "certificatesigningrequest"),
-         ("certificatesigningrequest", "bad", "certificatesigningrequest"),
-         ("servicecidr", "c", "servicecidr"), ("ipaddress", "10.0.0.1", "ipaddress")]
+CASES = [
+    ("certificatesigningrequest", "good", "certificatesigningrequest"),
+    ("certificatesigningrequest", "bad", "certificatesigningrequest"),
+    ("servicecidr", "c", "servicecidr"),
+    ("ipaddress", "10.0.0.1", "ipaddress"),
+]
 
 
 def _describe(pem, type_name, name, show_events=True):
-    docs, errors, _ = describe(Dump(_objects(pem), namespace="default"), type_name, [name], None,
-                               show_events=show_events)
+    docs, errors, _ = describe(
+        Dump(_objects(pem), namespace="default"), type_name, [name], None, show_events=show_events
+    )
     assert not errors
     return docs[0]
 

@@ -19,7 +19,8 @@ from kubectl_py.kube.offline import Dump
 
 REGISTRY = Registry().with_resources(
     (json.loads(p.read_text())["$id"], Resource.from_contents(json.loads(p.read_text())))
-    for p in sorted(SCHEMA_DIR.glob("*.json")))
+    for p in sorted(SCHEMA_DIR.glob("*.json"))
+)
 NOW = "2026-01-01T12:00:00Z"
 T0 = "2026-01-01T11:00:00Z"
 
@@ -44,62 +45,196 @@ def endpoint(ip, ready=True):
 
 
 OBJECTS = [
-    {"apiVersion": "v1", "kind": "Service", "metadata": meta("api", labels={"app": "api"}),
-     "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.20", "clusterIPs": ["10.96.0.20"], "ipFamilies": ["IPv4"],
-              "selector": {"app": "api"}, "sessionAffinity": "None", "internalTrafficPolicy": "Cluster",
-              "ports": [{"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"},
-                        {"name": "grpc", "port": 9000, "targetPort": 9000, "protocol": "TCP", "nodePort": 30900}]}},
-    {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
-     "metadata": meta("api-a", labels={"kubernetes.io/service-name": "api"}),
-     "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}, {"name": "grpc", "port": 9000, "protocol": "TCP"}],
-     "endpoints": [endpoint("10.0.0.1"), endpoint("10.0.0.2", False), endpoint("10.0.0.3", None),
-                   endpoint("10.0.0.4"), endpoint("10.0.0.5")]},
-    {"apiVersion": "v1", "kind": "Endpoints", "metadata": meta("api"),
-     "subsets": [{"addresses": [{"ip": "10.0.0.1", "targetRef": {"kind": "Pod", "name": "api-1"}}],
-                  "notReadyAddresses": [{"ip": "10.0.0.2"}],
-                  "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}, {"port": 9000, "protocol": "TCP"}]}]},
-    {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta("web"),
-     "spec": {"ingressClassName": "nginx", "tls": [{"hosts": ["a.example.com"], "secretName": "tls"}],
-              "rules": [{"host": "a.example.com", "http": {"paths": [
-                  {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "api", "port": {"number": 80}}}},
-                  {"path": "/g", "pathType": "Prefix", "backend": {"service": {"name": "ghost", "port": {"name": "x"}}}},
-                  {"path": "/r", "pathType": "Prefix", "backend": {"resource": {"kind": "Bucket", "name": "b"}}}]}}]},
-     "status": {"loadBalancer": {"ingress": [{"ip": "192.0.2.2"}, {"hostname": "lb.example.com"}, {"ip": "192.0.2.1"}]}}},
+    {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": meta("api", labels={"app": "api"}),
+        "spec": {
+            "type": "ClusterIP",
+            "clusterIP": "10.96.0.20",
+            "clusterIPs": ["10.96.0.20"],
+            "ipFamilies": ["IPv4"],
+            "selector": {"app": "api"},
+            "sessionAffinity": "None",
+            "internalTrafficPolicy": "Cluster",
+            "ports": [
+                {"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"},
+                {"name": "grpc", "port": 9000, "targetPort": 9000, "protocol": "TCP", "nodePort": 30900},
+            ],
+        },
+    },
+    {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "addressType": "IPv4",
+        "metadata": meta("api-a", labels={"kubernetes.io/service-name": "api"}),
+        "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}, {"name": "grpc", "port": 9000, "protocol": "TCP"}],
+        "endpoints": [
+            endpoint("10.0.0.1"),
+            endpoint("10.0.0.2", False),
+            endpoint("10.0.0.3", None),
+            endpoint("10.0.0.4"),
+            endpoint("10.0.0.5"),
+        ],
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": meta("api"),
+        "subsets": [
+            {
+                "addresses": [{"ip": "10.0.0.1", "targetRef": {"kind": "Pod", "name": "api-1"}}],
+                "notReadyAddresses": [{"ip": "10.0.0.2"}],
+                "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}, {"port": 9000, "protocol": "TCP"}],
+            }
+        ],
+    },
+    {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": meta("web"),
+        "spec": {
+            "ingressClassName": "nginx",
+            "tls": [{"hosts": ["a.example.com"], "secretName": "tls"}],
+            "rules": [
+                {
+                    "host": "a.example.com",
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "/",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": "api", "port": {"number": 80}}},
+                            },
+                            {
+                                "path": "/g",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": "ghost", "port": {"name": "x"}}},
+                            },
+                            {
+                                "path": "/r",
+                                "pathType": "Prefix",
+                                "backend": {"resource": {"kind": "Bucket", "name": "b"}},
+                            },
+                        ]
+                    },
+                }
+            ],
+        },
+        "status": {
+            "loadBalancer": {"ingress": [{"ip": "192.0.2.2"}, {"hostname": "lb.example.com"}, {"ip": "192.0.2.1"}]}
+        },
+    },
     {"apiVersion": "v1", "kind": "Namespace", "metadata": meta("demo", ns=None), "status": {"phase": "Active"}},
-    {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": meta("counts"),
-     "spec": {"hard": {"pods": "10", "requests.memory": "1Gi"}, "scopes": ["NotTerminating"]},
-     "status": {"hard": {"pods": "10", "requests.memory": "1Gi"}, "used": {"pods": "2"}}},
-    {"apiVersion": "v1", "kind": "LimitRange", "metadata": meta("limits"),
-     "spec": {"limits": [{"type": "Container", "default": {"memory": "256Mi", "cpu": "200m"},
-                          "defaultRequest": {"cpu": "100m"}}]}},
-    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("cfg"), "data": {"b": "two\nlines", "a": "1"},
-     "binaryData": {"logo": b64(bytes(12))}},
-    {"apiVersion": "v1", "kind": "Secret", "metadata": meta("sa-token", annotations={
-        "kubernetes.io/service-account.name": "bot", "kubernetes.io/service-account.uid": "uid-bot"}),
-     "type": "kubernetes.io/service-account-token",
-     "data": {"token": b64("header.payload.signature-very-secret"), "ca.crt": b64("x" * 10), "namespace": b64("demo")}},
-    {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta("bot"),
-     "imagePullSecrets": [{"name": "reg-a"}, {"name": "reg-b"}], "secrets": [{"name": "mounted"}]},
-    {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta("data", finalizers=["kubernetes.io/pvc-protection"]),
-     "spec": {"volumeName": "pv-data", "storageClassName": "manual", "accessModes": ["ReadWriteOnce"],
-              "resources": {"requests": {"storage": "2Gi"}}, "volumeMode": "Filesystem"},
-     "status": {"phase": "Bound", "capacity": {"storage": "2Gi"}, "accessModes": ["ReadWriteOnce", "ReadWriteOnce"]}},
-    {"apiVersion": "v1", "kind": "Pod", "metadata": meta("user-b"),
-     "spec": {"volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": "data"}}]}},
-    {"apiVersion": "v1", "kind": "Pod", "metadata": meta("user-a"),
-     "spec": {"volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": "data"}}]}},
-    {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": meta("pv-data", ns=None, labels={"disk": "ssd"}),
-     "spec": {"capacity": {"storage": "2Gi"}, "accessModes": ["ReadWriteOnce"], "storageClassName": "manual",
-              "persistentVolumeReclaimPolicy": "Retain", "claimRef": {"namespace": "demo", "name": "data"},
-              "local": {"path": "/mnt/disk"},
-              "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
-                  {"key": "kubernetes.io/hostname", "operator": "In", "values": ["n1", "n2"]},
-                  {"key": "disk", "operator": "Exists"}]}]}}},
-     "status": {"phase": "Bound"}},
-    {"apiVersion": "v1", "kind": "Event", "metadata": meta("api.1"), "type": "Warning", "reason": "Sync",
-     "message": "something ", "count": 3, "firstTimestamp": T0, "lastTimestamp": "2026-01-01T11:58:00Z",
-     "source": {"component": "svc-controller"},
-     "involvedObject": {"kind": "Service", "namespace": "demo", "name": "api", "uid": "uid-api"}},
+    {
+        "apiVersion": "v1",
+        "kind": "ResourceQuota",
+        "metadata": meta("counts"),
+        "spec": {"hard": {"pods": "10", "requests.memory": "1Gi"}, "scopes": ["NotTerminating"]},
+        "status": {"hard": {"pods": "10", "requests.memory": "1Gi"}, "used": {"pods": "2"}},
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "LimitRange",
+        "metadata": meta("limits"),
+        "spec": {
+            "limits": [
+                {"type": "Container", "default": {"memory": "256Mi", "cpu": "200m"}, "defaultRequest": {"cpu": "100m"}}
+            ]
+        },
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": meta("cfg"),
+        "data": {"b": "two\nlines", "a": "1"},
+        "binaryData": {"logo": b64(bytes(12))},
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": meta(
+            "sa-token",
+            annotations={"kubernetes.io/service-account.name": "bot", "kubernetes.io/service-account.uid": "uid-bot"},
+        ),
+        "type": "kubernetes.io/service-account-token",
+        "data": {
+            "token": b64("header.payload.signature-very-secret"),
+            "ca.crt": b64("x" * 10),
+            "namespace": b64("demo"),
+        },
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": meta("bot"),
+        "imagePullSecrets": [{"name": "reg-a"}, {"name": "reg-b"}],
+        "secrets": [{"name": "mounted"}],
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": meta("data", finalizers=["kubernetes.io/pvc-protection"]),
+        "spec": {
+            "volumeName": "pv-data",
+            "storageClassName": "manual",
+            "accessModes": ["ReadWriteOnce"],
+            "resources": {"requests": {"storage": "2Gi"}},
+            "volumeMode": "Filesystem",
+        },
+        "status": {"phase": "Bound", "capacity": {"storage": "2Gi"}, "accessModes": ["ReadWriteOnce", "ReadWriteOnce"]},
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta("user-b"),
+        "spec": {"volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": "data"}}]},
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta("user-a"),
+        "spec": {"volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": "data"}}]},
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "PersistentVolume",
+        "metadata": meta("pv-data", ns=None, labels={"disk": "ssd"}),
+        "spec": {
+            "capacity": {"storage": "2Gi"},
+            "accessModes": ["ReadWriteOnce"],
+            "storageClassName": "manual",
+            "persistentVolumeReclaimPolicy": "Retain",
+            "claimRef": {"namespace": "demo", "name": "data"},
+            "local": {"path": "/mnt/disk"},
+            "nodeAffinity": {
+                "required": {
+                    "nodeSelectorTerms": [
+                        {
+                            "matchExpressions": [
+                                {"key": "kubernetes.io/hostname", "operator": "In", "values": ["n1", "n2"]},
+                                {"key": "disk", "operator": "Exists"},
+                            ]
+                        }
+                    ]
+                }
+            },
+        },
+        "status": {"phase": "Bound"},
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": meta("api.1"),
+        "type": "Warning",
+        "reason": "Sync",
+        "message": "something ",
+        "count": 3,
+        "firstTimestamp": T0,
+        "lastTimestamp": "2026-01-01T11:58:00Z",
+        "source": {"component": "svc-controller"},
+        "involvedObject": {"kind": "Service", "namespace": "demo", "name": "api", "uid": "uid-api"},
+    },
 ]
 
 CASES = [
@@ -168,8 +303,12 @@ def test_service_document_and_text():
     http = doc["endpoints"][0]
     assert http["name"] == "http" and http["port"] == 80
     assert [(e["ip"], e["port"], e["ready"]) for e in http["endpoints"]] == [
-        ("10.0.0.1", 8080, True), ("10.0.0.2", 8080, False), ("10.0.0.3", 8080, True),
-        ("10.0.0.4", 8080, True), ("10.0.0.5", 8080, True)]
+        ("10.0.0.1", 8080, True),
+        ("10.0.0.2", 8080, False),
+        ("10.0.0.3", 8080, True),
+        ("10.0.0.4", 8080, True),
+        ("10.0.0.5", 8080, True),
+    ]
     assert doc["events"][0]["count"] == 3
     text = render_text([doc], NOW)
     assert "Endpoints:                10.0.0.1:8080,10.0.0.3:8080,10.0.0.4:8080 + 1 more...\n" in text
@@ -195,13 +334,20 @@ def test_ingress_document_and_text():
     assert doc["address"] == ["192.0.2.1", "192.0.2.2", "lb.example.com"]
     paths = doc["rules"][0]["paths"]
     assert paths[0]["backend"]["servicePortName"] == "http"
-    assert [e["ip"] for e in paths[0]["backend"]["endpoints"] if e["ready"]] == \
-        ["10.0.0.1", "10.0.0.3", "10.0.0.4", "10.0.0.5"]
+    assert [e["ip"] for e in paths[0]["backend"]["endpoints"] if e["ready"]] == [
+        "10.0.0.1",
+        "10.0.0.3",
+        "10.0.0.4",
+        "10.0.0.5",
+    ]
     assert paths[1]["backend"]["error"] == 'services "ghost" not found'
     assert paths[2]["backend"]["resource"] == {"apiGroup": None, "kind": "Bucket", "name": "b"}
     text = render_text([doc], NOW)
     assert "Address:          192.0.2.1,192.0.2.2,lb.example.com\n" in text
-    assert "  a.example.com  \n                 /    api:80 (10.0.0.1:8080,10.0.0.3:8080,10.0.0.4:8080 + 1 more...)" in text
+    assert (
+        "  a.example.com  \n                 /    api:80 (10.0.0.1:8080,10.0.0.3:8080,10.0.0.4:8080 + 1 more...)"
+        in text
+    )
     assert "/g   ghost:x (<error: services \"ghost\" not found>)" in text
     assert "APIGroup: <none>, Kind: Bucket, Name: b" in text
     assert "  tls terminates a.example.com\n" in text
@@ -234,7 +380,7 @@ def test_serviceaccount_document_and_text():
 def test_pvc_and_pv_text():
     pvc = _describe("pvc", ["data"])[0]
     assert pvc["usedBy"] == ["user-a", "user-b"]
-    assert pvc["capacity"] == {"value": "2Gi", "base": 2 * 1024 ** 3}
+    assert pvc["capacity"] == {"value": "2Gi", "base": 2 * 1024**3}
     text = render_text([pvc], NOW)
     assert "Used By:       user-a\n               user-b\n" in text
     assert "Access Modes:  RWO\n" in text
@@ -242,8 +388,10 @@ def test_pvc_and_pv_text():
     pv = _describe("pv", ["pv-data"], None)[0]
     text = render_text([pv], NOW)
     assert "Claim:             demo/data\n" in text
-    assert ("Node Affinity:     \n  Required Terms:  \n    Term 0:        kubernetes.io/hostname in [n1, n2]\n"
-            "                   disk exists\n") in text
+    assert (
+        "Node Affinity:     \n  Required Terms:  \n    Term 0:        kubernetes.io/hostname in [n1, n2]\n"
+        "                   disk exists\n"
+    ) in text
     assert "    Type:  LocalVolume (a persistent volume backed by local storage on a node)\n" in text
 
 
@@ -272,7 +420,8 @@ def test_batch_reads_each_join_once():
 
     objects = list(OBJECTS) + [
         {"apiVersion": "v1", "kind": "Service", "metadata": meta(f"svc-{i}"), "spec": {"ports": [{"port": 80}]}}
-        for i in range(20)]
+        for i in range(20)
+    ]
     source = Counting(objects, namespace="demo")
     docs, errors, _ = describe(source, "service", [], "demo", show_events=True)
     assert len(docs) == 21 and not errors

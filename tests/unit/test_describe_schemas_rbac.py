@@ -17,24 +17,41 @@ from kubectl_py.kube.offline import Dump
 
 REGISTRY = Registry().with_resources(
     (json.loads(p.read_text())["$id"], Resource.from_contents(json.loads(p.read_text())))
-    for p in sorted(SCHEMA_DIR.glob("*.json")))
+    for p in sorted(SCHEMA_DIR.glob("*.json"))
+)
 RBAC = "rbac.authorization.k8s.io/v1"
-RULES = [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]},
-         {"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]},
-         {"apiGroups": ["apps"], "resources": ["deployments/scale"], "resourceNames": ["a", "b"], "verbs": ["update"]},
-         {"nonResourceURLs": ["/healthz"], "verbs": ["get"]}]
+RULES = [
+    {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]},
+    {"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]},
+    {"apiGroups": ["apps"], "resources": ["deployments/scale"], "resourceNames": ["a", "b"], "verbs": ["update"]},
+    {"nonResourceURLs": ["/healthz"], "verbs": ["get"]},
+]
 OBJECTS = [
     {"apiVersion": RBAC, "kind": "Role", "metadata": {"name": "r", "namespace": "demo", "uid": "u1"}, "rules": RULES},
     {"apiVersion": RBAC, "kind": "ClusterRole", "metadata": {"name": "cr", "uid": "u2", "labels": {"a": "b"}}},
-    {"apiVersion": RBAC, "kind": "RoleBinding", "metadata": {"name": "rb", "namespace": "demo", "uid": "u3"},
-     "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"},
-     "subjects": [{"kind": "User", "name": "alice", "apiGroup": "rbac.authorization.k8s.io"},
-                  {"kind": "ServiceAccount", "name": "default", "namespace": "demo"}]},
-    {"apiVersion": RBAC, "kind": "ClusterRoleBinding", "metadata": {"name": "crb", "uid": "u4"},
-     "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cr"}},
+    {
+        "apiVersion": RBAC,
+        "kind": "RoleBinding",
+        "metadata": {"name": "rb", "namespace": "demo", "uid": "u3"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"},
+        "subjects": [
+            {"kind": "User", "name": "alice", "apiGroup": "rbac.authorization.k8s.io"},
+            {"kind": "ServiceAccount", "name": "default", "namespace": "demo"},
+        ],
+    },
+    {
+        "apiVersion": RBAC,
+        "kind": "ClusterRoleBinding",
+        "metadata": {"name": "crb", "uid": "u4"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cr"},
+    },
 ]
-CASES = [("role", "r", "demo", "role"), ("clusterrole", "cr", None, "clusterrole"),
-         ("rolebinding", "rb", "demo", "rolebinding"), ("clusterrolebinding", "crb", None, "clusterrolebinding")]
+CASES = [
+    ("role", "r", "demo", "role"),
+    ("clusterrole", "cr", None, "clusterrole"),
+    ("rolebinding", "rb", "demo", "rolebinding"),
+    ("clusterrolebinding", "crb", None, "clusterrolebinding"),
+]
 
 
 def _describe(type_name, name, namespace):
@@ -56,12 +73,16 @@ def test_documents_validate(type_name, name, namespace, schema):
 def test_rules_are_broken_down_merged_and_sorted_as_kubectl_does():
     rows = [(r["resources"], r["resourceNames"], r["nonResourceURLs"], r["verbs"]) for r in policy_rules(RULES)]
     # sorted by Go's PolicyRule.String(), which starts with the verbs ("[get list" < "[get]": " " < "]")
-    assert rows == [(["pods"], [], [], ["get", "list", "watch"]),
-                    ([], [], ["/healthz"], ["get"]),
-                    (["deployments/scale"], ["a"], [], ["update"]),
-                    (["deployments/scale"], ["b"], [], ["update"])]
-    assert rule_sort_key(policy_rules(RULES)[1]) == \
-        "&PolicyRule{Verbs:[get],APIGroups:[],Resources:[],ResourceNames:[],NonResourceURLs:[/healthz],}"
+    assert rows == [
+        (["pods"], [], [], ["get", "list", "watch"]),
+        ([], [], ["/healthz"], ["get"]),
+        (["deployments/scale"], ["a"], [], ["update"]),
+        (["deployments/scale"], ["b"], [], ["update"]),
+    ]
+    assert (
+        rule_sort_key(policy_rules(RULES)[1])
+        == "&PolicyRule{Verbs:[get],APIGroups:[],Resources:[],ResourceNames:[],NonResourceURLs:[/healthz],}"
+    )
 
 
 def test_combine_resource_group():

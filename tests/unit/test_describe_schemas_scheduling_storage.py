@@ -15,7 +15,8 @@ from kubectl_py.kube.offline import Dump
 
 REGISTRY = Registry().with_resources(
     (json.loads(p.read_text())["$id"], Resource.from_contents(json.loads(p.read_text())))
-    for p in sorted(SCHEMA_DIR.glob("*.json")))
+    for p in sorted(SCHEMA_DIR.glob("*.json"))
+)
 NOW = "2026-01-01T12:00:00Z"
 T0 = "2026-01-01T11:00:00Z"
 
@@ -25,24 +26,61 @@ def meta(name, **extra):
 
 
 OBJECTS = [
-    {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": meta("pc"), "value": 10,
-     "globalDefault": True, "preemptionPolicy": "PreemptLowerPriority"},
-    {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
-     "metadata": meta("sc", annotations={"storageclass.beta.kubernetes.io/is-default-class": "true"}),
-     "provisioner": "x", "allowedTopologies": [{"matchLabelExpressions": [{"key": "k", "values": ["a", "b"]},
-                                                                          {"key": "k2"}]}, {}]},
-    {"apiVersion": "storage.k8s.io/v1", "kind": "VolumeAttributesClass", "metadata": meta("vac"),
-     "driverName": "d", "parameters": {"iops": "1"}},
-    {"apiVersion": "storage.k8s.io/v1", "kind": "CSINode", "metadata": meta("n1"),
-     "spec": {"drivers": [{"name": "d", "nodeID": "n1", "allocatable": {"count": 3}, "topologyKeys": ["a", "b"]}]}},
-    {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": meta("ic"),
-     "spec": {"controller": "c", "parameters": {"kind": "ConfigMap", "name": "p"}}},
-    {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e1", "namespace": "default"}, "type": "Normal",
-     "reason": "Seen", "message": "m", "count": 1, "firstTimestamp": T0, "lastTimestamp": T0,
-     "source": {"component": "c"}, "involvedObject": {"kind": "StorageClass", "name": "sc", "uid": "uid-sc"}},
+    {
+        "apiVersion": "scheduling.k8s.io/v1",
+        "kind": "PriorityClass",
+        "metadata": meta("pc"),
+        "value": 10,
+        "globalDefault": True,
+        "preemptionPolicy": "PreemptLowerPriority",
+    },
+    {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": meta("sc", annotations={"storageclass.beta.kubernetes.io/is-default-class": "true"}),
+        "provisioner": "x",
+        "allowedTopologies": [{"matchLabelExpressions": [{"key": "k", "values": ["a", "b"]}, {"key": "k2"}]}, {}],
+    },
+    {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "VolumeAttributesClass",
+        "metadata": meta("vac"),
+        "driverName": "d",
+        "parameters": {"iops": "1"},
+    },
+    {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "CSINode",
+        "metadata": meta("n1"),
+        "spec": {"drivers": [{"name": "d", "nodeID": "n1", "allocatable": {"count": 3}, "topologyKeys": ["a", "b"]}]},
+    },
+    {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "IngressClass",
+        "metadata": meta("ic"),
+        "spec": {"controller": "c", "parameters": {"kind": "ConfigMap", "name": "p"}},
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": "e1", "namespace": "default"},
+        "type": "Normal",
+        "reason": "Seen",
+        "message": "m",
+        "count": 1,
+        "firstTimestamp": T0,
+        "lastTimestamp": T0,
+        "source": {"component": "c"},
+        "involvedObject": {"kind": "StorageClass", "name": "sc", "uid": "uid-sc"},
+    },
 ]
-CASES = [("priorityclass", "pc"), ("storageclass", "sc"), ("volumeattributesclass", "vac"), ("csinode", "n1"),
-         ("ingressclass", "ic")]
+CASES = [
+    ("priorityclass", "pc"),
+    ("storageclass", "sc"),
+    ("volumeattributesclass", "vac"),
+    ("csinode", "n1"),
+    ("ingressclass", "ic"),
+]
 
 
 def _describe(type_name, name, objects=OBJECTS, show_events=True):

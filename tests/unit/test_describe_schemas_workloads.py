@@ -26,8 +26,9 @@ T1 = "2026-11-27T11:30:00Z"
 
 
 def _registry():
-    resources = [(p.name, referencing.Resource.from_contents(json.loads(p.read_text())))
-                 for p in SCHEMAS.glob("*.json")]
+    resources = [
+        (p.name, referencing.Resource.from_contents(json.loads(p.read_text()))) for p in SCHEMAS.glob("*.json")
+    ]
     return referencing.Registry().with_resources(resources)
 
 
@@ -40,62 +41,110 @@ def validate(doc: dict) -> None:
 
 # -- builders ------------------------------------------------------------------------------------
 
+
 def meta(name, uid, namespace="demo", labels=None, owner=None, created=T0, **extra):
-    out = {"name": name, "namespace": namespace, "uid": uid, "creationTimestamp": created,
-           "labels": labels or {}, **extra}
+    out = {
+        "name": name,
+        "namespace": namespace,
+        "uid": uid,
+        "creationTimestamp": created,
+        "labels": labels or {},
+        **extra,
+    }
     if owner:
-        out["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": owner[0], "name": owner[1], "uid": owner[2],
-                                   "controller": True}]
+        out["ownerReferences"] = [
+            {"apiVersion": "apps/v1", "kind": owner[0], "name": owner[1], "uid": owner[2], "controller": True}
+        ]
     return out
 
 
 def template(labels, image="nginx:1.27"):
-    return {"metadata": {"labels": dict(labels)},
-            "spec": {"containers": [{"name": "web", "image": image, "resources": {"requests": {"cpu": "100m"}}}]}}
+    return {
+        "metadata": {"labels": dict(labels)},
+        "spec": {"containers": [{"name": "web", "image": image, "resources": {"requests": {"cpu": "100m"}}}]},
+    }
 
 
 def deployment():
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": meta("web", "d-1", labels={"app": "web"}, annotations={"a": "b"}),
-            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
-                     "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": 1}},
-                     "template": template({"app": "web"}, "nginx:1.27")},
-            "status": {"replicas": 3, "updatedReplicas": 3, "availableReplicas": 2, "unavailableReplicas": 1,
-                       "conditions": [{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable",
-                                       "lastUpdateTime": T0, "lastTransitionTime": T0}]}}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": meta("web", "d-1", labels={"app": "web"}, annotations={"a": "b"}),
+        "spec": {
+            "replicas": 3,
+            "selector": {"matchLabels": {"app": "web"}},
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": 1}},
+            "template": template({"app": "web"}, "nginx:1.27"),
+        },
+        "status": {
+            "replicas": 3,
+            "updatedReplicas": 3,
+            "availableReplicas": 2,
+            "unavailableReplicas": 1,
+            "conditions": [
+                {
+                    "type": "Available",
+                    "status": "True",
+                    "reason": "MinimumReplicasAvailable",
+                    "lastUpdateTime": T0,
+                    "lastTransitionTime": T0,
+                }
+            ],
+        },
+    }
 
 
 def replicaset(name, uid, image, replicas, created, owner=("Deployment", "web", "d-1"), status_replicas=None):
     labels = {"app": "web", "pod-template-hash": name.rsplit("-", 1)[-1]}
-    return {"apiVersion": "apps/v1", "kind": "ReplicaSet",
-            "metadata": meta(name, uid, labels=labels, owner=owner, created=created),
-            "spec": {"replicas": replicas, "selector": {"matchLabels": labels}, "template": template(labels, image)},
-            "status": {"replicas": replicas if status_replicas is None else status_replicas}}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": meta(name, uid, labels=labels, owner=owner, created=created),
+        "spec": {"replicas": replicas, "selector": {"matchLabels": labels}, "template": template(labels, image)},
+        "status": {"replicas": replicas if status_replicas is None else status_replicas},
+    }
 
 
 def pod(name, phase, owner_uid, labels, kind="ReplicaSet"):
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": meta(name, f"p-{name}", labels=labels, owner=(kind, "x", owner_uid)),
-            "spec": {"containers": [{"name": "c", "image": "busybox"}]}, "status": {"phase": phase}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta(name, f"p-{name}", labels=labels, owner=(kind, "x", owner_uid)),
+        "spec": {"containers": [{"name": "c", "image": "busybox"}]},
+        "status": {"phase": phase},
+    }
 
 
 def event(name, involved_kind, involved_name, uid, reason="Seen", count=1):
-    return {"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": "demo"},
-            "involvedObject": {"kind": involved_kind, "name": involved_name, "namespace": "demo", "uid": uid},
-            "type": "Normal", "reason": reason, "message": "hello ", "count": count, "source": {"component": "ctl"},
-            "firstTimestamp": T0, "lastTimestamp": T1}
+    return {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": name, "namespace": "demo"},
+        "involvedObject": {"kind": involved_kind, "name": involved_name, "namespace": "demo", "uid": uid},
+        "type": "Normal",
+        "reason": reason,
+        "message": "hello ",
+        "count": count,
+        "source": {"component": "ctl"},
+        "firstTimestamp": T0,
+        "lastTimestamp": T1,
+    }
 
 
 def describe(objects, target, show_events=True):
     source = Dump(objects)
-    info = source.resolve(f"{target['kind'].lower()}.{target['apiVersion'].split('/')[0]}"
-                          if "/" in target["apiVersion"] else target["kind"].lower())
+    info = source.resolve(
+        f"{target['kind'].lower()}.{target['apiVersion'].split('/')[0]}"
+        if "/" in target["apiVersion"]
+        else target["kind"].lower()
+    )
     (doc,) = describe_objects(source, info, [target], Settings(show_events=show_events))
     validate(doc)
     return doc
 
 
 # -- Deployment ----------------------------------------------------------------------------------
+
 
 def test_deployment_new_and_old_replicasets():
     dep = deployment()
@@ -116,8 +165,10 @@ def test_deployment_new_and_old_replicasets():
     assert doc["events"][0]["count"] == 4
     text = render_one(doc, NOW)
     assert "RollingUpdateStrategy:  25% max unavailable, 1 max surge\n" in text
-    assert ("OldReplicaSets:  web-aaa (0/0 replicas created), web-bbb (0/0 replicas created)\n"
-            "NewReplicaSet:   web-ccc (3/3 replicas created)\n") in text
+    assert (
+        "OldReplicaSets:  web-aaa (0/0 replicas created), web-bbb (0/0 replicas created)\n"
+        "NewReplicaSet:   web-ccc (3/3 replicas created)\n"
+    ) in text
     assert "Normal  ScalingReplicaSet  30m (x4 over 60m)  ctl   hello" in text
 
 
@@ -161,13 +212,20 @@ def test_show_events_off_leaves_the_section_out():
 
 # -- controllers that count pods -------------------------------------------------------------------
 
+
 def test_replicaset_pods_status_counts_only_controlled_pods():
     rs = replicaset("web-ccc", "rs-3", "nginx:1.27", 3, T0)
     labels = rs["metadata"]["labels"]
-    objects = [rs, pod("a", "Running", "rs-3", labels), pod("b", "Pending", "rs-3", labels),
-               pod("c", "Succeeded", "rs-3", labels), pod("d", "Failed", "rs-3", labels),
-               pod("e", "Unknown", "rs-3", labels), pod("f", "Running", "rs-9", labels),
-               pod("g", "Running", "rs-3", {"app": "other"})]
+    objects = [
+        rs,
+        pod("a", "Running", "rs-3", labels),
+        pod("b", "Pending", "rs-3", labels),
+        pod("c", "Succeeded", "rs-3", labels),
+        pod("d", "Failed", "rs-3", labels),
+        pod("e", "Unknown", "rs-3", labels),
+        pod("f", "Running", "rs-9", labels),
+        pod("g", "Running", "rs-3", {"app": "other"}),
+    ]
     doc = describe(objects, rs)
     assert doc["podsStatus"] == {"running": 1, "waiting": 1, "succeeded": 1, "failed": 1}
     assert doc["controlledBy"]["kind"] == "Deployment"
@@ -193,26 +251,51 @@ def test_replicaset_empty_selector_prints_none():
 
 
 def test_statefulset_and_daemonset():
-    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet",
-           "metadata": meta("db", "s-1", labels={"app": "db"}),
-           "spec": {"replicas": 2, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
-                    "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}},
-                    "template": template({"app": "db"}),
-                    "volumeClaimTemplates": [{"metadata": {"name": "data", "labels": {"x": "y"}},
-                                              "spec": {"accessModes": ["ReadWriteOnce", "ReadOnlyMany"],
-                                                       "resources": {"requests": {"storage": "1Gi"}}}},
-                                             {"metadata": {"name": "logs"}, "spec": {}}]},
-           "status": {"replicas": 2}}
-    ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": meta("agent", "ds-1"),
-          "spec": {"selector": {"matchLabels": {"app": "agent"}},
-                   "template": {**template({"app": "agent"}), "spec": {
-                       **template({"app": "agent"})["spec"], "nodeSelector": {"b": "2", "a": "1"}}}},
-          "status": {"desiredNumberScheduled": 3, "currentNumberScheduled": 3, "numberAvailable": 2}}
-    objects = [sts, ds, pod("db-0", "Running", "s-1", {"app": "db"}, "StatefulSet"),
-               pod("agent-x", "Pending", "ds-1", {"app": "agent"}, "DaemonSet")]
+    sts = {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": meta("db", "s-1", labels={"app": "db"}),
+        "spec": {
+            "replicas": 2,
+            "serviceName": "db",
+            "selector": {"matchLabels": {"app": "db"}},
+            "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}},
+            "template": template({"app": "db"}),
+            "volumeClaimTemplates": [
+                {
+                    "metadata": {"name": "data", "labels": {"x": "y"}},
+                    "spec": {
+                        "accessModes": ["ReadWriteOnce", "ReadOnlyMany"],
+                        "resources": {"requests": {"storage": "1Gi"}},
+                    },
+                },
+                {"metadata": {"name": "logs"}, "spec": {}},
+            ],
+        },
+        "status": {"replicas": 2},
+    }
+    ds = {
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": meta("agent", "ds-1"),
+        "spec": {
+            "selector": {"matchLabels": {"app": "agent"}},
+            "template": {
+                **template({"app": "agent"}),
+                "spec": {**template({"app": "agent"})["spec"], "nodeSelector": {"b": "2", "a": "1"}},
+            },
+        },
+        "status": {"desiredNumberScheduled": 3, "currentNumberScheduled": 3, "numberAvailable": 2},
+    }
+    objects = [
+        sts,
+        ds,
+        pod("db-0", "Running", "s-1", {"app": "db"}, "StatefulSet"),
+        pod("agent-x", "Pending", "ds-1", {"app": "agent"}, "DaemonSet"),
+    ]
     sdoc = describe(objects, sts)
     assert sdoc["podsStatus"]["running"] == 1
-    assert sdoc["volumeClaims"][0]["capacity"] == {"value": "1Gi", "base": 2 ** 30}
+    assert sdoc["volumeClaims"][0]["capacity"] == {"value": "1Gi", "base": 2**30}
     assert sdoc["volumeClaims"][1]["capacity"] is None
     text = render_one(sdoc, NOW)
     assert "Update Strategy:    RollingUpdate\n  Partition:        0\n" in text
@@ -228,12 +311,19 @@ def test_statefulset_and_daemonset():
 
 # -- Job and CronJob ---------------------------------------------------------------------------------
 
+
 def job(**spec):
-    return {"apiVersion": "batch/v1", "kind": "Job",
-            "metadata": meta("migrate", "j-1", owner=("CronJob", "nightly", "c-1")),
-            "spec": {"selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "j-1"}},
-                     "template": template({"app": "migrate"}), **spec},
-            "status": {"startTime": T0, "completionTime": "2026-11-27T11:03:02Z", "succeeded": 1, "ready": 0}}
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": meta("migrate", "j-1", owner=("CronJob", "nightly", "c-1")),
+        "spec": {
+            "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "j-1"}},
+            "template": template({"app": "migrate"}),
+            **spec,
+        },
+        "status": {"startTime": T0, "completionTime": "2026-11-27T11:03:02Z", "succeeded": 1, "ready": 0},
+    }
 
 
 def test_job_document_and_text():
@@ -259,7 +349,7 @@ def test_job_without_completions_or_ready():
 
 def test_completed_indexes_are_capped_after_50_characters():
     indexes = ",".join(str(i) for i in range(0, 40, 2))
-    assert workloads_text().cap_indexes(indexes) == indexes[:indexes.index(",", 50) + 1] + "..."
+    assert workloads_text().cap_indexes(indexes) == indexes[: indexes.index(",", 50) + 1] + "..."
     assert workloads_text().cap_indexes("1-3") == "1-3"
     assert workloads_text().cap_indexes("") == "<none>"
 
@@ -271,29 +361,52 @@ def workloads_text():
 
 
 def test_cronjob():
-    cj = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta("nightly", "c-1"),
-          "spec": {"schedule": "0 3 * * *", "concurrencyPolicy": "Allow", "suspend": False,
-                   "successfulJobsHistoryLimit": 3, "startingDeadlineSeconds": 30,
-                   "jobTemplate": {"spec": {"parallelism": 2, "template": template({"app": "n"})}}},
-          "status": {"lastScheduleTime": T1, "active": [{"kind": "Job", "name": "nightly-1"},
-                                                        {"kind": "Job", "name": "nightly-2"}]}}
+    cj = {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": meta("nightly", "c-1"),
+        "spec": {
+            "schedule": "0 3 * * *",
+            "concurrencyPolicy": "Allow",
+            "suspend": False,
+            "successfulJobsHistoryLimit": 3,
+            "startingDeadlineSeconds": 30,
+            "jobTemplate": {"spec": {"parallelism": 2, "template": template({"app": "n"})}},
+        },
+        "status": {
+            "lastScheduleTime": T1,
+            "active": [{"kind": "Job", "name": "nightly-1"}, {"kind": "Job", "name": "nightly-2"}],
+        },
+    }
     doc = describe([cj], cj)
     assert doc["activeJobs"] == ["nightly-1", "nightly-2"]
     assert doc["lastScheduleTime"] == T1
     text = render_one(doc, NOW)
-    for line in ("Suspend:                       False\n", "Time Zone:                     <unset>\n",
-                 "Successful Job History Limit:  3\n", "Failed Job History Limit:      <unset>\n",
-                 "Starting Deadline Seconds:     30s\n", "Selector:                      <unset>\n",
-                 "Parallelism:                   2\n", "Active Jobs:         nightly-1, nightly-2\n"):
+    for line in (
+        "Suspend:                       False\n",
+        "Time Zone:                     <unset>\n",
+        "Successful Job History Limit:  3\n",
+        "Failed Job History Limit:      <unset>\n",
+        "Starting Deadline Seconds:     30s\n",
+        "Selector:                      <unset>\n",
+        "Parallelism:                   2\n",
+        "Active Jobs:         nightly-1, nightly-2\n",
+    ):
         assert line in text, line
 
 
 # -- selectors -----------------------------------------------------------------------------------------
 
+
 def test_selector_string_matches_label_selector_as_selector():
-    sel = {"matchLabels": {"b": "2", "a": "1"},
-           "matchExpressions": [{"key": "t", "operator": "NotIn", "values": ["z", "y"]},
-                                {"key": "g", "operator": "DoesNotExist"}, {"key": "e", "operator": "Exists"}]}
+    sel = {
+        "matchLabels": {"b": "2", "a": "1"},
+        "matchExpressions": [
+            {"key": "t", "operator": "NotIn", "values": ["z", "y"]},
+            {"key": "g", "operator": "DoesNotExist"},
+            {"key": "e", "operator": "Exists"},
+        ],
+    }
     assert label_selector_string(sel) == "a=1,b=2,e,!g,t notin (y,z)"
     assert label_selector_string(None) == ""
     assert label_selector_string({}) == ""
@@ -303,48 +416,84 @@ def test_selector_string_matches_label_selector_as_selector():
 
 # -- HorizontalPodAutoscaler ---------------------------------------------------------------------------
 
+
 def hpa_v2():
     def metric(kind, key, source):
         return {"type": kind, key: source}
 
     return {
-        "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta("web", "h-1"),
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": meta("web", "h-1"),
         "spec": {
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
-            "minReplicas": 2, "maxReplicas": 10,
+            "minReplicas": 2,
+            "maxReplicas": 10,
             "metrics": [
-                metric("Resource", "resource", {"name": "cpu", "target": {"type": "Utilization",
-                                                                          "averageUtilization": 60}}),
-                metric("Resource", "resource", {"name": "memory", "target": {"type": "AverageValue",
-                                                                             "averageValue": "200Mi"}}),
-                metric("ContainerResource", "containerResource", {"name": "cpu", "container": "app",
-                                                                  "target": {"type": "Utilization"}}),
-                metric("Pods", "pods", {"metric": {"name": "qps"}, "target": {"type": "AverageValue",
-                                                                              "averageValue": "1k"}}),
-                metric("Object", "object", {"metric": {"name": "hits"},
-                                            "describedObject": {"kind": "Ingress", "name": "main"},
-                                            "target": {"type": "Value", "value": "10k"}}),
-                metric("External", "external", {"metric": {"name": "queue"},
-                                                "target": {"type": "AverageValue", "averageValue": "30"}}),
-                metric("External", "external", {"metric": {"name": "depth"},
-                                                "target": {"type": "Value", "value": "100"}}),
+                metric(
+                    "Resource", "resource", {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 60}}
+                ),
+                metric(
+                    "Resource",
+                    "resource",
+                    {"name": "memory", "target": {"type": "AverageValue", "averageValue": "200Mi"}},
+                ),
+                metric(
+                    "ContainerResource",
+                    "containerResource",
+                    {"name": "cpu", "container": "app", "target": {"type": "Utilization"}},
+                ),
+                metric(
+                    "Pods",
+                    "pods",
+                    {"metric": {"name": "qps"}, "target": {"type": "AverageValue", "averageValue": "1k"}},
+                ),
+                metric(
+                    "Object",
+                    "object",
+                    {
+                        "metric": {"name": "hits"},
+                        "describedObject": {"kind": "Ingress", "name": "main"},
+                        "target": {"type": "Value", "value": "10k"},
+                    },
+                ),
+                metric(
+                    "External",
+                    "external",
+                    {"metric": {"name": "queue"}, "target": {"type": "AverageValue", "averageValue": "30"}},
+                ),
+                metric(
+                    "External", "external", {"metric": {"name": "depth"}, "target": {"type": "Value", "value": "100"}}
+                ),
                 {"type": "Fancy"},
             ],
             "behavior": {"scaleDown": {"policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}]}},
         },
         "status": {
-            "currentReplicas": 3, "desiredReplicas": 4,
+            "currentReplicas": 3,
+            "desiredReplicas": 4,
             "currentMetrics": [
-                {"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 45,
-                                                                             "averageValue": "90m"}}},
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "current": {"averageUtilization": 45, "averageValue": "90m"}},
+                },
                 {"type": "Resource", "resource": {"name": "memory", "current": {"averageValue": "150Mi"}}},
-                {"type": "ContainerResource", "containerResource": {"name": "cpu", "container": "app",
-                                                                    "current": {"averageValue": "10m"}}},
+                {
+                    "type": "ContainerResource",
+                    "containerResource": {"name": "cpu", "container": "app", "current": {"averageValue": "10m"}},
+                },
                 {"type": "Pods", "pods": {"metric": {"name": "qps"}, "current": {"averageValue": "500"}}},
                 {"type": "Object", "object": {"metric": {"name": "hits"}, "current": {"value": "9k"}}},
             ],
-            "conditions": [{"type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale",
-                            "message": "recommended size matches current size", "lastTransitionTime": T0}],
+            "conditions": [
+                {
+                    "type": "AbleToScale",
+                    "status": "True",
+                    "reason": "ReadyForNewScale",
+                    "message": "recommended size matches current size",
+                    "lastTransitionTime": T0,
+                }
+            ],
         },
     }
 
@@ -369,17 +518,26 @@ def test_hpa_v2_metrics_current_values():
     ):
         assert line.split(":  ")[0] in text, line
         assert line.split(":  ")[-1].strip() in text, line
-    assert ("Behavior:\n  Scale Down:\n    Select Policy: Max\n    Policies:\n"
-            "      - Type: Pods  Value: 1  Period: 60 seconds\n") in text
+    assert (
+        "Behavior:\n  Scale Down:\n    Select Policy: Max\n    Policies:\n"
+        "      - Type: Pods  Value: 1  Period: 60 seconds\n"
+    ) in text
     assert "Deployment pods:" in text and "3 current / 4 desired" in text
     assert "AbleToScale  True    ReadyForNewScale  recommended size matches current size" in text
 
 
 def test_hpa_v1_when_v2_is_not_served():
-    hpa = {"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": meta("web", "h-1"),
-           "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "maxReplicas": 4,
-                    "targetCPUUtilizationPercentage": 80},
-           "status": {"currentReplicas": 1, "desiredReplicas": 1}}
+    hpa = {
+        "apiVersion": "autoscaling/v1",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": meta("web", "h-1"),
+        "spec": {
+            "scaleTargetRef": {"kind": "Deployment", "name": "web"},
+            "maxReplicas": 4,
+            "targetCPUUtilizationPercentage": 80,
+        },
+        "status": {"currentReplicas": 1, "desiredReplicas": 1},
+    }
     doc = describe([hpa], hpa)
     assert doc["describedVersion"] == "autoscaling/v1" and "metrics" not in doc
     text = render_one(doc, NOW)

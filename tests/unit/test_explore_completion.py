@@ -13,29 +13,54 @@ def _items():
     items = []
     for i in range(12):
         phase = "Running" if i % 3 else "Pending"
-        items.append({
-            "apiVersion": "v1", "kind": "Pod", "context": "kpy-a" if i % 2 else "kpy-b",
-            "metadata": {"name": f"web-{i}", "namespace": "shop", "labels": {LABEL: f"web{i % 2}"}},
-            "spec": {"containers": [{"name": "app", "image": f"nginx:1.{i % 4}"},
-                                    {"name": "sidecar", "image": "envoy"}][: 1 + i % 2]},
-            "status": {"phase": phase, "conditions": [{"type": "Ready", "status": str(i % 3 != 0)}]},
-        })
-    items.append({"apiVersion": "v1", "kind": "Secret", "context": "kpy-a",
-                  "metadata": {"name": "db", "namespace": "shop"}, "type": "Opaque",
-                  "data": {"password": "aHVudGVyMg=="}})
+        items.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "context": "kpy-a" if i % 2 else "kpy-b",
+                "metadata": {"name": f"web-{i}", "namespace": "shop", "labels": {LABEL: f"web{i % 2}"}},
+                "spec": {
+                    "containers": [{"name": "app", "image": f"nginx:1.{i % 4}"}, {"name": "sidecar", "image": "envoy"}][
+                        : 1 + i % 2
+                    ]
+                },
+                "status": {"phase": phase, "conditions": [{"type": "Ready", "status": str(i % 3 != 0)}]},
+            }
+        )
+    items.append(
+        {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "context": "kpy-a",
+            "metadata": {"name": "db", "namespace": "shop"},
+            "type": "Opaque",
+            "data": {"password": "aHVudGVyMg=="},
+        }
+    )
     return items
 
 
 def _document(items):
-    return {"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""},
-            "contexts": [{"context": "kpy-a", "status": "ok", "elapsedMs": 3},
-                         {"context": "kpy-b", "status": "ok", "elapsedMs": 4}]}
+    return {
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": items,
+        "metadata": {"resourceVersion": ""},
+        "contexts": [
+            {"context": "kpy-a", "status": "ok", "elapsedMs": 3},
+            {"context": "kpy-b", "status": "ok", "elapsedMs": 4},
+        ],
+    }
 
 
 def _source(items):
     document = _document(items)
-    return Source(FieldIndex.build(items), True, len(items),
-                  FieldIndex.build([{k: v for k, v in document.items() if k != "items"}]))
+    return Source(
+        FieldIndex.build(items),
+        True,
+        len(items),
+        FieldIndex.build([{k: v for k, v in document.items() if k != "items"}]),
+    )
 
 
 def _offered(template, source):
@@ -57,7 +82,7 @@ def test_spots_say_what_is_being_typed():
         spot = find_spot(template, len(template))
         assert (spot.kind, spot.path, spot.partial) == (kind, path, partial), template
         # the replaced text: ".partial", "[partial" or the value typed so far
-        assert template[spot.start:] == {KEY: ".", INDEX: "[", VALUE: ""}[kind] + partial, template
+        assert template[spot.start :] == {KEY: ".", INDEX: "[", VALUE: ""}[kind] + partial, template
     # outside an action, or in quoted text, nothing is completed
     assert find_spot("{.kind} text", len("{.kind} text")) is None
     assert find_spot('{"a', 3) is None
@@ -92,11 +117,13 @@ def test_brackets_offer_elements_and_filters_from_frequent_values():
     assert offered[:3] == ["[*]", "[0]", "[-1:]"]
     # the key kubectl filters usually test (.name, .type, .kind, .key), by its most frequent values
     types = Counter(c["type"] for item in items for c in item.get("status", {}).get("conditions", []))
-    assert [text for text in offered if text.startswith("[?(")] == \
-        [f'[?(@.type=="{value}")]' for value, _count in types.most_common()]
+    assert [text for text in offered if text.startswith("[?(")] == [
+        f'[?(@.type=="{value}")]' for value, _count in types.most_common()
+    ]
     kinds = Counter(item["kind"] for item in items)
-    assert [c.text for c in _offered("{.items[", source) if c.text.startswith("[?(")] == \
-        [f'[?(@.kind=="{value}")]' for value, _count in kinds.most_common()]
+    assert [c.text for c in _offered("{.items[", source) if c.text.startswith("[?(")] == [
+        f'[?(@.kind=="{value}")]' for value, _count in kinds.most_common()
+    ]
     for text in offered:  # every candidate makes a template kubectl's dialect reads
         jsonpath.render("{.items[*].status.conditions" + text + "}", _document(items))
 
@@ -118,8 +145,9 @@ def test_keys_with_dots_are_escaped_and_work_in_kubectl_templates():
     (label,) = _offered("{.items[*].metadata.labels.", source)
     assert label.text == "." + LABEL.replace(".", "\\.")
     template = "{.items[*].metadata.labels" + label.text + "}"
-    assert jsonpath.render(template, _document(items)).split() == \
-        [i["metadata"]["labels"][LABEL] for i in items if "labels" in i["metadata"]]
+    assert jsonpath.render(template, _document(items)).split() == [
+        i["metadata"]["labels"][LABEL] for i in items if "labels" in i["metadata"]
+    ]
 
 
 def test_the_list_root_offers_items_and_the_context_records():
@@ -136,8 +164,13 @@ def test_secret_values_are_never_offered_nor_shown():
     source = _source(items)
     secret_value = items[-1]["data"]["password"]
     everything = []
-    for template in ("{.items[*].data.", '{.items[?(@.data.password=="', "{.items[*].data.password",
-                     "{.items[", "{.items[*]."):
+    for template in (
+        "{.items[*].data.",
+        '{.items[?(@.data.password=="',
+        "{.items[*].data.password",
+        "{.items[",
+        "{.items[*].",
+    ):
         everything += _offered(template, source)
     assert everything and not any(secret_value in c.text + c.meta + c.display for c in everything)
     lines = tree_lines(source, ".items[*]", depth=3)
@@ -156,7 +189,8 @@ def test_the_tree_lists_fields_under_the_path_with_counts():
 def test_the_printed_command_never_holds_a_token():
     from kubectl_py.cli.explore import command_line
 
-    printed = command_line(["pods", "-A", "--token", "s3cr3t-token", "--context", "prod-*"], "{.metadata.name}",
-                           "jsonpath")
+    printed = command_line(
+        ["pods", "-A", "--token", "s3cr3t-token", "--context", "prod-*"], "{.metadata.name}", "jsonpath"
+    )
     assert "s3cr3t-token" not in printed and "--token" not in printed
     assert printed == "kubectl py-query pods -A --context 'prod-*' -o jsonpath='{.metadata.name}'"

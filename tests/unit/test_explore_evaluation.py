@@ -9,8 +9,10 @@ WAIT = 30  # seconds: generous bounds on waits, never a latency assertion
 
 
 def _document(n):
-    items = [{"kind": "Pod", "metadata": {"name": f"pod-{i}", "namespace": "ns-%d" % (i % 3)}, "context": "c"}
-             for i in range(n)]
+    items = [
+        {"kind": "Pod", "metadata": {"name": f"pod-{i}", "namespace": "ns-%d" % (i % 3)}, "context": "c"}
+        for i in range(n)
+    ]
     return {"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}}
 
 
@@ -91,8 +93,10 @@ def test_results_follow_the_newest_of_many_quick_requests():
     templates = ["{.items[%d].metadata.name}" % i for i in range(0, 500, 7)]
     for template in templates:
         last = runner.submit(template, JSONPATH)
-    _wait_for(lambda: runner.shown is not None and runner.shown.generation == last and runner.shown.complete,
-              "the last template's result")
+    _wait_for(
+        lambda: runner.shown is not None and runner.shown.generation == last and runner.shown.complete,
+        "the last template's result",
+    )
     assert runner.shown.output.text == jsonpath.render(templates[-1], document)
     runner.close()
 
@@ -101,16 +105,24 @@ def test_a_flood_of_keystrokes_over_slow_renders_never_wedges_the_runner():
     """Every submit interrupts the running render; the lock and the worker must survive wherever that lands."""
     document = _document(3000)
     runner = LatestWins(Evaluator(document).run)
-    templates = ["{.items}", "{.items[*].metadata}", '{range .items[*]}{.metadata.name}{"\\n"}{end}',
-                 "{.items[?(@.context=='c')].metadata.namespace}", "{.items[", "{.kind}"]
+    templates = [
+        "{.items}",
+        "{.items[*].metadata}",
+        '{range .items[*]}{.metadata.name}{"\\n"}{end}',
+        "{.items[?(@.context=='c')].metadata.namespace}",
+        "{.items[",
+        "{.kind}",
+    ]
     pause = threading.Event()
     for i in range(600):
         runner.submit(templates[i % len(templates)], JSONPATH)
         assert runner.busy in (True, False)  # takes the lock: would hang if a lock were lost
         pause.wait(0.0005 * (i % 4))
     last = runner.submit("{.items[*].metadata.name}", JSONPATH)
-    _wait_for(lambda: runner.shown is not None and runner.shown.generation == last and runner.shown.complete,
-              "the last template's result")
+    _wait_for(
+        lambda: runner.shown is not None and runner.shown.generation == last and runner.shown.complete,
+        "the last template's result",
+    )
     assert runner.shown.output.text == jsonpath.render("{.items[*].metadata.name}", document)
     runner.close()
 

@@ -8,9 +8,11 @@ PLUGIN_MODULES = ("nodeports", "describe", "query", "diff", "explore")
 
 def test_no_plugin_imports_prompt_toolkit_at_start_up():
     for module in PLUGIN_MODULES:
-        code = (f"import sys, kubectl_py.cli.{module}, kubectl_py.explore.fields, kubectl_py.explore.completion, "
-                "kubectl_py.explore.evaluation; "
-                "print(sorted(m for m in sys.modules if m.startswith('prompt_toolkit')))")
+        code = (
+            f"import sys, kubectl_py.cli.{module}, kubectl_py.explore.fields, kubectl_py.explore.completion, "
+            "kubectl_py.explore.evaluation; "
+            "print(sorted(m for m in sys.modules if m.startswith('prompt_toolkit')))"
+        )
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.strip() == "[]", module

@@ -3,19 +3,36 @@ and that every path it writes selects its values through the project's kubectl J
 
 import json
 
-from kubectl_py.explore.fields import EXAMPLE_WIDTH, ITEMS, LAST_APPLIED, Child, FieldIndex, key_segment, \
-    parse_path, show
+from kubectl_py.explore.fields import (
+    EXAMPLE_WIDTH,
+    ITEMS,
+    LAST_APPLIED,
+    Child,
+    FieldIndex,
+    key_segment,
+    parse_path,
+    show,
+)
 from kubectl_py.jsonpath import evaluate
 
-POD = {"kind": "Pod", "metadata": {"name": "web-1", "labels": {"app.kubernetes.io/name": "web", "tier": "front"},
-                                   "annotations": {}},
-       "spec": {"containers": [{"name": "app", "image": "nginx:1", "ports": [{"containerPort": 80}]},
-                               {"name": "side", "image": "busybox", "args": ["sleep", "1"]}],
-                "nodeName": "n1"},
-       "status": {"phase": "Running", "startTime": None}}
-POD2 = {"kind": "Pod", "metadata": {"name": "web-2", "labels": {"tier": "back"}},
-        "spec": {"containers": [{"name": "app", "image": "nginx:2"}], "nodeName": "n1", "priority": 1.5},
-        "status": {"phase": "Pending"}}
+POD = {
+    "kind": "Pod",
+    "metadata": {"name": "web-1", "labels": {"app.kubernetes.io/name": "web", "tier": "front"}, "annotations": {}},
+    "spec": {
+        "containers": [
+            {"name": "app", "image": "nginx:1", "ports": [{"containerPort": 80}]},
+            {"name": "side", "image": "busybox", "args": ["sleep", "1"]},
+        ],
+        "nodeName": "n1",
+    },
+    "status": {"phase": "Running", "startTime": None},
+}
+POD2 = {
+    "kind": "Pod",
+    "metadata": {"name": "web-2", "labels": {"tier": "back"}},
+    "spec": {"containers": [{"name": "app", "image": "nginx:2"}], "nodeName": "n1", "priority": 1.5},
+    "status": {"phase": "Pending"},
+}
 SVC = {"kind": "Service", "metadata": {"name": "web", "labels": {"tier": "front"}}, "spec": {"clusterIP": "None"}}
 
 
@@ -84,14 +101,27 @@ def test_frequent_values():
 
 
 def test_every_path_selects_its_values_in_kubectl_jsonpath():
-    odd_keys = {"a.b": 1, "sp ace": 2, "[x]": 3, "*": 4, "$d": 5, "@e": 6, "{c}": 7, "co,ma": 8, "tab\tkey": 9,
-                "ünï": 10, "dash-and/slash": 11, "0": 12}
+    odd_keys = {
+        "a.b": 1,
+        "sp ace": 2,
+        "[x]": 3,
+        "*": 4,
+        "$d": 5,
+        "@e": 6,
+        "{c}": 7,
+        "co,ma": 8,
+        "tab\tkey": 9,
+        "ünï": 10,
+        "dash-and/slash": 11,
+        "0": 12,
+    }
     item = {"kind": "Thing", "odd": odd_keys, "list": [{"k.1": "v"}], "app.kubernetes.io/name": "top"}
     index = FieldIndex.build([item])
     for field in index.leaf_paths():
         assert evaluate("{" + field.path + "}", item), field.path
-    assert {evaluate("{" + f.path + "}", item)[0] for f in index.leaf_paths() if f.path.startswith(".odd")} == \
-        set(odd_keys.values())
+    assert {evaluate("{" + f.path + "}", item)[0] for f in index.leaf_paths() if f.path.startswith(".odd")} == set(
+        odd_keys.values()
+    )
     for key in odd_keys:  # the index's own path parser reads them back
         assert parse_path(".odd" + key_segment(key)) == ["odd", key]
 
@@ -128,20 +158,32 @@ def test_examples_are_one_short_line():
 def test_secret_values_are_sizes_never_values():
     data = {"password": "aHVudGVyMg==", "token": "c2VjcmV0LXRva2Vu"}
     applied = json.dumps({"kind": "Secret", "stringData": {"password": "hunter2"}})
-    secret = {"kind": "Secret", "type": "Opaque", "data": data, "stringData": {"extra": "plain-secret"},
-              "metadata": {"name": "s", "annotations": {LAST_APPLIED: applied, "team": "a"}}}
+    secret = {
+        "kind": "Secret",
+        "type": "Opaque",
+        "data": data,
+        "stringData": {"extra": "plain-secret"},
+        "metadata": {"name": "s", "annotations": {LAST_APPLIED: applied, "team": "a"}},
+    }
     vault = {"kind": "VaultSecret", "data": "whole-secret-value"}
     configmap = {"kind": "ConfigMap", "data": {"password": "not-a-secret"}}
     index = FieldIndex.build([secret, vault, configmap])
-    dumped = json.dumps([index.leaf_paths(), [index.children(f.path.rpartition(".")[0]) for f in index.leaf_paths()],
-                         [index.frequent_values(f.path) for f in index.leaf_paths()]])
+    dumped = json.dumps(
+        [
+            index.leaf_paths(),
+            [index.children(f.path.rpartition(".")[0]) for f in index.leaf_paths()],
+            [index.frequent_values(f.path) for f in index.leaf_paths()],
+        ]
+    )
     for value in list(data.values()) + ["hunter2", "plain-secret", "whole-secret-value", "c2Vj", "aHVu"]:
         assert value not in dumped
     fields = {(f.kind, f.path): f.example for f in index.leaf_paths()}
     assert fields[("Secret", ".data.password")] == "<hidden: 12 bytes>"
     assert fields[("Secret", ".stringData.extra")] == "<hidden: 12 bytes>"
-    assert fields[("Secret", ".metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration")] == \
-        f"<hidden: {len(applied)} bytes, may hold Secret values>"
+    assert (
+        fields[("Secret", ".metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration")]
+        == f"<hidden: {len(applied)} bytes, may hold Secret values>"
+    )
     assert fields[("VaultSecret", ".data")] == "<hidden: 18 bytes>"
     assert fields[("Secret", ".type")] == "Opaque" and fields[("ConfigMap", ".data.password")] == "not-a-secret"
     assert index.frequent_values(".data.password") == [("not-a-secret", 1)]  # the ConfigMap's only
@@ -150,8 +192,10 @@ def test_secret_values_are_sizes_never_values():
 
 
 def test_kind_of_and_odd_items():
-    index = FieldIndex.build([{"kind": 3, "a": 1}, "not a dict", {"doc": {"kind": "Pod"}}],
-                             kind_of=lambda item: item.get("doc", {}).get("kind", ""))
+    index = FieldIndex.build(
+        [{"kind": 3, "a": 1}, "not a dict", {"doc": {"kind": "Pod"}}],
+        kind_of=lambda item: item.get("doc", {}).get("kind", ""),
+    )
     assert index.kinds == ["", "Pod"] and index.item_count == 2
 
 
@@ -166,15 +210,26 @@ def test_engine_rows_per_context_merged():
     assert transform_one(None, [POD]) == [] and transform_two(None, [managed, SVC]) == []
     rows = engine.field_rows(engine.merged_fields([one, two]))
     by_path = {(r["kind"], r["path"]): r for r in rows}
-    assert by_path[("Pod", ".context")] == {"kind": "Pod", "path": ".context", "count": 2, "types": ["string"],
-                                            "example": "ctx-1"}
+    assert by_path[("Pod", ".context")] == {
+        "kind": "Pod",
+        "path": ".context",
+        "count": 2,
+        "types": ["string"],
+        "example": "ctx-1",
+    }
     assert by_path[("Service", ".context")]["example"] == "ctx-2"
     assert not any("managedFields" in r["path"] for r in rows)  # left out, as in py-query -o json
-    assert {r["path"] for r in rows if r["kind"] == "Pod"} == \
-        _json_leaf_paths(POD) | _json_leaf_paths(POD2) | {".context"}
+    assert {r["path"] for r in rows if r["kind"] == "Pod"} == _json_leaf_paths(POD) | _json_leaf_paths(POD2) | {
+        ".context"
+    }
     table = engine.field_table(rows)
-    assert table[0] == [rows[0]["kind"], rows[0]["path"], rows[0]["count"], ",".join(rows[0]["types"]),
-                        rows[0]["example"]]
+    assert table[0] == [
+        rows[0]["kind"],
+        rows[0]["path"],
+        rows[0]["count"],
+        ",".join(rows[0]["types"]),
+        rows[0]["example"],
+    ]
     document = engine.field_list(rows, [])
     assert document["kind"] == "FieldList" and document["items"] is rows
     with_managed, transform = engine.field_indexer("ctx", managed_fields=True)
@@ -186,6 +241,8 @@ def test_library_call():
     from kubectl_py import api
 
     rows = api.fields([POD, SVC])
-    assert rows == [{"kind": f.kind, "path": f.path, "count": f.count, "types": list(f.types), "example": f.example}
-                    for f in FieldIndex.build([POD, SVC]).leaf_paths()]
+    assert rows == [
+        {"kind": f.kind, "path": f.path, "count": f.count, "types": list(f.types), "example": f.example}
+        for f in FieldIndex.build([POD, SVC]).leaf_paths()
+    ]
     assert all(type(row) is dict for row in rows)

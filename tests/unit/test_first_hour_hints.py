@@ -17,10 +17,18 @@ from kubectl_py.kube.builtin_resources import offline_discovery
 
 
 # -- cobra's suggestion rule --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("a, b, expected", [
-    ("", "", 0), ("kpy-a", "kpy-a", 0), ("kpy-c", "kpy-a", 1), ("deploymnet", "deployment", 2), ("Pods", "pods", 0),
-    ("kitten", "sitting", 3), ("abc", "", 3),
-])
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        ("", "", 0),
+        ("kpy-a", "kpy-a", 0),
+        ("kpy-c", "kpy-a", 1),
+        ("deploymnet", "deployment", 2),
+        ("Pods", "pods", 0),
+        ("kitten", "sitting", 3),
+        ("abc", "", 3),
+    ],
+)
 def test_levenshtein_distance_ignores_case(a, b, expected):
     assert suggest.distance(a, b) == expected == suggest.distance(b, a)
 
@@ -36,10 +44,12 @@ def test_close_names_are_within_two_edits_or_begin_with_what_was_typed():
 
 
 def fleet(names, current=None):
-    doc = {"clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:1"}}],
-           "users": [{"name": "u", "user": {"token": "t"}}],
-           "contexts": [{"name": n, "context": {"cluster": "c", "user": "u"}} for n in names],
-           "current-context": current or names[0]}
+    doc = {
+        "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:1"}}],
+        "users": [{"name": "u", "user": {"token": "t"}}],
+        "contexts": [{"name": n, "context": {"cluster": "c", "user": "u"}} for n in names],
+        "current-context": current or names[0],
+    }
     return kubeconfig.merge([("/nowhere/config", doc)])
 
 
@@ -68,11 +78,11 @@ def test_an_unknown_type_suggests_one_name_per_type():
 # -- a flag asked of the wrong plugin -----------------------------------------------------------------------------
 def test_the_issues_example():
     assert runner.unknown_option("py-describe", "--sum") == (
-        "No such option: --sum; --sum is a py-query option: kubectl py-query TYPE --describe --group-by ... --sum ...")
+        "No such option: --sum; --sum is a py-query option: kubectl py-query TYPE --describe --group-by ... --sum ..."
+    )
 
 
-FOREIGN = [(plugin, entry) for plugin in flagtable.PLUGINS for entry in flagtable.FLAGS
-           if not entry.in_plugin(plugin)]
+FOREIGN = [(plugin, entry) for plugin in flagtable.PLUGINS for entry in flagtable.FLAGS if not entry.in_plugin(plugin)]
 
 
 @pytest.mark.parametrize("plugin, entry", FOREIGN, ids=[f"{p}{e.long}" for p, e in FOREIGN])
@@ -93,9 +103,12 @@ def test_every_flag_of_a_sibling_says_where_it_lives(plugin, entry):
 
 def test_a_misspelt_flag_is_named_and_a_sibling_one_placed():
     assert runner.unknown_option("py-query", "--sortby") == "No such option: --sortby; did you mean --sort-by?"
-    assert runner.unknown_option("py-nodeports", "--all-node") == "No such option: --all-node; did you mean --all-nodes?"
+    assert (
+        runner.unknown_option("py-nodeports", "--all-node") == "No such option: --all-node; did you mean --all-nodes?"
+    )
     assert runner.unknown_option("py-describe", "--sums").startswith(
-        "No such option: --sums; did you mean --sum? --sum is a py-query option: kubectl py-query TYPE --describe")
+        "No such option: --sums; did you mean --sum? --sum is a py-query option: kubectl py-query TYPE --describe"
+    )
     assert runner.unknown_option("py-query", "--no-such-flag-at-all") == "No such option: --no-such-flag-at-all"
 
 

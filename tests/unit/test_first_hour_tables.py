@@ -14,13 +14,16 @@ from kubectl_py.printers.custom_columns import has_context_column, parse_spec
 
 
 # -- -o csv=wide, -o markdown=custom-columns=... ------------------------------------------------------------------
-@pytest.mark.parametrize("value, expected", [
-    ("csv", OutputFormat("csv")),
-    ("csv=wide", OutputFormat("wide", "", "csv")),
-    ("tsv=custom-columns=NAME:.metadata.name", OutputFormat("custom-columns", "NAME:.metadata.name", "tsv")),
-    ("markdown=custom-columns=A:.a,B:.b", OutputFormat("custom-columns", "A:.a,B:.b", "markdown")),
-    ("wide", OutputFormat("wide")),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("csv", OutputFormat("csv")),
+        ("csv=wide", OutputFormat("wide", "", "csv")),
+        ("tsv=custom-columns=NAME:.metadata.name", OutputFormat("custom-columns", "NAME:.metadata.name", "tsv")),
+        ("markdown=custom-columns=A:.a,B:.b", OutputFormat("custom-columns", "A:.a,B:.b", "markdown")),
+        ("wide", OutputFormat("wide")),
+    ],
+)
 def test_a_spreadsheet_names_the_table_it_prints(value, expected):
     fmt = parse_output(value, query.FORMATS, styled=True)
     assert fmt == expected
@@ -31,8 +34,11 @@ def test_a_custom_columns_file_prints_as_csv(tmp_path):
     spec = tmp_path / "cols"
     spec.write_text("NAME NODE\n.metadata.name .spec.nodeName\n")
     fmt = parse_output(f"csv=custom-columns-file={spec}", query.FORMATS, styled=True)
-    assert (fmt.name, fmt.style, parse_spec(fmt.argument)) == \
-        ("custom-columns", "csv", [("NAME", "{.metadata.name}"), ("NODE", "{.spec.nodeName}")])
+    assert (fmt.name, fmt.style, parse_spec(fmt.argument)) == (
+        "custom-columns",
+        "csv",
+        [("NAME", "{.metadata.name}"), ("NODE", "{.spec.nodeName}")],
+    )
 
 
 @pytest.mark.parametrize("value", ["csv=json", "csv=", "markdown=name", "csv=csv"])
@@ -58,20 +64,37 @@ def test_a_name_before_a_template_titles_its_column():
     assert named("node={.spec.nodeName}") == ("node", "{.spec.nodeName}")
     assert named("{.metadata.labels.a=b}") == (None, "{.metadata.labels.a=b}")
     assert named(".spec.nodeName") == (None, ".spec.nodeName")
-    plan = Plan.build(["context,node={.spec.nodeName}", ".metadata.labels.tier"],
-                      sums=["cpu={.spec.containers[*].resources.requests.cpu}"],
-                      maxs=["{.status.containerStatuses[*].restartCount}"], count=True)
+    plan = Plan.build(
+        ["context,node={.spec.nodeName}", ".metadata.labels.tier"],
+        sums=["cpu={.spec.containers[*].resources.requests.cpu}"],
+        maxs=["{.status.containerStatuses[*].restartCount}"],
+        count=True,
+    )
     assert plan.keys == ("context", "{.spec.nodeName}", "{.metadata.labels.tier}")
-    assert plan.aggregates == (("sum", "{.spec.containers[*].resources.requests.cpu}"),
-                               ("max", "{.status.containerStatuses[*].restartCount}"))
-    assert plan.headers() == ["CONTEXT", "node", "TIER", "COUNT", "cpu", "MAX(.status.containerStatuses[*].restartCount)"]
+    assert plan.aggregates == (
+        ("sum", "{.spec.containers[*].resources.requests.cpu}"),
+        ("max", "{.status.containerStatuses[*].restartCount}"),
+    )
+    assert plan.headers() == [
+        "CONTEXT",
+        "node",
+        "TIER",
+        "COUNT",
+        "cpu",
+        "MAX(.status.containerStatuses[*].restartCount)",
+    ]
 
 
-@pytest.mark.parametrize("template, segment", [
-    ("{.spec.nodeName}", "nodeName"), ("{.spec.containers[*].image}", "image"), ("{.status.podIPs[0].ip}", "ip"),
-    ("{.metadata.labels['app.kubernetes.io/name']}", "app.kubernetes.io/name"),
-    ('{range .items[*]}{.x}{end}', 'range .items[*]}{.x}{end'),
-])
+@pytest.mark.parametrize(
+    "template, segment",
+    [
+        ("{.spec.nodeName}", "nodeName"),
+        ("{.spec.containers[*].image}", "image"),
+        ("{.status.podIPs[0].ip}", "ip"),
+        ("{.metadata.labels['app.kubernetes.io/name']}", "app.kubernetes.io/name"),
+        ('{range .items[*]}{.x}{end}', 'range .items[*]}{.x}{end'),
+    ],
+)
 def test_a_templates_last_segment(template, segment):
     assert last_segment(template) == segment
 
@@ -95,8 +118,10 @@ def test_sort_by_puts_missing_and_null_first_then_numbers_then_strings():
 def test_sort_by_a_field_no_item_has_is_kubectls_error():
     with pytest.raises(UsageError) as info:
         query.sorted_by("{.metadata.nme}", ITEMS)
-    assert info.value.user_message() == \
-        'error: couldn\'t find any field with path "{.metadata.nme}" in the list of objects'
+    assert (
+        info.value.user_message()
+        == 'error: couldn\'t find any field with path "{.metadata.nme}" in the list of objects'
+    )
     assert query.sorted_by("{.x}", []) == []  # nothing to sort: no error, as kubectl
 
 
@@ -104,21 +129,35 @@ def test_jsonpath_ng_sorts_with_nulls():
     document = {"items": ITEMS}
     assert query.jsonpath_ng("$.items[/v][*].n", document).split() == ["a", "c", "d", "e", "b"]
     assert query.jsonpath_ng("$.items[\\v][*].n", document).split() == ["b", "e", "d", "a", "c"]
-    assert query.jsonpath_ng("$.items[*].v.`sorted`", {"items": [{"v": [3, None, "x", 1]}]}).split() == \
-        ["[null,", "1,", "3,", '"x"]']
+    assert query.jsonpath_ng("$.items[*].v.`sorted`", {"items": [{"v": [3, None, "x", 1]}]}).split() == [
+        "[null,",
+        "1,",
+        "3,",
+        '"x"]',
+    ]
 
 
 # -- py-nodeports: why URLS is empty ------------------------------------------------------------------------------
 def node(name, ready=True, cordoned=False, ip="10.0.0.1"):
-    return {"metadata": {"name": name}, "spec": {"unschedulable": True} if cordoned else {},
-            "status": {"conditions": [{"type": "Ready", "status": "True" if ready else "False"}],
-                       "addresses": [{"type": "InternalIP", "address": ip}] if ip else []}}
+    return {
+        "metadata": {"name": name},
+        "spec": {"unschedulable": True} if cordoned else {},
+        "status": {
+            "conditions": [{"type": "Ready", "status": "True" if ready else "False"}],
+            "addresses": [{"type": "InternalIP", "address": ip}] if ip else [],
+        },
+    }
 
 
 def service(ports, policy="Cluster"):
-    return {"metadata": {"name": "web", "namespace": "demo"},
-            "spec": {"type": "NodePort", "externalTrafficPolicy": policy,
-                     "ports": [{"name": f"p{p}", "port": p, "nodePort": n} for p, n in ports]}}
+    return {
+        "metadata": {"name": "web", "namespace": "demo"},
+        "spec": {
+            "type": "NodePort",
+            "externalTrafficPolicy": policy,
+            "ports": [{"name": f"p{p}", "port": p, "nodePort": n} for p, n in ports],
+        },
+    }
 
 
 def reasons(services, nodes, slices=None, **settings):
@@ -128,17 +167,21 @@ def reasons(services, nodes, slices=None, **settings):
 
 def test_why_urls_are_empty():
     svc = service([(80, 30080)])
-    assert reasons([svc], [node("a", cordoned=True), node("b", cordoned=True)]) == \
-        ["2 nodes, 2 cordoned; --all-nodes includes them"]
-    assert reasons([svc], [node("a", cordoned=True), node("b", ready=False)]) == \
-        ["2 nodes, 1 cordoned, 1 NotReady; --all-nodes includes them"]
+    assert reasons([svc], [node("a", cordoned=True), node("b", cordoned=True)]) == [
+        "2 nodes, 2 cordoned; --all-nodes includes them"
+    ]
+    assert reasons([svc], [node("a", cordoned=True), node("b", ready=False)]) == [
+        "2 nodes, 1 cordoned, 1 NotReady; --all-nodes includes them"
+    ]
     assert reasons([svc], [node("a", cordoned=True)], all_nodes=True) == [None]
     assert reasons([svc], []) == ["no nodes"]
-    assert reasons([svc], [node("a", ip=None)]) == \
-        ["no usable node has an ExternalIP or InternalIP address; --address-type picks another"]
+    assert reasons([svc], [node("a", ip=None)]) == [
+        "no usable node has an ExternalIP or InternalIP address; --address-type picks another"
+    ]
     assert reasons([svc], [node("a")], address_type="ExternalIP") == ["no usable node has an ExternalIP address"]
-    assert reasons([service([(80, 30080)], "Local")], [node("a")], slices=[]) == \
-        ["externalTrafficPolicy Local: no ready endpoint on a usable node"]
+    assert reasons([service([(80, 30080)], "Local")], [node("a")], slices=[]) == [
+        "externalTrafficPolicy Local: no ready endpoint on a usable node"
+    ]
     assert reasons([svc], None) == [None]  # nodes unreadable: URLS <unknown>, said by a warning
 
 
@@ -156,7 +199,11 @@ def test_watching_with_the_users_context_column_does_not_double_it():
     out = io.StringIO()
     fmt = parse_output("custom-columns=CONTEXT:.context,NAME:.metadata.name", query.FORMATS)
     printer = DocumentPrinter(fmt, True, False, False, False, None, out=out)
-    printer.changes([SimpleNamespace(type="ADDED", context=c, payload={"metadata": {"name": "web"}})
-                     for c in ("kpy-a", "kpy-b")])
-    assert [line.split() for line in out.getvalue().splitlines()] == \
-        [["CONTEXT", "NAME"], ["kpy-a", "web"], ["kpy-b", "web"]]
+    printer.changes(
+        [SimpleNamespace(type="ADDED", context=c, payload={"metadata": {"name": "web"}}) for c in ("kpy-a", "kpy-b")]
+    )
+    assert [line.split() for line in out.getvalue().splitlines()] == [
+        ["CONTEXT", "NAME"],
+        ["kpy-a", "web"],
+        ["kpy-b", "web"],
+    ]

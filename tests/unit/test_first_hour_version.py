@@ -37,8 +37,9 @@ def test_a_zipapp_says_it_is_the_krew_archives(zipapps, tmp_path, plugin):
     zipapp = zipapps / plugin / build_release.ZIPAPP_NAME
     environ = dict(os.environ, SHIV_ROOT=str(tmp_path))
     environ.pop("SHIV_INTERPRETER", None)
-    proc = subprocess.run([sys.executable, str(zipapp), "--version"], env=environ, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(zipapp), "--version"], env=environ, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     (unpacked,) = [p for p in tmp_path.iterdir() if p.is_dir()]
     assert proc.stdout.splitlines() == [

@@ -66,8 +66,9 @@ def test_every_option_of_every_plugin_is_its_table_entry(plugin):
         if long != "--output":  # -o's help lists the plugin's formats
             assert option.help == entry.help_for(plugin).replace("{parallel}", str(_default_parallel())), long
         declared[long] = option
-    assert set(declared) | {"--help", "--version"} == {f.long for f in flagtable.for_plugin(plugin)}, \
+    assert set(declared) | {"--help", "--version"} == {f.long for f in flagtable.for_plugin(plugin)}, (
         "the table gives a flag to a plugin that does not declare it (completion would offer it)"
+    )
 
 
 def _default_parallel():
@@ -101,21 +102,39 @@ def test_no_other_module_lists_flag_names_or_declares_an_option():
         if path.name == "flagtable.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            items = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else \
-                [k for k in node.keys if k is not None] if isinstance(node, ast.Dict) else []
-            if any(isinstance(e, ast.Constant) and isinstance(e.value, str) and FLAG_NAME.match(e.value)
-                   for e in items):
+            items = (
+                node.elts
+                if isinstance(node, (ast.Tuple, ast.List, ast.Set))
+                else [k for k in node.keys if k is not None]
+                if isinstance(node, ast.Dict)
+                else []
+            )
+            if any(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) and FLAG_NAME.match(e.value) for e in items
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: a list of flag names")
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Option" \
-                    and path.name != "flags.py":
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "Option"
+                and path.name != "flags.py"
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: declares an option")
     assert not offenders, "flags belong in kubectl_py/cli/flagtable.py:\n" + "\n".join(offenders)
 
 
 # -- reading the command line ------------------------------------------------------------------------------
-@pytest.mark.parametrize("argv", [
-    ["-o=json"], ["-ojson"], ["-o", "json"], ["--output=json"], ["--output", "json"], ["-o=yaml", "-o=json"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-o=json"],
+        ["-ojson"],
+        ["-o", "json"],
+        ["--output=json"],
+        ["--output", "json"],
+        ["-o=yaml", "-o=json"],
+    ],
+)
 def test_value_spellings(argv):
     line = flagtable.read("py-query", ["pods"] + argv)
     assert (line.last("--output"), line.positionals, line.error) == ("json", ["pods"], None)
@@ -124,8 +143,11 @@ def test_value_spellings(argv):
 
 def test_a_value_keeps_everything_after_the_first_equals_sign():
     line = flagtable.read("py-query", ["-o=custom-columns=NAME:.metadata.name", "-n=", "--selector=a=b"])
-    assert line.values == {"--output": ["custom-columns=NAME:.metadata.name"], "--namespace": [""],
-                           "--selector": ["a=b"]}
+    assert line.values == {
+        "--output": ["custom-columns=NAME:.metadata.name"],
+        "--namespace": [""],
+        "--selector": ["a=b"],
+    }
 
 
 def test_the_word_after_a_flag_that_takes_a_value_is_its_value():
@@ -134,10 +156,18 @@ def test_the_word_after_a_flag_that_takes_a_value_is_its_value():
     assert line.positionals == ["pods"]
 
 
-@pytest.mark.parametrize("argv, finally_true", [
-    (["--all-namespaces"], True), (["--all-namespaces=true"], True), (["-A=T"], True), (["-A=1"], True),
-    (["-A", "--all-namespaces=false"], False), (["-A=0", "-A"], True), (["--all-namespaces=False"], False),
-])
+@pytest.mark.parametrize(
+    "argv, finally_true",
+    [
+        (["--all-namespaces"], True),
+        (["--all-namespaces=true"], True),
+        (["-A=T"], True),
+        (["-A=1"], True),
+        (["-A", "--all-namespaces=false"], False),
+        (["-A=0", "-A"], True),
+        (["--all-namespaces=False"], False),
+    ],
+)
 def test_boolean_spellings_last_wins(argv, finally_true):
     line = flagtable.read("py-query", ["pods"] + argv)
     assert line.error is None and line.has("--all-namespaces") is finally_true
@@ -146,18 +176,25 @@ def test_boolean_spellings_last_wins(argv, finally_true):
 
 def test_grouped_short_flags():
     line = flagtable.read("py-query", ["-Aw", "-Aojson", "-wl=app=web"])
-    assert line.values == {"--all-namespaces": ["true", "true"], "--watch": ["true", "true"], "--output": ["json"],
-                           "--selector": ["app=web"]}
+    assert line.values == {
+        "--all-namespaces": ["true", "true"],
+        "--watch": ["true", "true"],
+        "--output": ["json"],
+        "--selector": ["app=web"],
+    }
     assert line.argv == ["--all-namespaces", "--watch", "-o", "json", "-l", "app=web"]
 
 
 @pytest.mark.parametrize("value", ["", "yes", "tRUE", "2"])
 def test_a_bad_boolean_is_kubectls_error(value):
     line = flagtable.read("py-query", [f"--all-namespaces={value}"])
-    assert line.error == (f'invalid argument "{value}" for "-A, --all-namespaces" flag: strconv.ParseBool: '
-                          f'parsing "{value}": invalid syntax')
-    assert flagtable.read("py-query", [f"--count={value}"]).error.startswith(f'invalid argument "{value}" for '
-                                                                              '"--count" flag')
+    assert line.error == (
+        f'invalid argument "{value}" for "-A, --all-namespaces" flag: strconv.ParseBool: '
+        f'parsing "{value}": invalid syntax'
+    )
+    assert flagtable.read("py-query", [f"--count={value}"]).error.startswith(
+        f'invalid argument "{value}" for "--count" flag'
+    )
 
 
 def test_unknown_flags_and_double_dash_are_left_to_click():
@@ -171,11 +208,14 @@ def test_a_flag_waiting_for_its_value():
     assert line.pending is flagtable.flag("--namespace") and line.argv == ["pods", "-n"]
 
 
-@pytest.mark.parametrize("argv", [
-    ["-o=custom-columns=NAME:.metadata.name", "-n=demo", "--all-namespaces=false", "-l", "--x"],
-    ["-ocustom-columns=NAME:.metadata.name", "-ndemo", "-A=0", "--selector=--x"],
-    ["--output", "custom-columns=NAME:.metadata.name", "--namespace", "demo", "--selector", "--x"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-o=custom-columns=NAME:.metadata.name", "-n=demo", "--all-namespaces=false", "-l", "--x"],
+        ["-ocustom-columns=NAME:.metadata.name", "-ndemo", "-A=0", "--selector=--x"],
+        ["--output", "custom-columns=NAME:.metadata.name", "--namespace", "demo", "--selector", "--x"],
+    ],
+)
 def test_click_reads_what_kubectl_reads(argv):
     """The argv handed to click gives the command the values kubectl would take from the same words."""
     from kubectl_py.cli import query
@@ -183,33 +223,40 @@ def test_click_reads_what_kubectl_reads(argv):
     line = flagtable.read("py-query", ["pods"] + argv)
     context = runner.click_command(query.main.command).make_context("kubectl py-query", list(line.argv))
     params = context.params
-    assert (params["output"], params["namespace"], params["all_namespaces"], params["selector"]) == \
-        ("custom-columns=NAME:.metadata.name", "demo", False, "--x")
+    assert (params["output"], params["namespace"], params["all_namespaces"], params["selector"]) == (
+        "custom-columns=NAME:.metadata.name",
+        "demo",
+        False,
+        "--x",
+    )
     assert params["resources"] == "pods"
 
 
-@pytest.mark.parametrize("argv, plan", [
-    ([], (None, None)),
-    (["pods", "-A", "-o", "name"], (None, None)),
-    (["--context", "prod", "svc"], (None, "prod")),
-    (["--context=prod", "--kubeconfig=/k"], ("/k", "prod")),
-    (["-n=demo", "--chunk-size=10", "--parallel", "2"], (None, None)),
-    (["--context", "a,b"], None),          # several contexts: each dials in its own thread
-    (["--context", "prod-*"], None),
-    (["--context", "a", "--context", "b"], None),
-    (["--server", "https://x"], None),       # the connection is not the kubeconfig's
-    (["-s=https://x"], None),
-    (["--token=t"], None),
-    (["--request-timeout", "2s"], None),
-    (["-f", "dump.json"], None),
-    (["--all-contexts=true"], None),
-    (["--all-contexts=false"], (None, None)),
-    (["--help"], None),
-    (["-h"], None),
-    (["--context"], None),                   # an error for click
-    (["--all-namespaces=maybe"], None),
-    (["--", "--server"], (None, None)),      # a name, not a flag
-])
+@pytest.mark.parametrize(
+    "argv, plan",
+    [
+        ([], (None, None)),
+        (["pods", "-A", "-o", "name"], (None, None)),
+        (["--context", "prod", "svc"], (None, "prod")),
+        (["--context=prod", "--kubeconfig=/k"], ("/k", "prod")),
+        (["-n=demo", "--chunk-size=10", "--parallel", "2"], (None, None)),
+        (["--context", "a,b"], None),  # several contexts: each dials in its own thread
+        (["--context", "prod-*"], None),
+        (["--context", "a", "--context", "b"], None),
+        (["--server", "https://x"], None),  # the connection is not the kubeconfig's
+        (["-s=https://x"], None),
+        (["--token=t"], None),
+        (["--request-timeout", "2s"], None),
+        (["-f", "dump.json"], None),
+        (["--all-contexts=true"], None),
+        (["--all-contexts=false"], (None, None)),
+        (["--help"], None),
+        (["-h"], None),
+        (["--context"], None),  # an error for click
+        (["--all-namespaces=maybe"], None),
+        (["--", "--server"], (None, None)),  # a name, not a flag
+    ],
+)
 def test_early_connection_only_for_the_plain_case(argv, plan):
     assert flagtable.read("py-query", argv).plan() == plan
 
@@ -217,14 +264,40 @@ def test_early_connection_only_for_the_plain_case(argv, plan):
 def test_overrides_from_the_command_line_and_from_the_options_are_the_same():
     from kubectl_py.cli import options
 
-    argv = ["--kubeconfig=/k", "--cluster", "c", "--user=u", "-n", "ns", "-s", "https://x", "--token=t",
-            "--as", "me", "--as-group=g1", "--as-group", "g2", "--as-uid", "1", "--certificate-authority=/ca",
-            "--client-certificate", "/crt", "--client-key=/key", "--insecure-skip-tls-verify",
-            "--tls-server-name=name", "--disable-compression=true"]
+    argv = [
+        "--kubeconfig=/k",
+        "--cluster",
+        "c",
+        "--user=u",
+        "-n",
+        "ns",
+        "-s",
+        "https://x",
+        "--token=t",
+        "--as",
+        "me",
+        "--as-group=g1",
+        "--as-group",
+        "g2",
+        "--as-uid",
+        "1",
+        "--certificate-authority=/ca",
+        "--client-certificate",
+        "/crt",
+        "--client-key=/key",
+        "--insecure-skip-tls-verify",
+        "--tls-server-name=name",
+        "--disable-compression=true",
+    ]
     line = flagtable.read("py-query", argv)
     from_line = flagtable.overrides(line.typed, request_timeout=None)
     values = {name: default for name, _, default in options._CONNECTION_PARAMS}
     values.update({f.param: line.typed(f) for f in flagtable.connection_flags() if f.long in line.values})
     assert from_line == options._connection_from(values).overrides
-    assert (from_line.kubeconfig, from_line.impersonate_groups, from_line.insecure_skip_tls_verify,
-            from_line.disable_compression, from_line.impersonate) == ("/k", ("g1", "g2"), True, True, "me")
+    assert (
+        from_line.kubeconfig,
+        from_line.impersonate_groups,
+        from_line.insecure_skip_tls_verify,
+        from_line.disable_compression,
+        from_line.impersonate,
+    ) == ("/k", ("g1", "g2"), True, True, "me")

@@ -52,10 +52,10 @@ def test_corpus_present_and_consistent():
     for name, cases in (("in-repo", OWN), ("shared", SHARED)):
         ids = [c["id"] for c in cases]
         assert len(ids) == len(set(ids)), "%s corpus repeats case ids" % name
-    assert not DIVERGED, ("the in-repo corpus and %s diverged on %d case(s): %s (refresh the copy as "
-                          "tests/data/jsonpath-corpus/ORIGIN.md says)"
-                          % (_shared_corpus(), len(DIVERGED), ", ".join(DIVERGED[:10])))
-
+    assert not DIVERGED, (
+        "the in-repo corpus and %s diverged on %d case(s): %s (refresh the copy as "
+        "tests/data/jsonpath-corpus/ORIGIN.md says)" % (_shared_corpus(), len(DIVERGED), ", ".join(DIVERGED[:10]))
+    )
 
 
 def test_merge_adds_new_ids_and_names_diverged_ones():
@@ -63,8 +63,9 @@ def test_merge_adds_new_ids_and_names_diverged_ones():
     extra = [{"id": "a", "stdout": "1"}, {"id": "b", "stdout": "two"}, {"id": "c", "stdout": "3"}]
     cases, diverged = _merge(own, extra)
     assert [c["id"] for c in cases] == ["a", "b", "c"]
-    assert cases[1]["stdout"] == "2"   # the in-repo copy is the one run
+    assert cases[1]["stdout"] == "2"  # the in-repo copy is the one run
     assert diverged == ["b"]
+
 
 # without a corpus, one failing case rather than pytest's skip of an empty parameter set
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES] or [pytest.param(None, id="no-corpus")])
@@ -76,7 +77,9 @@ def test_corpus_case(case):
     except JSONPathError as e:
         ok, err = False, e
     assert ok == case["ok"], "expected %s, got %r" % (
-        "success" if case["ok"] else "error " + repr(case["error"]), err if err else out)
+        "success" if case["ok"] else "error " + repr(case["error"]),
+        err if err else out,
+    )
     if ok:
         if case["compare"] == "sorted_tokens":
             assert sorted(out.split()) == sorted(case["stdout"].split())
@@ -89,14 +92,19 @@ def test_corpus_case(case):
 
 # --- public API ----------------------------------------------------------------------
 
-POD = {"kind": "Pod", "metadata": {"name": "web-1", "labels": {"app": "web"}},
-       "spec": {"nodeName": "n1", "containers": [{"name": "a"}, {"name": "b"}]}}
+POD = {
+    "kind": "Pod",
+    "metadata": {"name": "web-1", "labels": {"app": "web"}},
+    "spec": {"nodeName": "n1", "containers": [{"name": "a"}, {"name": "b"}]},
+}
 
 
 def test_compile_once_render_many():
     t = jsonpath.compile("{range .items[*]}{.metadata.name}{' '}{.spec.nodeName}{'\\n'}{end}")
-    docs = [{"items": [{"metadata": {"name": "p%d" % i}, "spec": {"nodeName": "n%d" % j}}
-                       for i in range(3)]} for j in range(2)]
+    docs = [
+        {"items": [{"metadata": {"name": "p%d" % i}, "spec": {"nodeName": "n%d" % j}} for i in range(3)]}
+        for j in range(2)
+    ]
     assert t.render(docs[0]) == "p0 n0\np1 n0\np2 n0\n"
     assert t.render(docs[1]) == "p0 n1\np1 n1\np2 n1\n"
     assert t.render(docs[0]) == t.render(docs[0])  # no state left over between runs

@@ -6,6 +6,7 @@ freshly generated ones; the committed ones must be what scripts/build_release.py
 The real `krew install --manifest --archive` and running the plugins through kubectl is
 tests/integration/test_distribution.py; here an install is simulated the way krew's code does it.
 """
+
 import copy
 import fnmatch
 import glob
@@ -29,14 +30,34 @@ KREW_DIR = ROOT / "krew"
 API_VERSION = "krew.googlecontainertools.github.com/v1alpha2"
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
 # validate-krew-manifest's allPlatforms()
-SUPPORTED = [("windows", "386"), ("windows", "amd64"), ("windows", "arm64"), ("linux", "386"), ("linux", "amd64"),
-             ("linux", "arm"), ("linux", "arm64"), ("darwin", "386"), ("darwin", "amd64"), ("darwin", "arm64")]
-LICENSE_NAMES = {"license", "license.txt", "license.md", "licenses", "licenses.txt", "licenses.md", "copying",
-                 "copying.txt"}
+SUPPORTED = [
+    ("windows", "386"),
+    ("windows", "amd64"),
+    ("windows", "arm64"),
+    ("linux", "386"),
+    ("linux", "amd64"),
+    ("linux", "arm"),
+    ("linux", "arm64"),
+    ("darwin", "386"),
+    ("darwin", "amd64"),
+    ("darwin", "arm64"),
+]
+LICENSE_NAMES = {
+    "license",
+    "license.txt",
+    "license.md",
+    "licenses",
+    "licenses.txt",
+    "licenses.md",
+    "copying",
+    "copying.txt",
+}
 # apimachinery's ParseSemantic (semver 2.0), behind krew's "v" prefix
-SEMVER = re.compile(r"^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-                    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-                    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
+SEMVER = re.compile(
+    r"^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
 REDUNDANT_WORDS = re.compile(r"\b(kubectl|kubernetes|k8s|plugin)\b", re.I)
 
 
@@ -214,8 +235,9 @@ def test_generated_manifest_passes_krew_rules(release, plugin):
 
 def test_committed_manifests_are_up_to_date(release):
     diff = build_release.manifest_diff(release)
-    assert not diff, ("krew/*.yaml differ from what the build gives: run `python3 scripts/build_release.py` "
-                      "and commit krew/\n" + diff)
+    assert not diff, (
+        "krew/*.yaml differ from what the build gives: run `python3 scripts/build_release.py` and commit krew/\n" + diff
+    )
 
 
 def test_manifests_point_at_the_release_archive(release):
@@ -283,8 +305,9 @@ def test_simulated_krew_install(release, tmp_path, plugin):
     link = bin_dir / ("kubectl-" + plugin.replace("-", "_"))
     link.symlink_to(binary)
     env = dict(os.environ, SHIV_ROOT=str(tmp_path / "shiv"), PATH=f"{bin_dir}:{os.environ['PATH']}")
-    proc = subprocess.run([link.name, "--help"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [link.name, "--help"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert f"Usage: kubectl {plugin} " in proc.stdout
 
@@ -292,8 +315,13 @@ def test_simulated_krew_install(release, tmp_path, plugin):
 # -- krew-index's validator ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def validator():
-    proc = subprocess.run([str(ROOT / "scripts" / "build_krew.sh")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, timeout=1200)
+    proc = subprocess.run(
+        [str(ROOT / "scripts" / "build_krew.sh")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=1200,
+    )
     assert proc.returncode == 0, f"scripts/build_krew.sh failed:\n{proc.stderr[-3000:]}"
     path = Path(proc.stdout.strip().splitlines()[-1]) / "validate-krew-manifest"
     assert os.access(path, os.X_OK)
@@ -301,8 +329,13 @@ def validator():
 
 
 def validate(validator: Path, path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(validator), "-manifest", str(path), "-skip-install"], stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=60)
+    return subprocess.run(
+        [str(validator), "-manifest", str(path), "-skip-install"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("plugin", PLUGINS)
@@ -356,11 +389,23 @@ CAUGHT_AT_INSTALL = {"unclean-to"}
 
 
 def krew_install(validator: Path, manifest: Path, archive: Path, root: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, KREW_ROOT=str(root), KREW_NO_UPGRADE_CHECK="1", KREW_OS="linux", KREW_ARCH="amd64",
-               PATH=f"{root}/bin:{os.environ['PATH']}")
-    return subprocess.run([str(validator.parent / "krew"), "install", f"--manifest={manifest}",
-                           f"--archive={archive}"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        KREW_ROOT=str(root),
+        KREW_NO_UPGRADE_CHECK="1",
+        KREW_OS="linux",
+        KREW_ARCH="amd64",
+        PATH=f"{root}/bin:{os.environ['PATH']}",
+    )
+    return subprocess.run(
+        [str(validator.parent / "krew"), "install", f"--manifest={manifest}", f"--archive={archive}"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))

@@ -24,7 +24,9 @@ def write(path, doc):
 
 def config(clusters=(), users=(), contexts=(), current=""):
     return {
-        "apiVersion": "v1", "kind": "Config", "current-context": current,
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": current,
         "clusters": [{"name": n, "cluster": c} for n, c in clusters],
         "users": [{"name": n, "user": u} for n, u in users],
         "contexts": [{"name": n, "context": c} for n, c in contexts],
@@ -33,19 +35,31 @@ def config(clusters=(), users=(), contexts=(), current=""):
 
 @pytest.fixture
 def two_files(tmp_path):
-    first = write(tmp_path / "a.yaml", config(
-        clusters=[("shared", {"server": "https://first:6443"}), ("one", {"server": "https://one:6443"})],
-        users=[("u", {"token": "first-token"})],
-        contexts=[("shared", {"cluster": "shared", "user": "u"}), ("one", {"cluster": "one", "user": "u"})],
-        current="one"))
+    first = write(
+        tmp_path / "a.yaml",
+        config(
+            clusters=[("shared", {"server": "https://first:6443"}), ("one", {"server": "https://one:6443"})],
+            users=[("u", {"token": "first-token"})],
+            contexts=[("shared", {"cluster": "shared", "user": "u"}), ("one", {"cluster": "one", "user": "u"})],
+            current="one",
+        ),
+    )
     (tmp_path / "sub").mkdir()
-    second = write(tmp_path / "sub" / "b.yaml", config(
-        clusters=[("shared", {"server": "https://second:6443"}),
-                  ("two", {"server": "https://two:6443", "certificate-authority": "ca.crt"})],
-        users=[("u", {"token": "second-token"}), ("v", {"tokenFile": "token.txt"})],
-        contexts=[("shared", {"cluster": "two", "user": "v"}), ("two", {"cluster": "two", "user": "v",
-                                                                         "namespace": "team"})],
-        current="two"))
+    second = write(
+        tmp_path / "sub" / "b.yaml",
+        config(
+            clusters=[
+                ("shared", {"server": "https://second:6443"}),
+                ("two", {"server": "https://two:6443", "certificate-authority": "ca.crt"}),
+            ],
+            users=[("u", {"token": "second-token"}), ("v", {"tokenFile": "token.txt"})],
+            contexts=[
+                ("shared", {"cluster": "two", "user": "v"}),
+                ("two", {"cluster": "two", "user": "v", "namespace": "team"}),
+            ],
+            current="two",
+        ),
+    )
     (tmp_path / "sub" / "token.txt").write_text("file-token\n")
     return first, second
 
@@ -71,17 +85,24 @@ def test_merge_matches_kubectl_config_view(two_files, tmp_path):
         pytest.fail(f"no kubectl at {kubectl} to use as the oracle")
     first, second = two_files
     env = dict(os.environ, KUBECONFIG=os.pathsep.join([str(first), str(second)]))
-    view = json.loads(subprocess.run([kubectl, "config", "view", "--merge", "--raw", "-o", "json"],
-                                     env=env, capture_output=True, text=True, check=True).stdout)
-    ours = kubeconfig.merge([(first, yaml.safe_load(first.read_text())),
-                             (second, yaml.safe_load(second.read_text()))])
+    view = json.loads(
+        subprocess.run(
+            [kubectl, "config", "view", "--merge", "--raw", "-o", "json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    ours = kubeconfig.merge([(first, yaml.safe_load(first.read_text())), (second, yaml.safe_load(second.read_text()))])
     assert view["current-context"] == ours.current_context
     # `config view` prints file paths as written; ours are resolved against their file's folder
     folders = [str(p.parent.resolve()) + os.sep for p in two_files]
 
     def as_written(entry):
-        return {k: v.replace(folders[1], "").replace(folders[0], "") if isinstance(v, str) else v
-                for k, v in entry.items()}
+        return {
+            k: v.replace(folders[1], "").replace(folders[0], "") if isinstance(v, str) else v for k, v in entry.items()
+        }
 
     for kind, key in (("clusters", "cluster"), ("users", "user"), ("contexts", "context")):
         theirs = {item["name"]: item[key] for item in view[kind]}
@@ -123,11 +144,28 @@ def test_select_contexts(two_files, monkeypatch):
 
 def test_overrides(two_files):
     merged = kubeconfig.merge([(p, yaml.safe_load(p.read_text())) for p in two_files])
-    conn = kubeconfig.connection_for(merged, "one", Overrides(
-        server="https://override:1", token="t2", namespace="ns", impersonate="bob",
-        impersonate_groups=("g1", "g2"), insecure_skip_tls_verify=True, request_timeout=3.0))
-    assert (conn.server, conn.token, conn.namespace, conn.impersonate, conn.impersonate_groups,
-            conn.insecure, conn.timeout) == ("https://override:1", "t2", "ns", "bob", ("g1", "g2"), True, 3.0)
+    conn = kubeconfig.connection_for(
+        merged,
+        "one",
+        Overrides(
+            server="https://override:1",
+            token="t2",
+            namespace="ns",
+            impersonate="bob",
+            impersonate_groups=("g1", "g2"),
+            insecure_skip_tls_verify=True,
+            request_timeout=3.0,
+        ),
+    )
+    assert (
+        conn.server,
+        conn.token,
+        conn.namespace,
+        conn.impersonate,
+        conn.impersonate_groups,
+        conn.insecure,
+        conn.timeout,
+    ) == ("https://override:1", "t2", "ns", "bob", ("g1", "g2"), True, 3.0)
     with pytest.raises(ConfigError, match='cluster "zzz" does not exist'):
         kubeconfig.connection_for(merged, "one", Overrides(cluster="zzz"))
 
@@ -148,13 +186,20 @@ def official(config_dict, context):
     return target
 
 
-@pytest.mark.parametrize("user", [
-    {"token": "abc"},
-    {"username": "x", "password": "y"},
-])
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"token": "abc"},
+        {"username": "x", "password": "y"},
+    ],
+)
 def test_static_credentials_match_official_loader(tmp_path, user):
-    doc = config(clusters=[("c", {"server": "https://h:1", "insecure-skip-tls-verify": True})],
-                 users=[("u", user)], contexts=[("x", {"cluster": "c", "user": "u"})], current="x")
+    doc = config(
+        clusters=[("c", {"server": "https://h:1", "insecure-skip-tls-verify": True})],
+        users=[("u", user)],
+        contexts=[("x", {"cluster": "c", "user": "u"})],
+        current="x",
+    )
     path = write(tmp_path / "k", doc)
     ours = kubeconfig.connection_for(kubeconfig.load(str(path)), "x")
     theirs = official(doc, "x")
@@ -169,20 +214,25 @@ def test_exec_plugin_runs_only_for_selected_context(tmp_path):
     the context is selected."""
     marker = tmp_path / "ran"
     plugin = tmp_path / "cred.py"
-    plugin.write_text(textwrap.dedent(f"""\
+    plugin.write_text(
+        textwrap.dedent(f"""\
         #!{sys.executable}
         import json, pathlib
         pathlib.Path({str(marker)!r}).write_text("yes")
         print(json.dumps({{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
                           "status": {{"token": "exec-token"}}}}))
-        """))
+        """)
+    )
     plugin.chmod(plugin.stat().st_mode | stat.S_IEXEC)
-    exec_user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": str(plugin),
-                          "interactiveMode": "Never"}}
-    doc = config(clusters=[("c", {"server": "https://h:1"})],
-                 users=[("plain", {"token": "t"}), ("exec", exec_user)],
-                 contexts=[("plain", {"cluster": "c", "user": "plain"}), ("exec", {"cluster": "c", "user": "exec"})],
-                 current="plain")
+    exec_user = {
+        "exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": str(plugin), "interactiveMode": "Never"}
+    }
+    doc = config(
+        clusters=[("c", {"server": "https://h:1"})],
+        users=[("plain", {"token": "t"}), ("exec", exec_user)],
+        contexts=[("plain", {"cluster": "c", "user": "plain"}), ("exec", {"cluster": "c", "user": "exec"})],
+        current="plain",
+    )
     merged = kubeconfig.load(str(write(tmp_path / "k", doc)))
     assert kubeconfig.connection_for(merged, "plain").token == "t"
     assert not marker.exists(), "the exec plugin of an unselected context must not run"
@@ -193,10 +243,12 @@ def test_exec_plugin_runs_only_for_selected_context(tmp_path):
 
 def test_client_certificate_data_is_decoded(tmp_path):
     pem = b"-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n"
-    doc = config(clusters=[("c", {"server": "h:1"})],
-                 users=[("u", {"client-certificate-data": base64.b64encode(pem).decode(),
-                               "client-key": "key.pem"})],
-                 contexts=[("x", {"cluster": "c", "user": "u"})], current="x")
+    doc = config(
+        clusters=[("c", {"server": "h:1"})],
+        users=[("u", {"client-certificate-data": base64.b64encode(pem).decode(), "client-key": "key.pem"})],
+        contexts=[("x", {"cluster": "c", "user": "u"})],
+        current="x",
+    )
     conn = kubeconfig.connection_for(kubeconfig.load(str(write(tmp_path / "k", doc))), "x")
     assert conn.cert_data == pem
     assert conn.key_file == str(tmp_path.resolve() / "key.pem")

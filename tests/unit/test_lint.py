@@ -1,5 +1,5 @@
-"""Static checks that cost nothing: pyflakes on the package and the tests (unused imports, undefined
-names), and the house rules of the architecture."""
+"""Static checks that cost nothing: ruff's lint and format check with the rules written in pyproject.toml
+(pyflakes, pycodestyle, bugbear, import order), and the house rules of the architecture."""
 
 import ast
 import subprocess
@@ -7,12 +7,21 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+CHECKED = ["kubectl_py", "tests", "benchmarks", "scripts"]
 
 
-def test_pyflakes_is_clean():
-    proc = subprocess.run([sys.executable, "-m", "pyflakes", "kubectl_py", "tests", "benchmarks", "scripts"],
-                          cwd=ROOT, capture_output=True, text=True)
+def _ruff(*args):
+    return subprocess.run([sys.executable, "-m", "ruff", *args, *CHECKED], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_ruff_lint_is_clean():
+    proc = _ruff("check", "--no-cache")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_format_is_kept():
+    proc = _ruff("format", "--check", "--no-cache")
+    assert proc.returncode == 0, "run `ruff format`:\n" + proc.stdout + proc.stderr
 
 
 def test_only_the_cli_imports_typer_and_nothing_builds_typed_models():
@@ -20,16 +29,20 @@ def test_only_the_cli_imports_typer_and_nothing_builds_typed_models():
         text = path.read_text()
         if "cli" not in path.relative_to(ROOT / "kubectl_py").parts:
             assert "import typer" not in text, f"{path}: typer belongs to kubectl_py/cli"
-        assert "CoreV1Api" not in text and "kubernetes.client.models" not in text, \
+        assert "CoreV1Api" not in text and "kubernetes.client.models" not in text, (
             f"{path}: work on plain dicts, never the client's typed models"
+        )
 
 
 def test_no_print_outside_the_cli():
     for path in (ROOT / "kubectl_py").rglob("*.py"):
         if "cli" in path.relative_to(ROOT / "kubectl_py").parts:
             continue
-        calls = [node for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Call)
-                 and isinstance(node.func, ast.Name) and node.func.id == "print"]
+        calls = [
+            node
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+        ]
         assert not calls, f"{path}:{calls[0].lineno if calls else ''}: only the CLI writes to streams"
 
 
@@ -45,10 +58,15 @@ def test_only_the_cli_writes_to_the_terminal():
         if parts[0] == "cli":
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "sys" \
-                    and node.attr in ("stdout", "stderr"):
-                assert parts[0] == "printers" and node.attr == "stdout", \
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "sys"
+                and node.attr in ("stdout", "stderr")
+            ):
+                assert parts[0] == "printers" and node.attr == "stdout", (
                     f"{path}:{node.lineno}: sys.{node.attr} outside kubectl_py/cli (say it with kubectl_py.notices)"
+                )
 
 
 def test_no_private_name_is_imported_across_modules():
@@ -69,8 +87,9 @@ def test_the_library_knows_nothing_of_the_command_line():
             if isinstance(node, ast.ImportFrom):
                 assert "cli" not in (node.module or "").split("."), f"{path}:{node.lineno}: kube/ imports cli/"
                 if parts[-1] in ("client.py", "cluster.py", "wire.py", "answer.py"):
-                    assert "preconnect" not in [a.name for a in node.names] and "preconnect" not in (node.module or ""), \
-                        f"{path}:{node.lineno}: the client must not reach into the command line's start-up"
+                    assert "preconnect" not in [a.name for a in node.names] and "preconnect" not in (
+                        node.module or ""
+                    ), f"{path}:{node.lineno}: the client must not reach into the command line's start-up"
 
 
 def test_the_readme_development_map_names_every_module():
@@ -80,8 +99,8 @@ def test_the_readme_development_map_names_every_module():
 
     readme = (ROOT / "README.md").read_text()
     start = readme.index("## Development")
-    block = readme[readme.index("```", start) + 3:]
-    block = block[:block.index("```")]
+    block = readme[readme.index("```", start) + 3 :]
+    block = block[: block.index("```")]
     words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", block))
     missing = []
     for path in sorted((ROOT / "kubectl_py").rglob("*.py")):
@@ -96,8 +115,14 @@ def test_sources_are_asked_not_probed():
     probing it with hasattr/getattr, an interface nobody could read."""
     for path, _, tree in _modules():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("hasattr", "getattr") \
-                    and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in ("source", "src", "s"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("hasattr", "getattr")
+                and node.args
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id in ("source", "src", "s")
+            ):
                 raise AssertionError(f"{path}:{node.lineno}: {node.func.id}(source, ...): use the Source protocol")
 
 

@@ -4,6 +4,7 @@ The archive is built once into dist/ (reused while its inputs are unchanged; the
 dependencies from PyPI into ~/.cache/kubectl-py/release). Running the plugins against a cluster through krew and
 kubectl is tests/integration/test_distribution.py.
 """
+
 import io
 import json
 import os
@@ -99,8 +100,14 @@ def test_no_compiled_files_inside(members, name):
 
 
 def test_compiled_file_detection():
-    for name in ("_yaml.cpython-311-x86_64-linux-gnu.so", "md.cpython-312-darwin.so", "x.pyd", "libyaml.dylib",
-                 "libfoo.so.1", "a.DLL"):
+    for name in (
+        "_yaml.cpython-311-x86_64-linux-gnu.so",
+        "md.cpython-312-darwin.so",
+        "x.pyd",
+        "libyaml.dylib",
+        "libfoo.so.1",
+        "a.DLL",
+    ):
         assert build_release.is_compiled(name), name
     for name in ("yaml.py", "social.json", "sonnet.txt", "so.py"):
         assert not build_release.is_compiled(name), name
@@ -117,8 +124,14 @@ def test_pure_python_forms_of_pyyaml_and_charset_normalizer(members, name):
 def test_pyyaml_loads_without_its_c_extension(unpacked, tmp_path):
     env = dict(os.environ, SHIV_ROOT=str(tmp_path), SHIV_INTERPRETER="1")
     code = "import yaml; print(yaml.__with_libyaml__, yaml.__file__)"
-    proc = subprocess.run([sys.executable, str(unpacked / ZIPAPPS[0]), "-c", code], env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(unpacked / ZIPAPPS[0]), "-c", code],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     with_libyaml, path = proc.stdout.split()
     assert with_libyaml == "False" and path.startswith(str(tmp_path))
@@ -133,8 +146,9 @@ def test_zipapps_differ_only_in_their_entry_point(members):
     envs = {name: environment(members[name][1]) for name in ZIPAPPS}
     assert {e["entry_point"] for e in envs.values()} == {s["entry_point"] for s in build_release.PLUGINS.values()}
     for plugin in PLUGINS:
-        assert envs[f"{plugin}/{build_release.ZIPAPP_NAME}"]["entry_point"] == \
-            build_release.PLUGINS[plugin]["entry_point"]
+        assert (
+            envs[f"{plugin}/{build_release.ZIPAPP_NAME}"]["entry_point"] == build_release.PLUGINS[plugin]["entry_point"]
+        )
     assert len({e["build_id"] for e in envs.values()}) == 1, "one build id: the three share one unpacked copy"
     for env in envs.values():
         assert env["root"] == build_release.SHIV_ROOT and env["preamble"] == "kubectl_py_preamble.py"
@@ -151,8 +165,9 @@ def test_zipapp_shebang(members, name):
 def run_zipapp(path: Path, args, shiv_root: Path, **env):
     environ = dict(os.environ, SHIV_ROOT=str(shiv_root), **env)
     environ.pop("SHIV_INTERPRETER", None)
-    return subprocess.run([str(path), *args], env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [str(path), *args], env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("plugin", PLUGINS)
@@ -165,20 +180,27 @@ def test_each_zipapp_runs_help(unpacked, tmp_path, plugin):
 
 def test_one_unpacked_copy_compiled_once_per_python(unpacked, tmp_path):
     for plugin in PLUGINS:
-        proc = run_zipapp(unpacked / plugin / build_release.ZIPAPP_NAME, ["--help"], tmp_path,
-                          PYTHONDONTWRITEBYTECODE="1")
+        proc = run_zipapp(
+            unpacked / plugin / build_release.ZIPAPP_NAME, ["--help"], tmp_path, PYTHONDONTWRITEBYTECODE="1"
+        )
         assert proc.returncode == 0, proc.stderr
     (copy,) = [p for p in tmp_path.iterdir() if p.is_dir()]
     assert copy.name.startswith(build_release.ZIPAPP_NAME + "_"), "one copy, shared by the three plugins"
     site = copy / "site-packages"
     tag = sys.implementation.cache_tag
     # Python wrote no bytecode (PYTHONDONTWRITEBYTECODE): the preamble did, for the modules the runs imported
-    for module in ("kubectl_py/cli/runner.py", "kubectl_py/cli/nodeports.py", "kubectl_py/cli/describe.py",
-                   "kubectl_py/cli/query.py", "typer/main.py"):
+    for module in (
+        "kubectl_py/cli/runner.py",
+        "kubectl_py/cli/nodeports.py",
+        "kubectl_py/cli/describe.py",
+        "kubectl_py/cli/query.py",
+        "typer/main.py",
+    ):
         source = site / module
         assert (source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc").is_file(), module
-    assert not list((site / "kubernetes" / "client" / "models").glob("__pycache__/*.pyc")), \
+    assert not list((site / "kubernetes" / "client" / "models").glob("__pycache__/*.pyc")), (
         "modules no run imported stay uncompiled"
+    )
     # only the running Python's tag: another python3 compiles its own on its first run
     tags = {p.name.split(".")[-2] for p in site.rglob("__pycache__/*.pyc")}
     assert tags == {tag}
@@ -187,9 +209,11 @@ def test_one_unpacked_copy_compiled_once_per_python(unpacked, tmp_path):
 def test_preamble_refuses_an_old_python(tmp_path):
     preamble = tmp_path / "preamble.py"
     preamble.write_text(build_release.PREAMBLE.format(min_python=build_release.MIN_PYTHON))
-    code = ("import runpy, sys; sys.version_info = (3, 9, 6, 'final', 0); "
-            f"runpy.run_path({str(preamble)!r}, init_globals={{'site_packages': {str(tmp_path)!r}}}, "
-            "run_name='__main__')")
+    code = (
+        "import runpy, sys; sys.version_info = (3, 9, 6, 'final', 0); "
+        f"runpy.run_path({str(preamble)!r}, init_globals={{'site_packages': {str(tmp_path)!r}}}, "
+        "run_name='__main__')"
+    )
     proc = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.returncode == 1
     assert "kubectl-py needs python3 3.10 or newer" in proc.stderr
@@ -206,7 +230,10 @@ def bundled_distributions(data: bytes) -> dict:
             if re.fullmatch(r"site-packages/[^/]+\.dist-info/METADATA", name):
                 meta = HeaderParser().parsestr(zf.read(name).decode("utf-8"))
                 out[build_release.canonical(meta["Name"])] = (
-                    meta["Version"], meta.get("Requires-Python") or "", meta.get_all("Requires-Dist") or [])
+                    meta["Version"],
+                    meta.get("Requires-Python") or "",
+                    meta.get_all("Requires-Dist") or [],
+                )
     return out
 
 

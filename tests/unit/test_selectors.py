@@ -7,15 +7,18 @@ from kubectl_py.errors import UsageError
 from kubectl_py.kube.selectors import filter_items, match_fields, match_labels
 
 
-@pytest.mark.parametrize("selector,labels,expected", [
-    ("app=web", {"app": "web"}, True),
-    ("app==web", {"app": "db"}, False),
-    ("app!=web", {}, True),
-    ("app in (web,db),tier", {"app": "db", "tier": "x"}, True),
-    ("app notin (web)", {"app": "web"}, False),
-    ("!legacy", {"legacy": "1"}, False),
-    ("", {"a": "b"}, True),
-])
+@pytest.mark.parametrize(
+    "selector,labels,expected",
+    [
+        ("app=web", {"app": "web"}, True),
+        ("app==web", {"app": "db"}, False),
+        ("app!=web", {}, True),
+        ("app in (web,db),tier", {"app": "db", "tier": "x"}, True),
+        ("app notin (web)", {"app": "web"}, False),
+        ("!legacy", {"legacy": "1"}, False),
+        ("", {"a": "b"}, True),
+    ],
+)
 def test_label_selectors(selector, labels, expected):
     assert match_labels(selector, labels) is expected
 

@@ -23,8 +23,10 @@ def test_a_table_cell_is_cut_at_its_first_line_break_as_kubectl_get_cuts_it():
 
 
 def test_an_error_line_is_one_line():
-    assert terminal.line("Error from server: <html>\n  <h1>\x1b[2Jdown</h1>\r\n</html>\n") == \
-        "Error from server: <html> <h1>^[[2Jdown</h1> </html>"
+    assert (
+        terminal.line("Error from server: <html>\n  <h1>\x1b[2Jdown</h1>\r\n</html>\n")
+        == "Error from server: <html> <h1>^[[2Jdown</h1> </html>"
+    )
 
 
 def test_every_table_style_and_the_watch_table_escape():

@@ -1,5 +1,6 @@
 """The reflector's bookkeeping of py-query -w (kubectl_py/watch.py Known) and the growing-width table lines
 (kubectl_py/printers/watch.py Tabs): pure functions, no server."""
+
 import io
 
 from kubectl_py.printers.watch import Tabs

@@ -50,8 +50,9 @@ def _metric(w, metric: dict) -> None:
         described = metric.get("describedObject") or {}
         w.write(1, f"\"{name}\" on {described.get('kind', '')}/{described.get('name', '')} ")
         if target.get("type") == "AverageValue":
-            w.write(0, f"(target average value):\t{_current(metric, 'averageValue')} / "
-                       f"{_q(target.get('averageValue'))}\n")
+            w.write(
+                0, f"(target average value):\t{_current(metric, 'averageValue')} / {_q(target.get('averageValue'))}\n"
+            )
         else:
             w.write(0, f"(target value):\t{_current(metric, 'value')} / {_q(target.get('value'))}\n")
     elif kind in ("Resource", "ContainerResource"):
@@ -107,8 +108,9 @@ def render_hpa(doc: dict, w, now=None) -> None:
         _direction(w, "Scale Up", behavior.get("scaleUp"))
         _direction(w, "Scale Down", behavior.get("scaleDown"))
     replicas = doc.get("replicas") or {}
-    w.line(0, f"{ref.get('kind', '')} pods:\t"
-              f"{replicas.get('current', 0)} current / {replicas.get('desired', 0)} desired")
+    w.line(
+        0, f"{ref.get('kind', '')} pods:\t{replicas.get('current', 0)} current / {replicas.get('desired', 0)} desired"
+    )
     conditions = doc.get("conditions") or []
     if v2 and conditions:
         w.line(0, "Conditions:")

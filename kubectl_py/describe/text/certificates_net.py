@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from .common import format_labels, human_duration, rfc1123z, write_doc_events, write_head_without_namespace
 
-_SUBJECT_LISTS = (("Organization", "organization"), ("Organizational Unit", "organizationalUnit"),
-                  ("Country", "country"), ("Locality", "locality"), ("Province", "province"),
-                  ("StreetAddress", "streetAddress"), ("PostalCode", "postalCode"))
-_ALT_NAMES = (("DNS Names", "dnsNames"), ("Email Addresses", "emailAddresses"), ("URIs", "uris"),
-              ("IP Addresses", "ipAddresses"))
+_SUBJECT_LISTS = (
+    ("Organization", "organization"),
+    ("Organizational Unit", "organizationalUnit"),
+    ("Country", "country"),
+    ("Locality", "locality"),
+    ("Province", "province"),
+    ("StreetAddress", "streetAddress"),
+    ("PostalCode", "postalCode"),
+)
+_ALT_NAMES = (
+    ("DNS Names", "dnsNames"),
+    ("Email Addresses", "emailAddresses"),
+    ("URIs", "uris"),
+    ("IP Addresses", "ipAddresses"),
+)
 
 
 def _write_list(w, title: str, values: list) -> None:
@@ -53,8 +63,9 @@ def render_servicecidr(doc: dict, w, now=None) -> None:
         w.line(1, "Type\tStatus\tLastTransitionTime\tReason\tMessage")
         w.line(1, "----\t------\t------------------\t------\t-------")
         for c in doc["conditions"]:
-            w.line(1, "\t".join([c["type"], c["status"], rfc1123z(c.get("lastTransitionTime")), c["reason"],
-                                 c["message"]]))
+            w.line(
+                1, "\t".join([c["type"], c["status"], rfc1123z(c.get("lastTransitionTime")), c["reason"], c["message"]])
+            )
     write_doc_events(w, doc, now)
 
 
@@ -63,7 +74,6 @@ def render_ipaddress(doc: dict, w, now=None) -> None:
     ref = doc.get("parentRef")
     if ref is not None:
         w.line(0, "Parent Reference:")
-        for title, key in (("Group", "group"), ("Resource", "resource"), ("Namespace", "namespace"),
-                           ("Name", "name")):
+        for title, key in (("Group", "group"), ("Resource", "resource"), ("Namespace", "namespace"), ("Name", "name")):
             w.line(1, f"{title}:\t{ref[key]}")
     write_doc_events(w, doc, now)

@@ -17,6 +17,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 # -- times --------------------------------------------------------------------------------------
 
+
 def parse_time(value) -> datetime | None:
     """An RFC 3339 string (or a datetime) as an aware datetime; None for empty or unparsable values."""
     if value is None or value == "":
@@ -116,11 +117,14 @@ def rfc1123z(timestamp) -> str:
     total = int(offset.total_seconds()) if offset is not None else 0
     sign = "-" if total < 0 else "+"
     total = abs(total)
-    return (f"{_DAYS[local.weekday()]}, {local.day:02d} {_MONTHS[local.month - 1]} {local.year:04d} "
-            f"{local.hour:02d}:{local.minute:02d}:{local.second:02d} {sign}{total // 3600:02d}{total % 3600 // 60:02d}")
+    return (
+        f"{_DAYS[local.weekday()]}, {local.day:02d} {_MONTHS[local.month - 1]} {local.year:04d} "
+        f"{local.hour:02d}:{local.minute:02d}:{local.second:02d} {sign}{total // 3600:02d}{total % 3600 // 60:02d}"
+    )
 
 
 # -- labels, annotations, taints, tolerations ---------------------------------------------------
+
 
 def write_labels(w, level: int, title: str, labels: dict | None, skip=()) -> None:
     """``printLabelsMultilineWithIndent``: sorted ``k=v``, one per line under the value column."""
@@ -218,6 +222,7 @@ def write_tolerations(w, level: int, title: str, tolerations: list | None) -> No
 
 # -- selectors and quantities ---------------------------------------------------------------------
 
+
 def format_labels(labels: dict | None) -> str:
     """``labels.FormatLabels``: sorted ``k=v,k2=v2`` or ``<none>``."""
     if not labels:
@@ -253,6 +258,7 @@ def write_resource_list(w, level: int, title: str, resources: dict | None) -> No
 
 
 # -- events ---------------------------------------------------------------------------------------
+
 
 def _event_key(event: dict):
     when = parse_time(event.get("lastTimestamp"))
@@ -294,15 +300,33 @@ def write_events(w, events: list | None, now) -> None:
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.line(1, "----\t------\t----\t----\t-------")
     for event in sort_events(events):
-        w.line(1, "\t".join([event.get("type") or "", event.get("reason") or "", event_age(event, now),
-                             event.get("from") or "", event_message(event)]))
-
+        w.line(
+            1,
+            "\t".join(
+                [
+                    event.get("type") or "",
+                    event.get("reason") or "",
+                    event_age(event, now),
+                    event.get("from") or "",
+                    event_message(event),
+                ]
+            ),
+        )
 
 
 # -- Go value formatting --------------------------------------------------------------------------
 
-_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
-               "\\": "\\\\", '"': '\\"'}
+_GO_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    "\\": "\\\\",
+    '"': '\\"',
+}
 
 
 def go_quote(text: str) -> str:

@@ -70,7 +70,7 @@ class Writer:
         pos = 0
         for match in _SPECIAL.finditer(text):
             if match.start() > pos:
-                self._cell.append(text[pos:match.start()])
+                self._cell.append(text[pos : match.start()])
             pos = match.end()
             ch = match.group()
             self._cells.append("".join(self._cell))

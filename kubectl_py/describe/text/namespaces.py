@@ -7,13 +7,13 @@ from .common import quantity_str, rfc1123z, write_annotations, write_labels
 
 SCOPE_HELP = {
     "Terminating": "Matches all pods that have an active deadline. These pods have a limited lifespan on a "
-                   "node before being actively terminated by the system.",
+    "node before being actively terminated by the system.",
     "NotTerminating": "Matches all pods that do not have an active deadline. These pods usually include long "
-                      "running pods whose container command is not expected to terminate.",
+    "running pods whose container command is not expected to terminate.",
     "BestEffort": "Matches all pods that do not have resource requirements set. These pods have a best effort "
-                  "quality of service.",
+    "quality of service.",
     "NotBestEffort": "Matches all pods that have at least one resource requirement set. These pods have a "
-                     "burstable or guaranteed quality of service.",
+    "burstable or guaranteed quality of service.",
 }
 
 
@@ -63,11 +63,22 @@ def _limit_ranges(w, ranges: list | None, error: str | None) -> None:
 def write_limit_rows(w, rows: list, prefix: str) -> None:
     """kubectl ``describeLimitRangeSpec``: one row per (item, resource), ``-`` for an unset value."""
     for row in rows:
-        w.write(0, prefix + "\t".join([
-            row.get("type", ""), row.get("resource", ""), _limit_value(row.get("min")),
-            _limit_value(row.get("max")), _limit_value(row.get("defaultRequest")),
-            _limit_value(row.get("defaultLimit")), _limit_value(row.get("maxLimitRequestRatio")),
-        ]) + "\n")
+        w.write(
+            0,
+            prefix
+            + "\t".join(
+                [
+                    row.get("type", ""),
+                    row.get("resource", ""),
+                    _limit_value(row.get("min")),
+                    _limit_value(row.get("max")),
+                    _limit_value(row.get("defaultRequest")),
+                    _limit_value(row.get("defaultLimit")),
+                    _limit_value(row.get("maxLimitRequestRatio")),
+                ]
+            )
+            + "\n",
+        )
 
 
 def render_namespace(doc: dict, w, now=None) -> None:
@@ -80,8 +91,11 @@ def render_namespace(doc: dict, w, now=None) -> None:
         w.line(1, "Type\tStatus\tLastTransitionTime\tReason\tMessage")
         w.line(1, "----\t------\t------------------\t------\t-------")
         for c in doc["conditions"]:
-            w.line(1, f"{c.get('type', '')}\t{c.get('status', '')}\t{rfc1123z(c.get('lastTransitionTime'))}\t"
-                      f"{c.get('reason', '')}\t{c.get('message', '')}")
+            w.line(
+                1,
+                f"{c.get('type', '')}\t{c.get('status', '')}\t{rfc1123z(c.get('lastTransitionTime'))}\t"
+                f"{c.get('reason', '')}\t{c.get('message', '')}",
+            )
     w.line(0, "")
     _quotas(w, doc.get("resourceQuotas"), doc.get("resourceQuotasError"))
     w.line(0, "")

@@ -40,6 +40,7 @@ def format_endpoints(endpoints: list | None, slices: list | None) -> str:
 
 # -- Service -----------------------------------------------------------------------------------------
 
+
 def _lb_ingress(items: list) -> str:
     parts = []
     for ing in items:
@@ -97,6 +98,7 @@ def render_service(doc: dict, w, now=None) -> None:
 
 # -- Endpoints ---------------------------------------------------------------------------------------
 
+
 def render_endpoints(doc: dict, w, now=None) -> None:
     write_head(w, doc)
     w.line(0, "Subsets:")
@@ -116,6 +118,7 @@ def render_endpoints(doc: dict, w, now=None) -> None:
 
 
 # -- Ingress -----------------------------------------------------------------------------------------
+
 
 def backend_string(backend: dict | None) -> str:
     """kubectl ``describeBackendV1``."""

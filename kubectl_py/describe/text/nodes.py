@@ -31,16 +31,22 @@ def _pods(w, doc: dict, now) -> None:
     w.line(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge")
     w.line(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---")
     for r in rows:
-        w.line(1, f"{r['namespace']}\t{r['name']}\t\t{_qty(r['cpuRequests'])} ({r['cpuRequestsPercent']}%)\t"
-                  f"{_qty(r['cpuLimits'])} ({r['cpuLimitsPercent']}%)\t"
-                  f"{_qty(r['memoryRequests'])} ({r['memoryRequestsPercent']}%)\t"
-                  f"{_qty(r['memoryLimits'])} ({r['memoryLimitsPercent']}%)\t{age(r.get('creationTimestamp'), now)}")
+        w.line(
+            1,
+            f"{r['namespace']}\t{r['name']}\t\t{_qty(r['cpuRequests'])} ({r['cpuRequestsPercent']}%)\t"
+            f"{_qty(r['cpuLimits'])} ({r['cpuLimitsPercent']}%)\t"
+            f"{_qty(r['memoryRequests'])} ({r['memoryRequestsPercent']}%)\t"
+            f"{_qty(r['memoryLimits'])} ({r['memoryLimitsPercent']}%)\t{age(r.get('creationTimestamp'), now)}",
+        )
     w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n")
     w.line(1, "Resource\tRequests\tLimits")
     w.line(1, "--------\t--------\t------")
     for name, a in (doc.get("allocatedResources") or {}).items():
         if "requestsPercent" in a:
-            w.line(1, f"{name}\t{_qty(a['requests'])} ({a['requestsPercent']}%)\t{_qty(a['limits'])} ({a['limitsPercent']}%)")
+            w.line(
+                1,
+                f"{name}\t{_qty(a['requests'])} ({a['requestsPercent']}%)\t{_qty(a['limits'])} ({a['limitsPercent']}%)",
+            )
         else:
             w.line(1, f"{name}\t{_qty(a['requests'])}\t{_qty(a['limits'])}")
 
@@ -59,8 +65,11 @@ def render_node(doc: dict, w, now=None) -> None:
         w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n")
         w.line(1, "----\t------\t-----------------\t------------------\t------\t-------")
         for c in conditions:
-            w.line(1, f"{c['type']} \t{c['status']} \t{rfc1123z(c.get('lastHeartbeatTime'))} \t"
-                      f"{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason') or ''} \t{c.get('message') or ''}")
+            w.line(
+                1,
+                f"{c['type']} \t{c['status']} \t{rfc1123z(c.get('lastHeartbeatTime'))} \t"
+                f"{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason') or ''} \t{c.get('message') or ''}",
+            )
     w.line(0, "Addresses:")
     for a in doc.get("addresses") or []:
         w.line(1, f"{a['type']}:\t{a['address']}")
@@ -82,11 +91,17 @@ def render_node(doc: dict, w, now=None) -> None:
             w.line(1, f"{p['driver']}\t{p['pool']}\t{p['slices']}\t{p['devices']}")
     info = doc.get("systemInfo") or {}
     w.line(0, "System Info:")
-    for label, key in (("Machine ID", "machineID"), ("System UUID", "systemUUID"), ("Boot ID", "bootID"),
-                       ("Kernel Version", "kernelVersion"), ("OS Image", "osImage"),
-                       ("Operating System", "operatingSystem"), ("Architecture", "architecture"),
-                       ("Container Runtime Version", "containerRuntimeVersion"),
-                       ("Kubelet Version", "kubeletVersion")):
+    for label, key in (
+        ("Machine ID", "machineID"),
+        ("System UUID", "systemUUID"),
+        ("Boot ID", "bootID"),
+        ("Kernel Version", "kernelVersion"),
+        ("OS Image", "osImage"),
+        ("Operating System", "operatingSystem"),
+        ("Architecture", "architecture"),
+        ("Container Runtime Version", "containerRuntimeVersion"),
+        ("Kubelet Version", "kubeletVersion"),
+    ):
         w.line(1, f"{label}:\t{info.get(key) or ''}")
     if doc.get("podCIDR"):
         w.line(0, f"PodCIDR:\t{doc['podCIDR']}")

@@ -3,13 +3,25 @@
 
 from __future__ import annotations
 
-from .common import (bool_title, format_label_selector, go_bool, go_list, go_quote, quantity_str, rfc1123z,
-                     write_annotations, write_labels, write_resource_list, write_tolerations)
+from .common import (
+    bool_title,
+    format_label_selector,
+    go_bool,
+    go_list,
+    go_quote,
+    quantity_str,
+    rfc1123z,
+    write_annotations,
+    write_labels,
+    write_resource_list,
+    write_tolerations,
+)
 
 BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
 
 
 # -- containers -----------------------------------------------------------------------------------
+
 
 def _ports(ports: list, field: str) -> str:
     out = []
@@ -27,9 +39,11 @@ def _join_host_port(host: str, port: str) -> str:
 
 def probe_str(probe: dict) -> str:
     """kubectl ``DescribeProbe``."""
-    attrs = (f"delay={probe.get('initialDelaySeconds', 0)}s timeout={probe.get('timeoutSeconds', 0)}s "
-             f"period={probe.get('periodSeconds', 0)}s successThreshold={probe.get('successThreshold', 0)} "
-             f"failureThreshold={probe.get('failureThreshold', 0)}")
+    attrs = (
+        f"delay={probe.get('initialDelaySeconds', 0)}s timeout={probe.get('timeoutSeconds', 0)}s "
+        f"period={probe.get('periodSeconds', 0)}s successThreshold={probe.get('successThreshold', 0)} "
+        f"failureThreshold={probe.get('failureThreshold', 0)}"
+    )
     handler, action = probe.get("handler"), probe.get("action") or {}
     if handler == "exec":
         return f"exec {go_list(action.get('command'))} {attrs}"
@@ -99,15 +113,24 @@ def _env(w, env: list) -> None:
         source = e.get("valueFrom") or {}
         if "fieldRef" in source:
             ref = source["fieldRef"]
-            w.line(3, f"{name}:\t{source.get('resolved') or ''} ({ref.get('apiVersion') or ''}:{ref.get('fieldPath') or ''})")
+            w.line(
+                3,
+                f"{name}:\t{source.get('resolved') or ''} ({ref.get('apiVersion') or ''}:{ref.get('fieldPath') or ''})",
+            )
         elif "resourceFieldRef" in source:
             w.line(3, f"{name}:\t{source.get('resolved') or ''} ({source['resourceFieldRef'].get('resource') or ''})")
         elif "secretKeyRef" in source:
             ref = source["secretKeyRef"]
-            w.line(3, f"{name}:\t<set to the key '{ref['key']}' in secret '{ref['name']}'>\tOptional: {go_bool(ref.get('optional'))}")
+            w.line(
+                3,
+                f"{name}:\t<set to the key '{ref['key']}' in secret '{ref['name']}'>\tOptional: {go_bool(ref.get('optional'))}",
+            )
         elif "configMapKeyRef" in source:
             ref = source["configMapKeyRef"]
-            w.line(3, f"{name}:\t<set to the key '{ref['key']}' of config map '{ref['name']}'>\tOptional: {go_bool(ref.get('optional'))}")
+            w.line(
+                3,
+                f"{name}:\t<set to the key '{ref['key']}' of config map '{ref['name']}'>\tOptional: {go_bool(ref.get('optional'))}",
+            )
 
 
 def _env_from(w, env_from: list) -> None:
@@ -185,6 +208,7 @@ def write_containers(w, label: str, containers: list, space: str = "") -> None:
 
 # -- volumes --------------------------------------------------------------------------------------
 
+
 def _go_v(value, kind: str) -> str:
     if kind == "b":
         return go_bool(value)
@@ -202,64 +226,161 @@ def _go_v(value, kind: str) -> str:
 
 
 _SIMPLE = {
-    "gcePersistentDisk": ("GCEPersistentDisk (a Persistent Disk resource in Google Compute Engine)",
-                          [("PDName:", "pdName", "s"), ("FSType:", "fsType", "s"), ("Partition:", "partition", "i"),
-                           ("ReadOnly:", "readOnly", "b")]),
-    "awsElasticBlockStore": ("AWSElasticBlockStore (a Persistent Disk resource in AWS)",
-                             [("VolumeID:", "volumeID", "s"), ("FSType:", "fsType", "s"),
-                              ("Partition:", "partition", "i"), ("ReadOnly:", "readOnly", "b")]),
-    "gitRepo": ("GitRepo (a volume that is pulled from git when the pod is created)",
-                [("Repository:", "repository", "s"), ("Revision:", "revision", "s")]),
-    "nfs": ("NFS (an NFS mount that lasts the lifetime of a pod)",
-            [("Server:", "server", "s"), ("Path:", "path", "s"), ("ReadOnly:", "readOnly", "b")]),
-    "iscsi": ("ISCSI (an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod)",
-              [("TargetPortal:", "targetPortal", "s"), ("IQN:", "iqn", "s"), ("Lun:", "lun", "i"),
-               ("ISCSIInterface", "iscsiInterface", "s"), ("FSType:", "fsType", "s"), ("ReadOnly:", "readOnly", "b"),
-               ("Portals:", "portals", "l"), ("DiscoveryCHAPAuth:", "chapAuthDiscovery", "b"),
-               ("SessionCHAPAuth:", "chapAuthSession", "b"), ("SecretRef:", "secretRef", "p"),
-               ("InitiatorName:", "initiatorName", "n")]),
-    "glusterfs": ("Glusterfs (a Glusterfs mount on the host that shares a pod's lifetime)",
-                  [("EndpointsName:", "endpoints", "s"), ("Path:", "path", "s"), ("ReadOnly:", "readOnly", "b")]),
-    "persistentVolumeClaim": ("PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
-                              [("ClaimName:", "claimName", "s"), ("ReadOnly:", "readOnly", "b")]),
-    "rbd": ("RBD (a Rados Block Device mount on the host that shares a pod's lifetime)",
-            [("CephMonitors:", "monitors", "l"), ("RBDImage:", "image", "s"), ("FSType:", "fsType", "s"),
-             ("RBDPool:", "pool", "s"), ("RadosUser:", "user", "s"), ("Keyring:", "keyring", "s"),
-             ("SecretRef:", "secretRef", "p"), ("ReadOnly:", "readOnly", "b")]),
-    "quobyte": ("Quobyte (a Quobyte mount on the host that shares a pod's lifetime)",
-                [("Registry:", "registry", "s"), ("Volume:", "volume", "s"), ("ReadOnly:", "readOnly", "b")]),
-    "azureDisk": ("AzureDisk (an Azure Data Disk mount on the host and bind mount to the pod)",
-                  [("DiskName:", "diskName", "s"), ("DiskURI:", "diskURI", "s"), ("Kind: ", "kind", "s"),
-                   ("FSType:", "fsType", "s"), ("CachingMode:", "cachingMode", "s"), ("ReadOnly:", "readOnly", "b")]),
-    "vsphereVolume": ("vSphereVolume (a Persistent Disk resource in vSphere)",
-                      [("VolumePath:", "volumePath", "s"), ("FSType:", "fsType", "s"),
-                       ("StoragePolicyName:", "storagePolicyName", "s")]),
-    "cinder": ("Cinder (a Persistent Disk resource in OpenStack)",
-               [("VolumeID:", "volumeID", "s"), ("FSType:", "fsType", "s"), ("ReadOnly:", "readOnly", "b"),
-                ("SecretRef:", "secretRef", "p")]),
-    "photonPersistentDisk": ("PhotonPersistentDisk (a Persistent Disk resource in photon platform)",
-                             [("PdID:", "pdID", "s"), ("FSType:", "fsType", "s")]),
+    "gcePersistentDisk": (
+        "GCEPersistentDisk (a Persistent Disk resource in Google Compute Engine)",
+        [
+            ("PDName:", "pdName", "s"),
+            ("FSType:", "fsType", "s"),
+            ("Partition:", "partition", "i"),
+            ("ReadOnly:", "readOnly", "b"),
+        ],
+    ),
+    "awsElasticBlockStore": (
+        "AWSElasticBlockStore (a Persistent Disk resource in AWS)",
+        [
+            ("VolumeID:", "volumeID", "s"),
+            ("FSType:", "fsType", "s"),
+            ("Partition:", "partition", "i"),
+            ("ReadOnly:", "readOnly", "b"),
+        ],
+    ),
+    "gitRepo": (
+        "GitRepo (a volume that is pulled from git when the pod is created)",
+        [("Repository:", "repository", "s"), ("Revision:", "revision", "s")],
+    ),
+    "nfs": (
+        "NFS (an NFS mount that lasts the lifetime of a pod)",
+        [("Server:", "server", "s"), ("Path:", "path", "s"), ("ReadOnly:", "readOnly", "b")],
+    ),
+    "iscsi": (
+        "ISCSI (an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod)",
+        [
+            ("TargetPortal:", "targetPortal", "s"),
+            ("IQN:", "iqn", "s"),
+            ("Lun:", "lun", "i"),
+            ("ISCSIInterface", "iscsiInterface", "s"),
+            ("FSType:", "fsType", "s"),
+            ("ReadOnly:", "readOnly", "b"),
+            ("Portals:", "portals", "l"),
+            ("DiscoveryCHAPAuth:", "chapAuthDiscovery", "b"),
+            ("SessionCHAPAuth:", "chapAuthSession", "b"),
+            ("SecretRef:", "secretRef", "p"),
+            ("InitiatorName:", "initiatorName", "n"),
+        ],
+    ),
+    "glusterfs": (
+        "Glusterfs (a Glusterfs mount on the host that shares a pod's lifetime)",
+        [("EndpointsName:", "endpoints", "s"), ("Path:", "path", "s"), ("ReadOnly:", "readOnly", "b")],
+    ),
+    "persistentVolumeClaim": (
+        "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
+        [("ClaimName:", "claimName", "s"), ("ReadOnly:", "readOnly", "b")],
+    ),
+    "rbd": (
+        "RBD (a Rados Block Device mount on the host that shares a pod's lifetime)",
+        [
+            ("CephMonitors:", "monitors", "l"),
+            ("RBDImage:", "image", "s"),
+            ("FSType:", "fsType", "s"),
+            ("RBDPool:", "pool", "s"),
+            ("RadosUser:", "user", "s"),
+            ("Keyring:", "keyring", "s"),
+            ("SecretRef:", "secretRef", "p"),
+            ("ReadOnly:", "readOnly", "b"),
+        ],
+    ),
+    "quobyte": (
+        "Quobyte (a Quobyte mount on the host that shares a pod's lifetime)",
+        [("Registry:", "registry", "s"), ("Volume:", "volume", "s"), ("ReadOnly:", "readOnly", "b")],
+    ),
+    "azureDisk": (
+        "AzureDisk (an Azure Data Disk mount on the host and bind mount to the pod)",
+        [
+            ("DiskName:", "diskName", "s"),
+            ("DiskURI:", "diskURI", "s"),
+            ("Kind: ", "kind", "s"),
+            ("FSType:", "fsType", "s"),
+            ("CachingMode:", "cachingMode", "s"),
+            ("ReadOnly:", "readOnly", "b"),
+        ],
+    ),
+    "vsphereVolume": (
+        "vSphereVolume (a Persistent Disk resource in vSphere)",
+        [
+            ("VolumePath:", "volumePath", "s"),
+            ("FSType:", "fsType", "s"),
+            ("StoragePolicyName:", "storagePolicyName", "s"),
+        ],
+    ),
+    "cinder": (
+        "Cinder (a Persistent Disk resource in OpenStack)",
+        [
+            ("VolumeID:", "volumeID", "s"),
+            ("FSType:", "fsType", "s"),
+            ("ReadOnly:", "readOnly", "b"),
+            ("SecretRef:", "secretRef", "p"),
+        ],
+    ),
+    "photonPersistentDisk": (
+        "PhotonPersistentDisk (a Persistent Disk resource in photon platform)",
+        [("PdID:", "pdID", "s"), ("FSType:", "fsType", "s")],
+    ),
     "portworxVolume": ("PortworxVolume (a Portworx Volume resource)", [("VolumeID:", "volumeID", "s")]),
-    "scaleIO": ("ScaleIO (a persistent volume backed by a block device in ScaleIO)",
-                [("Gateway:", "gateway", "s"), ("System:", "system", "s"),
-                 ("Protection Domain:", "protectionDomain", "s"), ("Storage Pool:", "storagePool", "s"),
-                 ("Storage Mode:", "storageMode", "s"), ("VolumeName:", "volumeName", "s"),
-                 ("FSType:", "fsType", "s"), ("ReadOnly:", "readOnly", "b")]),
-    "cephfs": ("CephFS (a CephFS mount on the host that shares a pod's lifetime)",
-               [("Monitors:", "monitors", "l"), ("Path:", "path", "s"), ("User:", "user", "s"),
-                ("SecretFile:", "secretFile", "s"), ("SecretRef:", "secretRef", "p"), ("ReadOnly:", "readOnly", "b")]),
-    "storageos": ("StorageOS (a StorageOS Persistent Disk resource)",
-                  [("VolumeName:", "volumeName", "s"), ("VolumeNamespace:", "volumeNamespace", "s"),
-                   ("FSType:", "fsType", "s"), ("ReadOnly:", "readOnly", "b")]),
-    "azureFile": ("AzureFile (an Azure File Service mount on the host and bind mount to the pod)",
-                  [("SecretName:", "secretName", "s"), ("ShareName:", "shareName", "s"), ("ReadOnly:", "readOnly", "b")]),
-    "flexVolume": ("FlexVolume (a generic volume resource that is provisioned/attached using an exec based plugin)",
-                   [("Driver:", "driver", "s"), ("FSType:", "fsType", "s"), ("SecretRef:", "secretRef", "p"),
-                    ("ReadOnly:", "readOnly", "b"), ("Options:", "options", "m")]),
-    "flocker": ("Flocker (a Flocker volume mounted by the Flocker agent)",
-                [("DatasetName:", "datasetName", "s"), ("DatasetUUID:", "datasetUUID", "s")]),
-    "image": ("Image (a container image or OCI artifact)",
-              [("Reference:", "reference", "s"), ("PullPolicy:", "pullPolicy", "s")]),
+    "scaleIO": (
+        "ScaleIO (a persistent volume backed by a block device in ScaleIO)",
+        [
+            ("Gateway:", "gateway", "s"),
+            ("System:", "system", "s"),
+            ("Protection Domain:", "protectionDomain", "s"),
+            ("Storage Pool:", "storagePool", "s"),
+            ("Storage Mode:", "storageMode", "s"),
+            ("VolumeName:", "volumeName", "s"),
+            ("FSType:", "fsType", "s"),
+            ("ReadOnly:", "readOnly", "b"),
+        ],
+    ),
+    "cephfs": (
+        "CephFS (a CephFS mount on the host that shares a pod's lifetime)",
+        [
+            ("Monitors:", "monitors", "l"),
+            ("Path:", "path", "s"),
+            ("User:", "user", "s"),
+            ("SecretFile:", "secretFile", "s"),
+            ("SecretRef:", "secretRef", "p"),
+            ("ReadOnly:", "readOnly", "b"),
+        ],
+    ),
+    "storageos": (
+        "StorageOS (a StorageOS Persistent Disk resource)",
+        [
+            ("VolumeName:", "volumeName", "s"),
+            ("VolumeNamespace:", "volumeNamespace", "s"),
+            ("FSType:", "fsType", "s"),
+            ("ReadOnly:", "readOnly", "b"),
+        ],
+    ),
+    "azureFile": (
+        "AzureFile (an Azure File Service mount on the host and bind mount to the pod)",
+        [("SecretName:", "secretName", "s"), ("ShareName:", "shareName", "s"), ("ReadOnly:", "readOnly", "b")],
+    ),
+    "flexVolume": (
+        "FlexVolume (a generic volume resource that is provisioned/attached using an exec based plugin)",
+        [
+            ("Driver:", "driver", "s"),
+            ("FSType:", "fsType", "s"),
+            ("SecretRef:", "secretRef", "p"),
+            ("ReadOnly:", "readOnly", "b"),
+            ("Options:", "options", "m"),
+        ],
+    ),
+    "flocker": (
+        "Flocker (a Flocker volume mounted by the Flocker agent)",
+        [("DatasetName:", "datasetName", "s"), ("DatasetUUID:", "datasetUUID", "s")],
+    ),
+    "image": (
+        "Image (a container image or OCI artifact)",
+        [("Reference:", "reference", "s"), ("PullPolicy:", "pullPolicy", "s")],
+    ),
 }
 
 
@@ -272,7 +393,11 @@ def _claim_template(w, template: dict) -> None:
     even one that continues a line, gets the 4-space prefix."""
     meta, spec = template.get("metadata") or {}, template.get("spec") or {}
     annotations = meta.get("annotations") or {}
-    klass = annotations.get(BETA_STORAGE_CLASS) if BETA_STORAGE_CLASS in annotations else (spec.get("storageClassName") or "")
+    klass = (
+        annotations.get(BETA_STORAGE_CLASS)
+        if BETA_STORAGE_CLASS in annotations
+        else (spec.get("storageClassName") or "")
+    )
     w.line(2, f"StorageClass:\t{klass}")
     w.line(2, f"Volume:\t{spec.get('volumeName') or ''}")
     labels = meta.get("labels") or {}
@@ -286,6 +411,7 @@ def _claim_template(w, template: dict) -> None:
         w.write(2, f"{key}={labels[key]}\n")
     # annotations through the nested writer
     from .common import LAST_APPLIED, MAX_ANNOTATION_LEN, shorten
+
     w.write(2, "Annotations:\t")
     keys = sorted(k for k in annotations if k != LAST_APPLIED)
     if not keys:
@@ -376,7 +502,10 @@ def write_volume_source(w, vtype: str | None, source: dict | None) -> None:
             if item.get("resourceFieldRef") is not None:
                 w.line(3, f"{item['resourceFieldRef'].get('resource') or ''} -> {item.get('path') or ''}")
     elif vtype == "ephemeral":
-        w.line(2, "Type:\tEphemeralVolume (an inline specification for a volume that gets created and deleted with the pod)")
+        w.line(
+            2,
+            "Type:\tEphemeralVolume (an inline specification for a volume that gets created and deleted with the pod)",
+        )
         if s.get("volumeClaimTemplate") is not None:
             _claim_template(w, s["volumeClaimTemplate"])
     elif vtype == "fc":

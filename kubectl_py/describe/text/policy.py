@@ -25,6 +25,7 @@ def _name_namespace(w, doc: dict) -> None:
 
 # -- LimitRange and ResourceQuota ------------------------------------------------------------------
 
+
 def render_limitrange(doc: dict, w, now=None) -> None:
     _name_namespace(w, doc)
     w.line(0, _HEADER)
@@ -59,6 +60,7 @@ def render_resourcequota(doc: dict, w, now=None) -> None:
 
 # -- PodDisruptionBudget ---------------------------------------------------------------------------
 
+
 def render_poddisruptionbudget(doc: dict, w, now=None) -> None:
     _name_namespace(w, doc)
     if doc.get("minAvailable") is not None:
@@ -78,6 +80,7 @@ def render_poddisruptionbudget(doc: dict, w, now=None) -> None:
 
 # -- NetworkPolicy ---------------------------------------------------------------------------------
 
+
 def go_time_string(timestamp) -> str:
     """Go ``time.Time.String()`` in the local zone (``2006-01-02 15:04:05 -0700 MST``), as kubectl prints
     a ``metav1.Time`` with ``%s``."""
@@ -88,8 +91,7 @@ def go_time_string(timestamp) -> str:
     offset = int(local.utcoffset().total_seconds())
     sign, offset = ("-" if offset < 0 else "+"), abs(offset)
     fraction = f".{local.microsecond:06d}".rstrip("0") if local.microsecond else ""
-    return (f"{local:%Y-%m-%d %H:%M:%S}{fraction} {sign}{offset // 3600:02d}{offset % 3600 // 60:02d} "
-            f"{local.tzname()}")
+    return f"{local:%Y-%m-%d %H:%M:%S}{fraction} {sign}{offset // 3600:02d}{offset % 3600 // 60:02d} {local.tzname()}"
 
 
 def _selector(text) -> str:
@@ -145,7 +147,9 @@ def render_networkpolicy(doc: dict, w, now=None) -> None:
     w.write(0, "Spec:\n")
     w.write(1, "PodSelector: ")
     selector = doc.get("podSelector")
-    w.write(2, f"{selector}\n" if selector else "<none> (Allowing the specific traffic to all pods in this namespace)\n")
+    w.write(
+        2, f"{selector}\n" if selector else "<none> (Allowing the specific traffic to all pods in this namespace)\n"
+    )
     types = doc.get("policyTypes") or []
     if "Ingress" in types:
         w.write(1, "Allowing ingress traffic:\n")
@@ -161,6 +165,7 @@ def render_networkpolicy(doc: dict, w, now=None) -> None:
 
 
 # -- EndpointSlice ---------------------------------------------------------------------------------
+
 
 def _unset(value) -> str:
     return "<unset>" if value is None else str(value)
@@ -195,4 +200,3 @@ def render_endpointslice(doc: dict, w, now=None) -> None:
             w.line(2, f"NodeName:\t{_unset(endpoint.get('nodeName'))}")
             w.line(2, f"Zone:\t{_unset(endpoint.get('zone'))}")
     write_doc_events(w, doc, now)
-

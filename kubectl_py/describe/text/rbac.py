@@ -22,9 +22,17 @@ def render_role(doc: dict, w, now=None) -> None:
     w.line(1, "Resources\tNon-Resource URLs\tResource Names\tVerbs")
     w.line(1, "---------\t-----------------\t--------------\t-----")
     for rule in doc.get("policyRules") or []:
-        w.line(1, "\t".join([combine_resource_group(rule["resources"], rule["apiGroups"]),
-                             go_list(rule["nonResourceURLs"]), go_list(rule["resourceNames"]),
-                             go_list(rule["verbs"])]))
+        w.line(
+            1,
+            "\t".join(
+                [
+                    combine_resource_group(rule["resources"], rule["apiGroups"]),
+                    go_list(rule["nonResourceURLs"]),
+                    go_list(rule["resourceNames"]),
+                    go_list(rule["verbs"]),
+                ]
+            ),
+        )
 
 
 def render_binding(doc: dict, w, now=None) -> None:

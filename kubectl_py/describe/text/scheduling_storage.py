@@ -4,8 +4,7 @@ documents (kubectl ``describePriorityClass``, ``describeStorageClass``,
 
 from __future__ import annotations
 
-from .common import (bool_title, format_labels, go_list, rfc1123z, write_doc_events,
-                     write_head_without_namespace)
+from .common import bool_title, format_labels, go_list, rfc1123z, write_doc_events, write_head_without_namespace
 
 
 def render_priorityclass(doc: dict, w, now=None) -> None:

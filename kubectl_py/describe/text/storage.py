@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from .podspec import write_csi_attributes, write_volume_source
 from .common import age, quantity_str, rfc1123z, write_annotations, write_doc_events, write_labels
-
+from .podspec import write_csi_attributes, write_volume_source
 
 
 def access_modes(modes: list | None) -> str:
     """kubectl ``GetAccessModesAsString``: deduplicated, in the fixed order RWO, ROX, RWX, RWOP."""
     modes = modes or []
-    short = [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"),
-             ("ReadWriteOncePod", "RWOP")]
+    short = [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")]
     return ",".join(s for full, s in short if full in modes)
 
 
@@ -41,6 +39,7 @@ def _v(value) -> str:
 
 
 # -- PersistentVolumeClaim -------------------------------------------------------------------------
+
 
 def render_pvc(doc: dict, w, now=None) -> None:
     w.line(0, f"Name:\t{doc.get('name', '')}")
@@ -76,12 +75,16 @@ def render_pvc(doc: dict, w, now=None) -> None:
         w.line(1, "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage")
         w.line(1, "----\t------\t-----------------\t------------------\t------\t-------")
         for c in doc["conditions"]:
-            w.line(1, f"{c.get('type', '')} \t{c.get('status', '')} \t{rfc1123z(c.get('lastProbeTime'))} \t"
-                      f"{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t{c.get('message', '')}")
+            w.line(
+                1,
+                f"{c.get('type', '')} \t{c.get('status', '')} \t{rfc1123z(c.get('lastProbeTime'))} \t"
+                f"{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t{c.get('message', '')}",
+            )
     write_doc_events(w, doc, now)
 
 
 # -- PersistentVolume ------------------------------------------------------------------------------
+
 
 def _node_affinity(w, affinity: dict | None) -> None:
     required = (affinity or {}).get("required")

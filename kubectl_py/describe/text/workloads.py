@@ -34,8 +34,12 @@ def _pods_status(w, doc: dict) -> None:
         w.line(0, f"Pods Status:\terror in fetching pods: {doc['podsStatusError']}")
         return
     status = status or {"running": 0, "waiting": 0, "succeeded": 0, "failed": 0}  # none in the input
-    w.line(0, "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed"
-           .format(**status))
+    w.line(
+        0,
+        "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed".format(
+            **status
+        ),
+    )
 
 
 def _conditions(w, doc: dict) -> None:
@@ -50,8 +54,9 @@ def _conditions(w, doc: dict) -> None:
 
 
 def _rs_list(items: list) -> str:
-    text = ", ".join(f"{rs['name']} ({rs['replicas']['created']}/{rs['replicas']['desired']} replicas created)"
-                     for rs in items)
+    text = ", ".join(
+        f"{rs['name']} ({rs['replicas']['created']}/{rs['replicas']['desired']} replicas created)" for rs in items
+    )
     return text or "<none>"
 
 
@@ -62,14 +67,20 @@ def render_deployment(doc: dict, w, now=None) -> None:
     _meta_lines(w, doc)
     w.line(0, f"Selector:\t{_selector(doc)}")
     r = doc["replicas"]
-    w.line(0, f"Replicas:\t{r['desired']} desired | {r['updated']} updated | {r['total']} total | "
-              f"{r['available']} available | {r['unavailable']} unavailable")
+    w.line(
+        0,
+        f"Replicas:\t{r['desired']} desired | {r['updated']} updated | {r['total']} total | "
+        f"{r['available']} available | {r['unavailable']} unavailable",
+    )
     w.line(0, f"StrategyType:\t{doc.get('strategyType', '')}")
     w.line(0, f"MinReadySeconds:\t{doc.get('minReadySeconds', 0)}")
     rolling = doc.get("rollingUpdateStrategy")
     if rolling is not None:
-        w.line(0, f"RollingUpdateStrategy:\t{_int_or_string(rolling.get('maxUnavailable'))} max unavailable, "
-                  f"{_int_or_string(rolling.get('maxSurge'))} max surge")
+        w.line(
+            0,
+            f"RollingUpdateStrategy:\t{_int_or_string(rolling.get('maxUnavailable'))} max unavailable, "
+            f"{_int_or_string(rolling.get('maxSurge'))} max surge",
+        )
     podspec.render_template(w, doc.get("podTemplate"))
     _conditions(w, doc)
     old, new = doc.get("oldReplicaSets") or [], doc.get("newReplicaSet")
@@ -161,7 +172,7 @@ def cap_indexes(indexes: str, soft_limit: int = 50) -> str:
     cut = indexes.find(",", soft_limit)
     if cut < 0:
         return indexes
-    return indexes[:cut + 1] + "..."
+    return indexes[: cut + 1] + "..."
 
 
 def render_job(doc: dict, w, now=None) -> None:
