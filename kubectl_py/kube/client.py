@@ -41,7 +41,7 @@ from ..errors import (
     Unauthorized,
     Unreachable,
 )
-from .answer import MAX_ANSWER_BYTES, AnswerReader, Lost, Stalled, snippet
+from .answer import MAX_ANSWER_BYTES, STALL_FLOOR, AnswerReader, Lost, Stalled, snippet
 from .kubeconfig import Connection
 from .wire import IDLE_TIMEOUT, REQUEST_CANCELED, Endpoint, Wire, open_wire, tls_context, unreachable_message
 
@@ -362,7 +362,7 @@ class Client:
         if phase == "body":
             return Timeout(
                 "Unable to connect to the server: net/http: timeout reading the answer "
-                f"(no data for {self.idle_timeout:g}s)"
+                f"(less than {STALL_FLOOR // 1024} KiB in {self.idle_timeout:g}s)"
             )
         return Timeout("Unable to connect to the server: net/http: timeout awaiting response headers")
 
