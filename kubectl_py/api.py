@@ -124,7 +124,7 @@ def diff(
     """Compare the same objects in several sources (contexts or dumps), field by field, as
     ``kubectl py-diff`` does: a :class:`kubectl_py.diff.DiffResult` whose ``document()`` is the DiffList
     and ``exit_code()`` kubectl diff's (0 same, 1 different or missing, 2 a source (or a join) failed)."""
-    from .diff_reader import compare_sources
+    from .diff.reader import compare_sources
 
     return compare_sources(
         sources,

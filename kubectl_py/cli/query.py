@@ -100,7 +100,7 @@ def query(
     if fields:
         return run.fields()
     if aggregating:
-        from ..aggregate import Plan
+        from ..query.aggregate import Plan
 
         return run.aggregate(Plan.build(group_by or [], sums, avgs, mins, maxs, count))
     if count:
@@ -272,7 +272,7 @@ class Run:
     def aggregate(self, plan) -> int:
         """--group-by with --count/--sum/--avg/--min/--max: each context folds its pages into its groups as
         they arrive (items are never kept), then the contexts' groups are merged in the selection's order."""
-        from ..aggregate import Groups
+        from ..query.aggregate import Groups
 
         if self.fmt.name in ("name", "custom-columns"):
             raise UsageError(
@@ -480,8 +480,8 @@ class Run:
 
 def _watch(spec, sources, fmt, no_headers, sort_by, watch_only, events, managed_fields) -> int:
     """-w / --watch-only: kubectl get -w's checks and output, across contexts (see kubectl_py/watch.py)."""
-    from .. import watch
     from ..printers.watch import DocumentPrinter, TablePrinter
+    from ..query import watch
 
     if len(spec.resources) > 1:
         raise UsageError("you may only specify a single resource type")

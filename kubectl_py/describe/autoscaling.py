@@ -7,8 +7,8 @@ from the metrics API.
 
 from __future__ import annotations
 
+from ..quantity import record as quantity
 from .base import Describer, text_renderer
-from .quantity import record as quantity
 from .sections import gather_with_events, metadata_fields, with_events
 
 V2 = "autoscaling/v2"

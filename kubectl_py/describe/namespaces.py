@@ -7,8 +7,8 @@ fails (other than NotFound); here the field is null and a warning says why.
 
 from __future__ import annotations
 
+from ..quantity import record as quantity
 from .base import Describer, text_renderer
-from .quantity import record as quantity
 from .sections import join_error, metadata_fields
 
 LIMIT_FIELDS = (

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import events, quantity
+from .. import quantity
+from . import events
 from .base import Describer, strip_server_prefix, text_renderer
 from .sections import with_events
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from . import quantity
+from .. import quantity
 
 # kubectl's describeVolumes switch order
 VOLUME_TYPES = (

@@ -10,8 +10,8 @@ Extra reads:
 
 from __future__ import annotations
 
+from ..quantity import record as quantity
 from .base import Describer, text_renderer
-from .quantity import record as quantity
 from .sections import gather_events, gather_with_events, join_error, metadata_fields, with_events
 
 BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"

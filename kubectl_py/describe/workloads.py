@@ -11,9 +11,9 @@ Joins (kubectl ``pkg/describe/describe.go``):
 from __future__ import annotations
 
 from ..kube.selectors import label_selector_string
+from ..quantity import record as quantity
 from . import podspec
 from .base import Describer, text_renderer
-from .quantity import record as quantity
 from .sections import gather_with_events, metadata_fields, with_events
 
 POD_TEMPLATE_HASH = "pod-template-hash"

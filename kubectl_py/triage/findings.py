@@ -581,7 +581,7 @@ def _condition_record(c: dict | None) -> dict | None:
 def _high_requests(node: dict, requests: dict, over: int) -> dict:
     """CPU and memory whose requests are above ``over`` percent, computed as kubectl describe node's
     Allocated resources (describe/nodes.py)."""
-    from ..describe import quantity
+    from .. import quantity
     from ..describe.nodes import allocated_resources
 
     allocated = allocated_resources(node, requests, {})

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_py.aggregate import BadValue, Groups, Plan, split_keys
 from kubectl_py.errors import BadTemplate, UsageError
+from kubectl_py.query.aggregate import BadValue, Groups, Plan, split_keys
 
 CPU = "{.spec.containers[*].resources.requests.cpu}"
 MEMORY = "{.spec.containers[*].resources.requests.memory}"

@@ -527,7 +527,7 @@ def test_shortening_keeps_ends_and_the_place_values_differ():
 
 
 def test_which_files_speak_only_for_their_own_objects():
-    from kubectl_py.diff_reader import speaks_for_its_objects_only
+    from kubectl_py.diff.reader import speaks_for_its_objects_only
     from kubectl_py.kube.offline import Dump
 
     def config_map(name, read=False):

@@ -6,11 +6,11 @@ the clusters: tests/integration/test_first_hour.py."""
 import pytest
 
 from kubectl_py import nodeports
-from kubectl_py.aggregate import Plan, last_segment, named
 from kubectl_py.cli import query
 from kubectl_py.errors import UsageError
 from kubectl_py.printers import OutputFormat, parse_output
 from kubectl_py.printers.custom_columns import has_context_column, parse_spec
+from kubectl_py.query.aggregate import Plan, last_segment, named
 
 
 # -- -o csv=wide, -o markdown=custom-columns=... ------------------------------------------------------------------

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from kubectl_py.describe import quantity
+from kubectl_py import quantity
 from kubectl_py.describe.nodes import Q
 
 # (written, String(), MilliValue(), Value())

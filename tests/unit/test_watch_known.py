@@ -4,7 +4,7 @@
 import io
 
 from kubectl_py.printers.watch import Tabs
-from kubectl_py.watch import Known
+from kubectl_py.query.watch import Known
 
 
 def meta(uid, version, name=None):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import quantity
+from ... import quantity
 from .common import parse_time, quantity_str, write_annotations, write_doc_events, write_head, write_labels
 from .namespaces import write_limit_rows, write_quota_scopes
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import diff as logic
-from . import query as engine
-from .errors import NotFound, NotInDump
-from .kube.offline import NOT_IN_INPUT, Dump
+from .. import diff as logic
+from .. import query as engine
+from ..errors import NotFound, NotInDump
+from ..kube.offline import NOT_IN_INPUT, Dump
 
 
 @dataclass
@@ -58,7 +58,7 @@ def compare_sources(
 ) -> DiffResult:
     """``all_objects``: compare every object found, even where a file side speaks only for its own
     objects (:func:`speaks_for_its_objects_only`)."""
-    from .kube.fanout import run_per_context
+    from ..kube.fanout import run_per_context
 
     spec = engine.QuerySpec(
         resources=tuple(type_names),
@@ -89,7 +89,7 @@ def _read_side(source, spec, rules, secret_key, describe) -> SideAnswer:
     infos, answer.unknown = engine.resolve_types(source, spec)
     settings = None
     if describe:
-        from .describe.base import Settings
+        from ..describe.base import Settings
 
         settings = Settings(show_events=False, chunk_size=source.chunk_size)
     for info in infos:
@@ -99,7 +99,7 @@ def _read_side(source, spec, rules, secret_key, describe) -> SideAnswer:
         flats = {}
         for page in _pages(source, info, spec, flats):
             if describe:
-                from .describe import describe_objects
+                from ..describe import describe_objects
 
                 docs = describe_objects(source, info, page, settings)
                 for doc in docs:

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from .describe import quantity
-from .errors import KubectlPyError, UsageError
+from .. import quantity
+from ..errors import KubectlPyError, UsageError
 
 KEYWORDS = ("context", "kind", "namespace")
 FUNCTIONS = ("sum", "avg", "min", "max")
@@ -56,15 +56,15 @@ def split_keys(text: str) -> list:
 
 
 def _template(text: str):
-    from . import jsonpath
-    from .printers.custom_columns import relaxed
+    from .. import jsonpath
+    from ..printers.custom_columns import relaxed
 
     # '.spec.nodeName' means '{.spec.nodeName}', as for --sort-by; text with braces is the user's template as is
     source = text if "{" in text else relaxed(text)
     try:
         return jsonpath.compile(source)
     except jsonpath.JSONPathError as exc:
-        from .errors import BadTemplate
+        from ..errors import BadTemplate
 
         raise BadTemplate(f"error parsing jsonpath {source}, {exc}") from None
 

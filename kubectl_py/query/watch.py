@@ -18,9 +18,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-from . import notices
-from . import query as engine
-from .errors import ApiError, KubectlPyError, Timeout, Unreachable
+from .. import notices
+from .. import query as engine
+from ..errors import ApiError, KubectlPyError, Timeout, Unreachable
 
 # a watch lasts a random 5 to 10 minutes, then is resumed (client-go's reflector: minWatchTimeout x [1, 2))
 WATCH_SECONDS = (300, 600)
@@ -138,11 +138,11 @@ class Follower:
     def _resolve(self) -> None:
         infos, warnings = engine.resolve_types(self.source, self.spec)
         if not infos:
-            from .errors import UnknownResource
+            from ..errors import UnknownResource
 
             raise UnknownResource(self.spec.resources[0]) if not warnings else KubectlPyError(warnings[0])
         if len(infos) > 1:  # a category: kubectl watches one type
-            from .errors import UsageError
+            from ..errors import UsageError
 
             raise UsageError("you may only specify a single resource type")
         self.info = infos[0]
@@ -150,7 +150,7 @@ class Follower:
         self.path = self.info.path(self.namespace)
 
     def _list(self, first: bool) -> None:
-        from .kube.cluster import namespace_hint
+        from ..kube.cluster import namespace_hint
 
         query = dict(self.selectors)
         if self.table:

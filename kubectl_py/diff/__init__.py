@@ -35,8 +35,8 @@ import json
 import os
 import re
 
-from . import terminal
-from .secret_values import LAST_APPLIED, hide_values, is_secret_like
+from .. import terminal
+from ..secret_values import LAST_APPLIED, hide_values, is_secret_like
 
 # Never compared: they are what objects are matched by.
 IDENTITY = (".apiVersion", ".kind", ".metadata.name", ".metadata.namespace")
@@ -202,7 +202,7 @@ _TOKEN = re.compile(
 def parse_path(text: str) -> tuple:
     """``.a.b['x.y'][name=web][*]`` (the leading dot optional, ``\\.`` an escaped dot as in kubectl's
     JSONPath) as the segments :func:`flatten` builds, ``.*`` and ``[*]`` being wildcards."""
-    from .errors import UsageError
+    from ..errors import UsageError
 
     source = text.strip()
     if source.startswith("{") and source.endswith("}"):
