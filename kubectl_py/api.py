@@ -155,7 +155,7 @@ def fields(items: list, kind_of=None) -> list:
     in kubectl's JSONPath (``.spec.containers[*].image``), ``count`` the items that have it, ``types`` the JSON
     types seen, ``example`` one value as short text (Secret values as their size). ``kind_of(item)`` names an
     item's kind (default: its ``kind``)."""
-    from .explore.fields import FieldIndex
     from .query import field_rows
+    from .query.fields import FieldIndex
 
     return field_rows(FieldIndex.build(items, kind_of))

@@ -33,3 +33,11 @@ def hide_values(holder: dict, hide) -> dict:
         else:
             out[field] = hide(values, field)
     return out
+
+
+def hidden(value, note: str = "") -> str:
+    """``<hidden: N bytes[, note]>``: the size of ``value`` as stored, never the value."""
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return f"<hidden: {len(text.encode('utf-8'))} bytes{', ' + note if note else ''}>"

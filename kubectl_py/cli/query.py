@@ -633,7 +633,7 @@ def _null_safe_sorted():
 
 
 def _relaxed(expression: str) -> str:
-    from ..printers.custom_columns import relaxed
+    from ..jsonpath import relaxed
 
     return relaxed(expression)
 

@@ -16,15 +16,7 @@ The dedicated Secret describer already keeps sizes only (``describe/config.py``)
 
 from __future__ import annotations
 
-import json
-
-from ..secret_values import LAST_APPLIED, hide_values, is_secret_like
-
-
-def hidden(value, note: str = "") -> str:
-    """``<hidden: N bytes[, note]>``: the size of ``value`` as stored, never the value."""
-    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), sort_keys=True)
-    return f"<hidden: {len(text.encode('utf-8'))} bytes{', ' + note if note else ''}>"
+from ..secret_values import LAST_APPLIED, hidden, hide_values, is_secret_like
 
 
 def redact(doc: dict) -> dict:

@@ -33,10 +33,10 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 from prompt_toolkit.styles import Style
 
 from ..errors import KubectlPyError
+from ..query.fields import FieldIndex, printable
 from .clipboard import osc52
 from .completion import Source, candidates, find_spot, tree_lines
 from .evaluation import EMPTY, JSONPATH, JSONPATH_NG, Evaluator, LatestWins
-from .fields import FieldIndex, printable
 
 ABANDONED = 130  # Esc or Ctrl-C: nothing printed
 LINE_CUT = 2000  # characters of one result line laid out (a single line of `{.items}` can be megabytes)

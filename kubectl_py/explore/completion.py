@@ -1,6 +1,6 @@
 """Completion from the data: where the cursor is in a template, and what the loaded items offer there.
 
-Pure functions over text and a :class:`~kubectl_py.explore.fields.FieldIndex`; the UI wraps them in a
+Pure functions over text and a :class:`~kubectl_py.query.fields.FieldIndex`; the UI wraps them in a
 prompt_toolkit completer. Paths are kubectl JSONPath without braces, from the root of the document the
 template sees (``.items[*].spec``), and are turned into the index's paths (from an item) by :class:`Source`.
 """
@@ -158,7 +158,7 @@ def _walk(expression: str, offset: int, scope: str, open_end: bool = True) -> Sp
                 return Spot(path, INDEX, expression[i + 1 :], offset + i)
             inner = expression[i + 1 : close].strip()
             if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
-                from .fields import key_segment
+                from ..query.fields import key_segment
 
                 path += "".join(key_segment(key) for key in inner[1:-1].split("."))
             else:
@@ -208,7 +208,7 @@ class Source:
         self.list_fields = list_fields  # FieldIndex of the List without its items (apiVersion, contexts, ...)
 
     def children(self, path: str) -> list:
-        from .fields import Child
+        from ..query.fields import Child
 
         if not self.is_list:
             return self.index.children(path) if self.index is not None else []

@@ -22,7 +22,7 @@ from .evaluator import render as _render
 from .formatting import NOVALUE
 from .parser import parse
 
-__all__ = ["JSONPathError", "Template", "compile", "render", "evaluate"]
+__all__ = ["JSONPathError", "Template", "compile", "render", "evaluate", "relaxed"]
 
 
 class Template:
@@ -89,3 +89,13 @@ def evaluate(expression: str, obj, allow_missing_keys: bool = True) -> list:
     for results in compile(expr).find_results(obj, allow_missing_keys):
         out.extend(results)
     return out
+
+
+def relaxed(path: str) -> str:
+    """kubectl's RelaxedJSONPathExpression: ``.a.b``, ``a.b`` and ``{.a.b}`` all mean ``{.a.b}``."""
+    path = path.strip()
+    if path.startswith("{") and path.endswith("}"):
+        return path
+    if not path.startswith("."):
+        path = "." + path
+    return "{" + path + "}"

@@ -20,17 +20,9 @@ def parse_spec(spec: str) -> list:
             if not sep or not header:
                 raise UsageError(f'unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>')
             pairs.append((header, path))
+    from ..jsonpath import relaxed
+
     return [(header, relaxed(path)) for header, path in pairs]
-
-
-def relaxed(path: str) -> str:
-    """kubectl's RelaxedJSONPathExpression: ``.a.b``, ``a.b`` and ``{.a.b}`` all mean ``{.a.b}``."""
-    path = path.strip()
-    if path.startswith("{") and path.endswith("}"):
-        return path
-    if not path.startswith("."):
-        path = "." + path
-    return "{" + path + "}"
 
 
 def rows_for(items: list, columns: list) -> list:

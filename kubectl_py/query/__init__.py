@@ -142,8 +142,8 @@ FIELD_HEADERS = ("KIND", "PATH", "COUNT", "TYPES", "EXAMPLE")
 
 def field_indexer(context: str, managed_fields: bool = False):
     """(index, transform) for :func:`read_items` in one context: each page, tagged with its context as
-    templates see it, is indexed (see ``explore/fields.py``) and dropped, so memory holds paths, not items."""
-    from ..explore.fields import FieldIndex
+    templates see it, is indexed (see ``query/fields.py``) and dropped, so memory holds paths, not items."""
+    from .fields import FieldIndex
 
     index = FieldIndex(keep_items=False)
 
@@ -157,7 +157,7 @@ def field_indexer(context: str, managed_fields: bool = False):
 def merged_fields(indexes: list):
     """One index of several contexts' (in their order: the first context's example wins): --fields is per
     kind, a union over contexts."""
-    from ..explore.fields import FieldIndex
+    from .fields import FieldIndex
 
     merged = FieldIndex(keep_items=False)
     for index in indexes:

@@ -57,10 +57,9 @@ def split_keys(text: str) -> list:
 
 def _template(text: str):
     from .. import jsonpath
-    from ..printers.custom_columns import relaxed
 
     # '.spec.nodeName' means '{.spec.nodeName}', as for --sort-by; text with braces is the user's template as is
-    source = text if "{" in text else relaxed(text)
+    source = text if "{" in text else jsonpath.relaxed(text)
     try:
         return jsonpath.compile(source)
     except jsonpath.JSONPathError as exc:

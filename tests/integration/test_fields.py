@@ -114,7 +114,7 @@ def test_index_on_kubectls_json(kubectl):
     the frequent values, against counts taken from the items directly."""
     from collections import Counter
 
-    from kubectl_py.explore.fields import FieldIndex
+    from kubectl_py.query.fields import FieldIndex
 
     items = kubectl_items(kubectl, "pods,nodes")
     index = FieldIndex.build(items)

@@ -4,7 +4,7 @@ from collections import Counter
 
 from kubectl_py import jsonpath
 from kubectl_py.explore.completion import INDEX, KEY, VALUE, Source, candidates, find_spot, tree_lines
-from kubectl_py.explore.fields import FieldIndex
+from kubectl_py.query.fields import FieldIndex
 
 LABEL = "app.kubernetes.io/name"
 

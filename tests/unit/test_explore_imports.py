@@ -9,7 +9,7 @@ PLUGIN_MODULES = ("nodeports", "describe", "query", "diff", "explore")
 def test_no_plugin_imports_prompt_toolkit_at_start_up():
     for module in PLUGIN_MODULES:
         code = (
-            f"import sys, kubectl_py.cli.{module}, kubectl_py.explore.fields, kubectl_py.explore.completion, "
+            f"import sys, kubectl_py.cli.{module}, kubectl_py.query.fields, kubectl_py.explore.completion, "
             "kubectl_py.explore.evaluation; "
             "print(sorted(m for m in sys.modules if m.startswith('prompt_toolkit')))"
         )

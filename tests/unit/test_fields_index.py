@@ -1,9 +1,10 @@
-"""The field index (kubectl_py/explore/fields.py) on plain items: paths, counts, types, examples, Secret safety,
+"""The field index (kubectl_py/query/fields.py) on plain items: paths, counts, types, examples, Secret safety,
 and that every path it writes selects its values through the project's kubectl JSONPath evaluator."""
 
 import json
 
-from kubectl_py.explore.fields import (
+from kubectl_py.jsonpath import evaluate
+from kubectl_py.query.fields import (
     EXAMPLE_WIDTH,
     ITEMS,
     LAST_APPLIED,
@@ -13,7 +14,6 @@ from kubectl_py.explore.fields import (
     parse_path,
     show,
 )
-from kubectl_py.jsonpath import evaluate
 
 POD = {
     "kind": "Pod",

@@ -288,7 +288,7 @@ def _kind(item: dict) -> str:
 
 def _hide_secret_values(item: dict) -> dict:
     """A shallow copy of a Secret-like item whose Secret values and last-applied annotation are sizes."""
-    from ..describe.redact import hidden  # the describe package is loaded only when a Secret is seen
+    from ..secret_values import hidden  # the describe package is loaded only when a Secret is seen
 
     item = hide_values(item, lambda value, _field: _Hidden(hidden(value)))
     meta = item.get("metadata")
