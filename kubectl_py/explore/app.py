@@ -35,7 +35,7 @@ from prompt_toolkit.styles import Style
 from ..errors import KubectlPyError
 from ..query.fields import FieldIndex, printable
 from .clipboard import osc52
-from .completion import Source, candidates, find_spot, tree_lines
+from .completion import ELEMENTS, FILTER_KEYS, FILTER_VALUES, Source, candidates, find_spot, tree_lines
 from .evaluation import EMPTY, JSONPATH, JSONPATH_NG, Evaluator, LatestWins
 
 ABANDONED = 130  # Esc or Ctrl-C: nothing printed
@@ -142,6 +142,11 @@ class Explorer:
         list_fields = FieldIndex.build([{k: v for k, v in document.items() if k != "items"}]) if is_list else None
         self.source = Source(index, is_list, len(self.settings.items), list_fields)
         self._invalidate()
+        # The first `[` on a list offers filters from its elements' most frequent values, which walks every
+        # item (68 ms on 10,000 pods): count them now, off the keyboard's path, so the menu finds them cached.
+        for leaf in index.leaf_paths():
+            if ELEMENTS in leaf.path and leaf.path.endswith(FILTER_KEYS):
+                index.frequent_values(leaf.path, FILTER_VALUES)
 
     def _invalidate(self) -> None:
         if self.app is not None:
