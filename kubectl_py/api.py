@@ -114,6 +114,7 @@ def diff(
     namespace: str | None = None,
     all_namespaces: bool = False,
     label_selector: str | None = None,
+    field_selector: str | None = None,
     ignore: list | None = None,
     include_status: bool = False,
     describe: bool = False,
@@ -123,7 +124,8 @@ def diff(
 ):
     """Compare the same objects in several sources (contexts or dumps), field by field, as
     ``kubectl py-diff`` does: a :class:`kubectl_py.diff.DiffResult` whose ``document()`` is the DiffList
-    and ``exit_code()`` kubectl diff's (0 same, 1 different or missing, 2 a source (or a join) failed)."""
+    and ``exit_code()`` kubectl diff's (0 same, 1 different or missing, 2 a source (or a join) failed).
+    ``label_selector`` and ``field_selector`` filter every list as ``-l`` and ``--field-selector`` do."""
     from .diff.reader import compare_sources
 
     return compare_sources(
@@ -133,6 +135,7 @@ def diff(
         namespace=namespace,
         all_namespaces=all_namespaces,
         label_selector=label_selector,
+        field_selector=field_selector,
         ignore=ignore,
         include_status=include_status,
         describe=describe,

@@ -328,7 +328,7 @@ FLAGS = (
     ),
     Flag(
         "--field-selector",
-        plugins=("py-query", "py-describe", "py-nodeports", "py-explore"),
+        plugins=("py-query", "py-describe", "py-nodeports", "py-explore", "py-diff"),
         help="Selector "
         "(field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2).",
         panel=_SELECTION,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .. import diff as logic
 from .. import query as engine
-from ..errors import NotFound, NotInDump
+from ..errors import NotFound, NotInDump, UsageError
 from ..kube.offline import NOT_IN_INPUT, Dump
 
 
@@ -49,6 +49,7 @@ def compare_sources(
     namespace=None,
     all_namespaces=False,
     label_selector=None,
+    field_selector=None,
     ignore=None,
     include_status=False,
     describe=False,
@@ -57,8 +58,12 @@ def compare_sources(
     all_objects=False,
 ) -> DiffResult:
     """``all_objects``: compare every object found, even where a file side speaks only for its own
-    objects (:func:`speaks_for_its_objects_only`)."""
+    objects (:func:`speaks_for_its_objects_only`). ``field_selector`` goes to each list request (the
+    server checks it); a dump applies it itself (:meth:`.kube.offline.Dump.list`), as for py-query."""
     from ..kube.fanout import run_per_context
+
+    if names and field_selector:  # kubectl get's words: named objects are read one by one, unfiltered
+        raise UsageError("name cannot be provided when a selector is specified")
 
     spec = engine.QuerySpec(
         resources=tuple(type_names),
@@ -66,6 +71,7 @@ def compare_sources(
         namespace=namespace,
         all_namespaces=all_namespaces,
         label_selector=label_selector,
+        field_selector=field_selector,
     )
     # bad --ignore paths fail before any read
     rules = logic.ignore_for(ignore or (), include_status, describe, include_generated)
@@ -128,7 +134,7 @@ def _pages(source, info, spec, flats: dict):
     """Pages of objects; a named object that is absent is put in ``flats`` as None (missing here)."""
     namespace = engine.namespace_for(source, info, spec)
     if not spec.names:
-        yield from source.list_pages(info, namespace, spec.label_selector, None)
+        yield from source.list_pages(info, namespace, spec.label_selector, spec.field_selector)
         return
     found = []
     for name in spec.names:

@@ -402,3 +402,115 @@ def test_the_readme_get_only_example_is_what_py_diff_prints(cluster):
     expected = "".join(line[2:] + "\n" for line in found.group(1).splitlines())
     run = diff(cluster, *command.split()[2:])
     assert (run.err + run.out, run.code) == (expected, int(found.group(2)))
+
+
+# -- --field-selector ----------------------------------------------------------------------------------------------
+
+LEVELS = {"alpha": ("info", "debug"), "bravo": ("info", "info"), "charlie": ("warn", None)}  # (kpy-a, kpy-b)
+
+
+def levels(kubectl, pair):
+    """alpha differs, bravo is the same, charlie is only in kpy-a."""
+    for index, context in enumerate(CONTEXTS):
+        objects = [
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"level": values[index]}}
+            for name, values in LEVELS.items()
+            if values[index]
+        ]
+        apply(kubectl, pair, context, *objects)
+
+
+def expected(kubectl, scope, selector, sides) -> list:
+    """(name, status, missingIn) per object, in py-diff's order, from what kubectl lists in ``scope`` (-n NS
+    or -A) with the same field selector; ``sides``: side name -> the context kubectl reads for it."""
+    listed = {
+        side: {
+            c["metadata"]["name"]: c.get("data")
+            for c in get(kubectl, context, "cm", *scope, "--field-selector", selector)["items"]
+        }
+        for side, context in sides.items()
+    }
+    out = []
+    for name in sorted(set().union(*listed.values())):
+        missing = [side for side in sides if name not in listed[side]]
+        held = [found[name] for found in listed.values() if name in found]
+        status = "missing" if missing else ("same" if all(h == held[0] for h in held) else "different")
+        out.append((name, status, missing))
+    return out
+
+
+def compared(run) -> list:
+    return [(i["name"], i["status"], i["missingIn"]) for i in run.json()["items"]]
+
+
+def test_a_field_selector_limits_the_comparison_as_kubectl_lists(cluster, kubectl, pair):
+    levels(kubectl, pair)
+    sides = {c: c for c in CONTEXTS}
+    every = diff(cluster, "cm", "-n", pair, "--context", "kpy-a,kpy-b", "-o", "json")
+    assert {i["name"] for i in every.json()["items"]} >= set(LEVELS), every.err
+    selectors = (
+        "metadata.name=alpha",
+        "metadata.name==bravo",
+        "metadata.name!=alpha,metadata.name!=kube-root-ca.crt",
+        f"metadata.namespace={pair},metadata.name=charlie",
+    )
+    for selector in selectors:
+        want = expected(kubectl, ["-n", pair], selector, sides)
+        assert 0 < len(want) < len(every.json()["items"]), selector
+        run = diff(cluster, "cm", "-n", pair, "--context", "kpy-a,kpy-b", "--field-selector", selector, "-o", "json")
+        assert (compared(run), run.err) == (want, ""), selector
+        assert run.code == (0 if all(status == "same" for _, status, _ in want) else 1), selector
+    # -A with the namespace in the selector, as kubectl get -A --field-selector; the text's values are kubectl's
+    selector = f"metadata.namespace={pair},metadata.name!=kube-root-ca.crt"
+    want = expected(kubectl, ["-A"], selector, sides)
+    run = diff(cluster, "cm", "-A", "--context", "kpy-a,kpy-b", f"--field-selector={selector}", "-o", "json")
+    assert (compared(run), run.code) == (want, 1), run.err
+    assert {i["namespace"] for i in run.json()["items"]} == {pair}
+    run = diff(cluster, "cm", "-A", "--context", "kpy-a,kpy-b", f"--field-selector={selector}")
+    counts = [sum(1 for w in want if w[1] == status) for status in ("same", "different", "missing")]
+    assert run.lines()[-1] == (
+        f"{len(want)} objects compared: {counts[0]} same, {counts[1]} different, {counts[2]} missing somewhere"
+    )
+    _, header, rows = block(run.out, f"ConfigMap {pair}/alpha")
+    data = [get(kubectl, c, "cm", "alpha", "-n", pair)["data"]["level"] for c in CONTEXTS]
+    assert (header, rows) == (["PATH", *CONTEXTS], {".data.level": data})
+
+
+def test_a_field_selector_kubectl_refuses_is_one_line_per_context(cluster, kubectl, pair):
+    refused = kubectl(["get", "deploy", "-n", pair, "--field-selector", "spec.nosuch=1"], context="kpy-a")
+    assert refused.returncode != 0 and "spec.nosuch" in refused.stderr
+    run = diff(cluster, "deploy", "-n", pair, "--context", "kpy-a,kpy-b", "--field-selector", "spec.nosuch=1")
+    assert run.code == 2, run.out + run.err
+    lines = run.err.splitlines()
+    assert [re.search(r'\(context "([^"]+)"\)$', line).group(1) for line in lines] == list(CONTEXTS), run.err
+    for line in lines:
+        reason = line.rpartition(" (context ")[0].partition("Error from server (BadRequest): ")[2]
+        assert reason and reason in refused.stderr, line
+    assert "Traceback" not in run.out + run.err
+    # names with a selector: kubectl's words, py-diff's error status
+    refused = kubectl(["get", "deploy", "cart", "-n", pair, "--field-selector", "metadata.name=cart"], context="kpy-a")
+    run = diff(
+        cluster, "deploy", "cart", "-n", pair, "--context", "kpy-a,kpy-b", "--field-selector", "metadata.name=cart"
+    )
+    assert (run.code, run.out, run.err) == (2, "", refused.stderr)
+
+
+def test_a_field_selector_filters_files_as_a_context(cluster, kubectl, pair, tmp_path):
+    levels(kubectl, pair)
+    snapshots = {}
+    for context in CONTEXTS:  # server dumps: each speaks for every ConfigMap of the namespace
+        snapshots[context] = tmp_path / f"{context}.json"
+        snapshots[context].write_text(ok(kubectl(["get", "cm", "-n", pair, "-o", "json"], context=context)).stdout)
+    a, b = (str(snapshots[c]) for c in CONTEXTS)
+    selections = (
+        (["--context", "kpy-a", "-f", b], {"kpy-a": "kpy-a", b: "kpy-b"}),
+        (["-f", a, "-f", b], {a: "kpy-a", b: "kpy-b"}),
+    )
+    for args, sides in selections:
+        for selector in ("metadata.name=alpha", "metadata.name!=alpha,metadata.name!=kube-root-ca.crt"):
+            run = diff(cluster, "cm", "-n", pair, *args, "--field-selector", selector, "-o", "json")
+            assert (compared(run), run.err) == (expected(kubectl, ["-n", pair], selector, sides), ""), (args, selector)
+    # a selector the files cannot be filtered by: one line per file, naming it
+    run = diff(cluster, "cm", "-n", pair, "-f", a, "-f", b, "--field-selector", "nosuch")
+    assert run.code == 2, run.out + run.err
+    assert run.err.splitlines() == [f"error: invalid field selector: 'nosuch' (context \"{f}\")" for f in (a, b)]
