@@ -6,13 +6,14 @@ pod IPs and uids are not.
 
 Profile "a" (cluster A): namespaces `demo` (most objects) and `shop` (quota, limit range, second app).
 Profile "b" (cluster B): namespace `beta`, two nodes, one app behind a NodePort service.
+Both: namespace `diff-demo`, the same app with drift between the clusters (the README's py-diff examples).
 """
 
 import base64
 from typing import Dict, List, Optional
 
 KWOK = {"kwok.x-k8s.io/node": "fake"}  # the annotation kwok selects nodes by
-SEED_REVISION = "2"  # bump when the seeded content changes: reused clusters are reseeded
+SEED_REVISION = "3"  # bump when the seeded content changes: reused clusters are reseeded
 
 
 def b64(text) -> str:
@@ -178,6 +179,20 @@ def container(name: str, image: str, ports=(), res: Optional[Dict] = None, **ext
 
 def pod_template(labels: Dict, containers: List[Dict], **spec) -> Dict:
     return {"metadata": {"labels": labels}, "spec": {"containers": containers, **spec}}
+
+
+def one_per_node(labels: Dict) -> List[Dict]:
+    """A topology spread that puts a workload's pods on distinct nodes, so each run places them alike."""
+    return [
+        {
+            "maxSkew": 1,
+            "topologyKey": "kubernetes.io/hostname",
+            "whenUnsatisfiable": "DoNotSchedule",
+            "nodeTaintsPolicy": "Honor",  # cordoned and tainted nodes are no domains to spread over
+            "labelSelector": {"matchLabels": labels},
+            "matchLabelKeys": ["pod-template-hash"],  # a rollout's new pods spread among themselves
+        }
+    ]
 
 
 def deployment(ns: str, name: str, replicas: int, template: Dict, annotations: Optional[Dict] = None) -> Dict:
@@ -686,6 +701,44 @@ def shop() -> List[Dict]:
     ]
 
 
+def diff_demo(profile: str) -> List[Dict]:
+    """Namespace diff-demo, in both clusters, drifted as fleets drift: cluster B logs at debug, has another CPU
+    limit and no TRACING variable, lacks the cart-flags ConfigMap, and holds another database password (of the
+    same length). examples/cart.yaml is the manifest one would apply next (3 replicas, image 1.5.0)."""
+    a = profile == "a"
+    env = [{"name": "LOG_LEVEL", "value": "info" if a else "debug"}] + (
+        [{"name": "TRACING", "value": "on"}] if a else []
+    )
+    cart = pod_template(
+        {"app": "cart"},
+        [
+            container(
+                "cart",
+                "ghcr.io/example/cart:1.4.2",
+                ports=[("http", 8080)],
+                res=resources("10m", "16Mi", "500m" if a else "1", "64Mi"),
+                env=env,
+            )
+        ],
+        topologySpreadConstraints=one_per_node({"app": "cart"}),
+    )
+    objects = [
+        namespace("diff-demo"),
+        deployment("diff-demo", "cart", 2, cart),
+        service("diff-demo", "cart", {"app": "cart"}, [port(80, "http", "http")]),
+        obj(
+            "v1",
+            "Secret",
+            meta("cart-db", "diff-demo"),
+            type="Opaque",
+            data={"password": b64("s3cr3t-a" if a else "s3cr3t-b")},
+        ),
+    ]
+    if a:
+        objects.append(obj("v1", "ConfigMap", meta("cart-flags", "diff-demo"), data={"new-checkout": "on"}))
+    return objects
+
+
 def profile_b() -> List[Dict]:
     """Cluster B: other nodes, another namespace, a NodePort service."""
     echo = pod_template(
@@ -695,6 +748,7 @@ def profile_b() -> List[Dict]:
                 "echo", "hashicorp/http-echo:1.0", ports=[("http", 5678)], res=resources("50m", "32Mi", "100m", "64Mi")
             )
         ],
+        topologySpreadConstraints=one_per_node({"app": "echo"}),
     )
     return [
         node("b-node-1", "kpy-2a", [addr("InternalIP", "10.1.0.11"), addr("Hostname", "b-node-1")]),

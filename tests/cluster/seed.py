@@ -212,7 +212,8 @@ def default_service_accounts(client: kubeapi.Client, namespaces: List[str]) -> C
 
 # -- profiles ----------------------------------------------------------------------------------------------
 def seed_a(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
-    kubectl.apply(m.cluster_scoped())
+    diff_demo = m.diff_demo("a")
+    kubectl.apply(m.cluster_scoped() + [o for o in diff_demo if o["kind"] == "Namespace"])
     client.call(
         "PATCH",
         f"/api/v1/nodes/{m.NOT_READY_NODE}/status",
@@ -228,12 +229,14 @@ def seed_a(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
     kubectl.apply([m.node_lease(m.NOT_READY_NODE, _now(micro=True))])
     crd = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.demo.kpy.io"
     kubeapi.wait_for("CRD widgets established", lambda: _condition(client.get(crd), "Established") == "True", 30)
-    wait_settled("default ServiceAccounts", [default_service_accounts(client, ["demo", "shop"])], 60)
+    wait_settled("default ServiceAccounts", [default_service_accounts(client, ["demo", "shop", "diff-demo"])], 60)
 
     tls = pki.issue(workdir, "web-tls", "web.demo.example.com", "server", san=["DNS:web.demo.example.com"])
     with open(tls.cert, "rb") as c, open(tls.key, "rb") as k:
         config = m.demo_config(c.read(), k.read())
-    kubectl.apply(config + m.demo_services() + m.demo_workloads() + m.shop())
+    kubectl.apply(
+        config + m.demo_services() + m.demo_workloads() + m.shop() + [o for o in diff_demo if o["kind"] != "Namespace"]
+    )
 
     # rollouts: each revision must be rolled out before the next, or the controller may skip a ReplicaSet
     for revision in (2, 3):
@@ -258,6 +261,7 @@ def seed_a(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
             ),
             workloads_done(client, "demo"),
             workloads_done(client, "shop"),
+            workloads_done(client, "diff-demo"),
             endpoints_filled(client, "demo"),
             endpoints_filled(client, "shop"),
             pvcs_bound(client, "demo"),
@@ -268,15 +272,16 @@ def seed_a(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
 
 
 def seed_b(kubectl: Kubectl, client: kubeapi.Client, workdir: str) -> None:
-    objects = m.profile_b()
+    objects = m.profile_b() + m.diff_demo("b")
     kubectl.apply([o for o in objects if o["kind"] in ("Node", "Namespace")])
-    wait_settled("default ServiceAccount", [default_service_accounts(client, ["beta"])], 60)
+    wait_settled("default ServiceAccount", [default_service_accounts(client, ["beta", "diff-demo"])], 60)
     kubectl.apply([o for o in objects if o["kind"] not in ("Node", "Namespace")])
     wait_settled(
         "cluster B settled",
         [
             nodes_ready(client, [o["metadata"]["name"] for o in objects if o["kind"] == "Node"]),
             workloads_done(client, "beta"),
+            workloads_done(client, "diff-demo"),
             endpoints_filled(client, "beta"),
         ],
     )
