@@ -7,7 +7,6 @@ import json
 import re
 import time
 import zlib
-from pathlib import Path
 
 import pytest
 from harness import kubectl_plugin
@@ -391,17 +390,6 @@ def test_a_get_only_user_sees_unreadable_not_drift(cluster, kubectl, pair):
         names[context] = owned[0]["metadata"]["name"]
     assert names["kpy-a"] != names["kpy-b"]  # the pod templates differ, and so do their hashes
     assert rows[".newReplicaSet.name"] == ["<unreadable>", names["kpy-a"], names["kpy-b"]]
-
-
-def test_the_readme_get_only_example_is_what_py_diff_prints(cluster):
-    """README's --describe example runs on the seeded cluster: stderr (printed first) and stdout, and $?."""
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    command = "kubectl py-diff deploy cart -n shop --context kpy-a-get-only,kpy-a --describe"
-    found = re.search(r"\n  \$ " + re.escape(command) + r"\n(.*?)\n  \$ echo \$\?\n  (\d+)\n", readme, re.S)
-    assert found, "README has no console block for " + command
-    expected = "".join(line[2:] + "\n" for line in found.group(1).splitlines())
-    run = diff(cluster, *command.split()[2:])
-    assert (run.err + run.out, run.code) == (expected, int(found.group(2)))
 
 
 # -- --field-selector ----------------------------------------------------------------------------------------------

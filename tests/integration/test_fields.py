@@ -10,13 +10,12 @@ from __future__ import annotations
 import base64
 import json
 import re
-import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.integration.harness import kubectl_plugin, oracle_json, plugin_env
+from tests.integration.harness import kubectl_plugin, oracle_json
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -315,23 +314,3 @@ def test_schema_validates_the_plugins_documents(cluster):
 def test_unknown_schema_kind_is_one_line(cluster):
     run = kubectl_plugin(cluster, "py-describe", "--schema", "nosuchkinds")
     assert run.code == 1 and run.out == "" and run.err.count("\n") == 1 and "nosuchkinds" in run.err
-
-
-# -- the README ------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "command",
-    [
-        "kubectl py-query pods,deploy,sts,ds,job,cj -A -f examples/snapshot.json --fields -o csv | grep -F "
-        "'containers[*].image,'",
-        "kubectl py-query deploy -A -f examples/snapshot.json --fields | grep -e '^KIND' -e labels",
-        "kubectl py-describe --schema no | head -4",
-    ],
-)
-def test_readme_transcripts_are_what_the_plugins_print(cluster, command):
-    readme = (ROOT / "README.md").read_text()
-    match = re.search(r"```console\n\$ " + re.escape(command) + r"\n(.*?)\n(?:\$ |```)", readme, re.S)
-    assert match, f"README has no console block for {command}"
-    proc = subprocess.run(["sh", "-c", command], cwd=ROOT, env=plugin_env(cluster), capture_output=True, text=True)
-    assert proc.stdout == match.group(1) + "\n", proc.stderr
