@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.harness import plugin_env
+from tests.integration.incident import apply, deployment, ok, oracle, patch_status, pod, wait_for, waiting_status
 from tests.integration.readme_blocks import blocks, commands, matches, transcript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,9 +41,6 @@ ELSEWHERE = {
     "$ kubectl py-explore pods -A --context 'prod-*'            # reads, then opens the editor": (
         "tests/integration/test_explore.py::test_enter_takes_the_open_menus_candidate_and_print_command_runs"
     ),
-    "$ kubectl py-triage -n payments": "tests/integration/test_triage.py::test_text_sections_and_exit_codes",
-    "$ kubectl py-triage -n payments deploy,pvc -o jsonpath='{range .items[*]}{.kind}/{.name}{\"\\t\"}{.problem}"
-    "{\"\\t\"}{.reason}{\"\\n\"}{end}'": "tests/integration/test_triage.py::test_spreadsheets_and_templates",
 }
 
 # Blocks run here by a test of their own (they need a fresh machine, or changes made while they run).
@@ -53,6 +51,9 @@ OWN_TEST = {
     "$ kubectl py-query cm -n shop-watch -w --context kpy-a,kpy-b --output-watch-events": "test_watch_transcripts",
     "$ kubectl py-query cm -n shop-watch --watch-only --context kpy-a,kpy-b -o 'jsonpath={.context}{\" \"}"
     "{.metadata.name}{\" \"}{.data}{\"\\n\"}'": "test_watch_transcripts",
+    "$ kubectl py-triage -n payments": "test_triage_transcripts",
+    "$ kubectl py-triage -n payments deploy,pvc -o jsonpath='{range .items[*]}{.kind}/{.name}{\"\\t\"}{.problem}"
+    "{\"\\t\"}{.reason}{\"\\n\"}{end}'": "test_triage_transcripts",
 }
 
 
@@ -131,20 +132,24 @@ def test_every_block_is_run_somewhere():
         assert callable(globals().get(name)), name
 
 
-@pytest.mark.parametrize("block", of("console"))
-def test_console_transcript(block, cluster, quiet, scratch):
-    env = plugin_env(cluster)
+def run_transcript(block, env, cwd):
+    """Each `$ ` command of a console block, its output compared; `echo $?` checks the exit code before it."""
     previous = None
     for step in transcript(block.text):
         if step.command == "echo $?":
             assert previous is not None and step.expected == f"{previous.returncode}\n", (block.where(), previous)
             continue
-        previous = run_step(step.command, env, scratch)
+        previous = run_step(step.command, env, cwd)
         assert "Traceback" not in previous.stdout, previous.stdout
         assert matches(step.expected, previous.stdout), (
             f"{block.where()}: $ {step.command}\n--- README\n{step.expected}--- printed (exit {previous.returncode})\n"
             f"{previous.stdout}"
         )
+
+
+@pytest.mark.parametrize("block", of("console"))
+def test_console_transcript(block, cluster, quiet, scratch):
+    run_transcript(block, plugin_env(cluster), scratch)
 
 
 @pytest.mark.parametrize("block", of("sh"))
@@ -301,3 +306,85 @@ def _read_lines(arriving, lines, count, timeout=60):
             pytest.fail(f"waited {timeout} s for line {count}; got {lines}")
         assert line is not None, f"the watch ended early; got {lines}"
         lines.append(line.rstrip("\n"))
+
+
+# -- the last test: its namespace would count in the whole-cluster examples above --------------------------
+
+
+@pytest.fixture(scope="module")
+def payments(cluster, kubectl, quiet):
+    """Namespace payments of the README's triage transcripts: a pod that cannot pull its image, one in
+    CrashLoopBackOff (kwok runs both; their status is then made to fail), a rollout a ResourceQuota blocks, a
+    claim of a StorageClass that does not exist and a Service selecting nothing (the controllers fail for real)."""
+    ns = "payments"
+    kubectl(["delete", "namespace", ns, "--wait=true", "--ignore-not-found"], context="kpy-a")
+    ok(kubectl(["create", "namespace", ns], context="kpy-a"))
+    try:
+        wait_for(
+            "default ServiceAccount",
+            lambda: kubectl(["get", "sa", "default", "-n", ns], context="kpy-a").returncode == 0,
+        )
+        apply(kubectl, ns, pod("fraud-check"), pod("ledger-0", {"app": "ledger"}))
+        wait_for(
+            "pods running",
+            lambda: all(
+                p["status"].get("phase") == "Running" for p in oracle(kubectl, "get", "pods", "-n", ns)["items"]
+            ),
+        )
+        image = 'Back-off pulling image "ghcr.io/example/fraud-check:0.9.0"'
+        patch_status(
+            kubectl,
+            ns,
+            "pod",
+            "fraud-check",
+            waiting_status("app", "Pending", {"reason": "ImagePullBackOff", "message": image}),
+        )
+        crash = {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container=app"}
+        patch_status(kubectl, ns, "pod", "ledger-0", waiting_status("app", "Running", crash, last_exit=2, restarts=6))
+        quota = {"hard": {"pods": "1"}, "scopes": ["BestEffort"]}
+        apply(
+            kubectl,
+            ns,
+            {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "best-effort"}, "spec": quota},
+        )
+        wait_for(
+            "quota counted",
+            lambda: (oracle(kubectl, "get", "quota", "best-effort", "-n", ns).get("status") or {}).get("used"),
+        )
+        claim = {
+            "storageClassName": "fast-ssd",
+            "accessModes": ["ReadWriteOnce"],
+            "resources": {"requests": {"storage": "1Gi"}},
+        }
+        apply(
+            kubectl,
+            ns,
+            deployment("checkout", 3, best_effort=True),
+            {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "ledger-data"}, "spec": claim},
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "payments-api"},
+                "spec": {"selector": {"app": "payments-api"}, "ports": [{"port": 80}]},
+            },
+        )
+        reasons = ("FailedCreate", "ProvisioningFailed")
+        wait_for(
+            "the quota's and the provisioner's Warning events",
+            lambda: set(reasons) <= {e["reason"] for e in oracle(kubectl, "get", "events", "-n", ns)["items"]},
+        )
+        wait_for(
+            "the blocked rollout",
+            lambda: any(
+                c["type"] == "ReplicaFailure"
+                for c in oracle(kubectl, "get", "deploy", "checkout", "-n", ns)["status"].get("conditions", [])
+            ),
+        )
+        yield ns
+    finally:
+        kubectl(["delete", "namespace", ns, "--wait=false"], context="kpy-a")
+
+
+def test_triage_transcripts(cluster, payments, scratch):
+    for block in (b for b in BLOCKS if OWN_TEST.get(first_line(b)) == "test_triage_transcripts"):
+        run_transcript(block, plugin_env(cluster), scratch)
