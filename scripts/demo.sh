@@ -26,6 +26,8 @@ The demo clusters are up. Point kubectl and the plugins at them:
   kubectl py-nodeports --context kpy-a,kpy-b
   kubectl py-describe node kwok-node-1 -o jsonpath='{.allocatedResources.cpu.requestsPercent}'
   kubectl py-query pods -A --context kpy-a,kpy-b --count
+  kubectl py-diff deploy,cm,secret -n diff-demo --context kpy-a,kpy-b   # drift, made on purpose
+  kubectl py-triage nodes --context kpy-a,kpy-b   # a cordoned, a tainted and a NotReady node
   kubectl py-query pods -A --all-contexts --count   # also shows how failing contexts are reported
 
 Stop them with: scripts/demo.sh down

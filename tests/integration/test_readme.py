@@ -58,9 +58,10 @@ OWN_TEST = {
 
 
 def exit_code_on_the_demo(command: str) -> int:
-    """--all-contexts reaches kpy-down (refused) and the restricted kpy-a-ns-viewer and kpy-a-get-only, which may
-    not list across namespaces: each is named on stderr, the others answer, and the exit code is 1."""
-    return 1 if "--all-contexts" in command else 0
+    """1 where the demo makes it so: py-diff and py-triage find the drift and the broken nodes seeded on purpose,
+    and --all-contexts reaches kpy-down (refused) and the restricted kpy-a-ns-viewer and kpy-a-get-only, which may
+    not list across namespaces (each is named on stderr, the others answer)."""
+    return 1 if "--all-contexts" in command or re.match(r"kubectl py-(diff|triage) ", command) else 0
 
 
 def first_line(block) -> str:
