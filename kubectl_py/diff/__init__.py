@@ -630,11 +630,31 @@ def compare_object(key: tuple, sides: dict) -> dict:
 
 
 def _paths(present: dict) -> list:
-    paths = {}
-    for flat in present.values():
+    """Every side's paths, each side's order kept: a path only some sides hold comes right after the path
+    before it there, so rows come in one order whichever side was selected first."""
+    sides = list(present.values())
+    order = list(sides[0])
+    after = {}  # path -> the paths other sides hold after it that the order does not have yet
+    known = set(order)
+    for flat in sides[1:]:
+        anchor = None
         for path in flat:
-            paths.setdefault(path, None)
-    return list(paths)
+            if path not in known:
+                known.add(path)
+                after.setdefault(anchor, []).append(path)
+            anchor = path
+    out = []
+
+    def emit(path):
+        out.append(path)
+        for later in after.get(path, ()):
+            emit(later)
+
+    for path in after.get(None, ()):
+        emit(path)
+    for path in order:
+        emit(path)
+    return out
 
 
 def why_not_held(flat, path: str) -> str:

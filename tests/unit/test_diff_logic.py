@@ -538,3 +538,15 @@ def test_which_files_speak_only_for_their_own_objects():
     assert speaks_for_its_objects_only(Dump([config_map("a", read=True)]))  # kubectl get cm a -o json
     assert not speaks_for_its_objects_only(Dump([config_map("a", read=True), config_map("b", read=True)]))
     assert not speaks_for_its_objects_only(object())  # a cluster
+
+
+def test_rows_come_in_one_order_whichever_side_is_first():
+    """A path only one side holds is placed after the path before it there, not after every path of the
+    side selected first (csv rows kept their place only when the holder was selected first)."""
+    holder = {"env": [{"name": "LOG", "value": "info"}, {"name": "TRACING", "value": "on"}], "cpu": "500m"}
+    other = {"env": [{"name": "LOG", "value": "debug"}], "cpu": "1"}
+    orders = []
+    for sides in ({"a": holder, "b": other}, {"b": other, "a": holder}):
+        item = diff.compare_object(("", "ConfigMap", "n", "c"), {k: flat({"data": v}) for k, v in sides.items()})
+        orders.append([d["path"] for d in item["differences"]])
+    assert orders[0] == orders[1] == [".data.env[name=LOG].value", ".data.env[name=TRACING]", ".data.cpu"]
