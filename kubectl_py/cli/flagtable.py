@@ -474,7 +474,10 @@ FLAGS = (
         kind="bool",
         default=False,
         plugins=("py-query", "py-triage"),
-        help="After listing/getting the requested object, watch for changes.",
+        help={
+            "py-query": "After listing/getting the requested object, watch for changes.",
+            "py-triage": "Read again every 2 seconds and redraw the report (in place on a terminal) until Ctrl-C.",
+        },
         panel=_OUTPUT,
     ),
     Flag(

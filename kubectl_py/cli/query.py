@@ -53,7 +53,7 @@ def query(
     show_events: Annotated[Optional[str], option("--show-events")] = None,
     show_managed_fields: Annotated[bool, option("--show-managed-fields")] = False,
     fields: Annotated[bool, option("--fields")] = False,
-    watch: Annotated[bool, option("--watch")] = False,
+    watch: Annotated[bool, option("--watch", "py-query")] = False,
     watch_only: Annotated[bool, option("--watch-only")] = False,
     output_watch_events: Annotated[bool, option("--output-watch-events")] = False,
     *,

@@ -44,7 +44,7 @@ def triage(
     selector: Annotated[Optional[str], option("--selector")] = None,
     over: Annotated[int, option("--over")] = 90,
     since: Annotated[Optional[str], option("--since")] = None,
-    watch: Annotated[bool, option("--watch")] = False,
+    watch: Annotated[bool, option("--watch", "py-triage")] = False,
     *,
     connection: ConnectionOptions,
 ):
