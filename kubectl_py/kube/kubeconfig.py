@@ -114,6 +114,7 @@ class Connection:
     context: str
     server: str
     namespace: str = "default"
+    cluster: str = ""  # the kubeconfig cluster's name, for messages about its fields
     ca_file: str | None = None
     ca_data: bytes | None = None
     cert_file: str | None = None
@@ -399,6 +400,7 @@ def connection_for(config: KubeConfig, context: str, overrides: Overrides = Over
         raise ConfigError(f"invalid configuration: no server found for {where} (cluster \"{cluster_name}\")")
     conn = Connection(
         context=context,
+        cluster=cluster_name,
         server=_checked_server(server, cluster_name),
         namespace=overrides.namespace or ctx.get("namespace") or "default",
         insecure=cluster.get("insecure-skip-tls-verify") is True,

@@ -58,10 +58,9 @@ def proxy_for(conn: Connection, scheme: str, host: str, port: int) -> Proxy | No
     if conn.proxy_url:
         url = _parse_proxy_url(conn.proxy_url)
         if url.scheme not in ("http", "https", "socks5"):
-            raise ConfigError(
-                f"invalid 'proxy-url' \"{_redacted(conn.proxy_url)}\" for context "
-                f"\"{conn.context}\": unsupported scheme \"{url.scheme}\", "
-                "must be http, https, or socks5"
+            raise ConfigError(  # client-go's words (clientcmd validation), the password left out
+                f"invalid 'proxy-url' \"{_redacted(conn.proxy_url)}\" for cluster "
+                f"\"{conn.cluster}\": unsupported scheme \"{url.scheme}\", must be http, https, or socks5"
             )
         return _proxy_of(url, conn.proxy_url)
     if scheme not in ("http", "https"):

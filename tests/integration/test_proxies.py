@@ -279,8 +279,8 @@ def test_an_unsupported_proxy_scheme_is_refused_before_any_connection(cluster, t
     assert (
         ours.code == 1
         and line.startswith("error: invalid 'proxy-url' \"socks4://kpy:xxxxx@")
-        and line.endswith(f'"socks4": {reason} (context "socks4")')
-    ), line  # the password is not repeated
+        and line.endswith(f'for cluster "socks4": {reason} (context "socks4")')
+    ), line  # kubectl's words, naming the cluster whose field it is; the password is not repeated
     assert proxy.connections == 0 and ours.out == ""  # and nothing went anywhere: no silent direct connection
 
 
