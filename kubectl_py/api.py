@@ -24,6 +24,7 @@ __all__ = [
     "list_objects",
     "get_object",
     "diff",
+    "triage",
     "render",
     "fields",
     "run_per_context",
@@ -143,6 +144,35 @@ def diff(
         include_generated=include_generated,
         all_objects=all_objects,
     )
+
+
+def triage(
+    sources: list,
+    types: list | tuple = (),
+    namespace: str | None = None,
+    all_namespaces: bool = False,
+    label_selector: str | None = None,
+    over: int = 90,
+    since: float | None = None,
+    parallel: int | None = None,
+):
+    """What is wrong, and why, in every source, as ``kubectl py-triage`` finds it: a
+    :class:`kubectl_py.triage.TriageResult` whose ``findings`` are records (``context``, ``kind``,
+    ``namespace``, ``name``, ``problem``, ``reason``, ``since``, ``details``), ``document()`` the FindingList and
+    ``exit_code()`` py-triage's (0 nothing wrong, 1 something wrong, 2 a source could not be read). ``types``
+    names the checks as kubectl names kinds (``["po", "nodes"]``; none: every namespaced one, nodes and PVs too
+    with ``all_namespaces``); ``since``: seconds back that Warning events are listed."""
+    from . import triage as engine
+
+    spec = engine.TriageSpec(
+        checks=engine.checks_for(tuple(types), all_namespaces),
+        namespace=namespace,
+        all_namespaces=all_namespaces,
+        over=over,
+        since=since,
+        label_selector=label_selector,
+    )
+    return engine.run(sources, spec, parallel)
 
 
 def render(template: str, obj, allow_missing_keys: bool = True) -> str:

@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 import uuid
 
@@ -648,6 +649,22 @@ def test_spreadsheets_and_templates(cluster, incident):
         cluster, "-n", ns, "pods,svc", "-o", 'jsonpath={range .items[*]}{.kind}/{.name}:{.problem}{"\\n"}{end}'
     )
     assert template.lines() == [f"{f['kind']}/{f['name']}:{f['problem']}" for f in items]
+
+
+def test_the_library_finds_what_the_plugin_prints(cluster, incident):
+    """api.triage, the call py-triage is a layer over, as a script would use it (its own process)."""
+    ns = incident["ns"]
+    script = (
+        "import json\nfrom kubectl_py import api\n"
+        f"result = api.triage(api.clusters(contexts=['kpy-a']), ['pods', 'svc'], namespace={ns!r})\n"
+        "print(json.dumps([result.exit_code(), result.document()]))"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=plugin_env(cluster))
+    assert proc.returncode == 0, proc.stderr
+    code, document = json.loads(proc.stdout)
+    VALIDATOR.validate(document)
+    items = findings(triage(cluster, "-n", ns, "pods,svc", "-o", "json"))
+    assert code == 1 and document["items"] == items, (code, document["items"], items)
 
 
 def test_offline_dump_gives_the_same_findings(cluster, kubectl, incident, tmp_path):
