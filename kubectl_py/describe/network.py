@@ -1,10 +1,10 @@
-"""Service, Endpoints and Ingress: the data ``kubectl describe`` shows for them.
+"""Service, Endpoints, EndpointSlice and Ingress: the data ``kubectl describe`` shows for them.
 
 Extra reads (kubectl ``describeService`` / ``describeIngressV1``):
 - Service: the EndpointSlices labelled ``kubernetes.io/service-name=<svc>``, then events.
 - Ingress: for each service backend, its EndpointSlices and the Service (to map the backend port to
   a port name); then events.
-- Endpoints: events only.
+- Endpoints, EndpointSlice: events only.
 
 Endpoints are kept as data (address, port, ready, node, target) for every slice endpoint, ready or
 not, in the order the API returned them, so the renderer can reproduce kubectl's ``first 3 + N
@@ -366,3 +366,39 @@ def build_ingress(obj: dict, gathered: dict) -> dict:
 SERVICE = Describer(gather_services, build_service, text_renderer("network", "render_service"))
 ENDPOINTS = Describer(gather_with_events, build_endpoints, text_renderer("network", "render_endpoints"))
 INGRESS = Describer(gather_ingresses, build_ingress, text_renderer("network", "render_ingress"))
+
+
+# -- EndpointSlice ---------------------------------------------------------------------------------
+
+
+def _slice_endpoint(endpoint: dict) -> dict:
+    conditions = endpoint.get("conditions") or {}
+    target = endpoint.get("targetRef")
+    return {
+        "addresses": list(endpoint.get("addresses") or []),
+        "conditions": {key: conditions.get(key) for key in ("ready", "serving", "terminating")},
+        "hostname": endpoint.get("hostname"),
+        "targetRef": None
+        if target is None
+        else {"kind": target.get("kind", ""), "name": target.get("name", ""), "namespace": target.get("namespace")},
+        "nodeName": endpoint.get("nodeName"),
+        "zone": endpoint.get("zone"),
+    }
+
+
+def build_endpointslice(obj: dict, gathered: dict) -> dict:
+    doc = metadata_fields(obj)
+    doc.update(
+        {
+            "addressType": obj.get("addressType", ""),
+            "ports": [
+                {"name": p.get("name"), "port": p.get("port"), "protocol": p.get("protocol")}
+                for p in obj.get("ports") or []
+            ],
+            "endpoints": [_slice_endpoint(e) for e in obj.get("endpoints") or []],
+        }
+    )
+    return with_events(doc, gathered)
+
+
+ENDPOINTSLICE = Describer(gather_with_events, build_endpointslice, text_renderer("network", "render_endpointslice"))

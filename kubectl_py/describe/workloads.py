@@ -1,10 +1,11 @@
-"""Workload controllers: Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob.
+"""Workload controllers: Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController.
 
 Joins (kubectl ``pkg/describe/describe.go``):
 - Deployment: the ReplicaSets it controls (``GetAllReplicaSetsInChunks``), split into the new one and
   the old ones; events.
-- ReplicaSet, StatefulSet, DaemonSet: the pods they control, counted by phase
-  (``getPodStatusForController``); events.
+- ReplicaSet, StatefulSet, DaemonSet, ReplicationController: the pods they control, counted by phase
+  (``getPodStatusForController``); events. kubectl fails a ReplicationController's whole describe when its
+  pods cannot be listed; here ``podsStatus`` is null and a warning says why.
 - Job, CronJob: events only.
 """
 
@@ -416,3 +417,46 @@ STATEFULSET = Describer(_gather_statefulsets, build_statefulset, text_renderer("
 DAEMONSET = Describer(_gather_daemonsets, build_daemonset, text_renderer("workloads", "render_daemonset"))
 JOB = Describer(_gather_jobs, build_job, text_renderer("workloads", "render_job"))
 CRONJOB = Describer(_gather_cronjobs, build_cronjob, text_renderer("workloads", "render_cronjob"))
+
+
+# -- ReplicationController -------------------------------------------------------------------------
+
+
+def _as_label_selector(rc: dict) -> dict:
+    """The RC with its map selector as a LabelSelector, so the ReplicaSet pod counting applies."""
+    spec = dict(rc.get("spec") or {})
+    spec["selector"] = {"matchLabels": dict(spec.get("selector") or {})}
+    return dict(rc, spec=spec)
+
+
+def gather_replicationcontrollers(objects: list, joins) -> list:
+    pods = gather_controller_pods([_as_label_selector(o) for o in objects], joins)
+    return gather_with_events(objects, joins, "ReplicationController", pods)
+
+
+def build_replicationcontroller(obj: dict, gathered: dict) -> dict:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    doc = {
+        # labels.FormatLabels of the map: sorted k=v, "" when empty
+        "selector": label_selector_string({"matchLabels": spec.get("selector") or {}}),
+        **metadata_fields(obj),
+        "replicas": {"current": status.get("replicas", 0), "desired": spec.get("replicas", 1)},
+        **pods_fields(gathered),
+        "podTemplate": podspec.build_template(spec.get("template")),
+        "conditions": [
+            {
+                "type": c.get("type", ""),
+                "status": c.get("status", ""),
+                "reason": c.get("reason", ""),
+                "message": c.get("message", ""),
+                "lastTransitionTime": c.get("lastTransitionTime"),
+            }
+            for c in status.get("conditions") or []
+        ],
+    }
+    return with_events(doc, gathered)
+
+
+REPLICATIONCONTROLLER = Describer(
+    gather_replicationcontrollers, build_replicationcontroller, text_renderer("workloads", "render_replicaset")
+)

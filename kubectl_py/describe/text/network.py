@@ -1,5 +1,5 @@
-"""kubectl's text for Service, Endpoints and Ingress documents (kubectl ``describeService``,
-``describeEndpoints``, ``describeIngressV1``)."""
+"""kubectl's text for Service, Endpoints, EndpointSlice and Ingress documents (kubectl ``describeService``,
+``describeEndpoints``, ``describeEndpointSliceV1``, ``describeIngressV1``)."""
 
 from __future__ import annotations
 
@@ -167,4 +167,39 @@ def render_ingress(doc: dict, w, now=None) -> None:
     if count == 0:
         w.line(1, f"*\t*\t{default}")
     write_annotations(w, 0, "Annotations", doc.get("annotations"))
+    write_doc_events(w, doc, now)
+
+
+def _unset(value) -> str:
+    return "<unset>" if value is None else str(value)
+
+
+def render_endpointslice(doc: dict, w, now=None) -> None:
+    write_head(w, doc)
+    w.line(0, f"AddressType:\t{doc.get('addressType', '')}")
+    ports = doc.get("ports") or []
+    if not ports:
+        w.line(0, "Ports: <unset>")
+    else:
+        w.line(0, "Ports:")
+        w.line(1, "Name\tPort\tProtocol")
+        w.line(1, "----\t----\t--------")
+        for port in ports:
+            w.line(1, f"{port.get('name') or '<unset>'}\t{_unset(port.get('port'))}\t{port.get('protocol') or ''}")
+    endpoints = doc.get("endpoints") or []
+    if not endpoints:
+        w.line(0, "Endpoints: <none>")
+    else:
+        w.line(0, "Endpoints:")
+        for endpoint in endpoints:
+            w.line(1, f"- Addresses:\t{', '.join(endpoint.get('addresses') or []) or '<none>'}")
+            w.line(2, "Conditions:")
+            ready = (endpoint.get("conditions") or {}).get("ready")
+            w.line(3, f"Ready:\t{'<unset>' if ready is None else ('true' if ready else 'false')}")
+            w.line(2, f"Hostname:\t{_unset(endpoint.get('hostname'))}")
+            target = endpoint.get("targetRef")
+            if target is not None:
+                w.line(2, f"TargetRef:\t{target['kind']}/{target['name']}")
+            w.line(2, f"NodeName:\t{_unset(endpoint.get('nodeName'))}")
+            w.line(2, f"Zone:\t{_unset(endpoint.get('zone'))}")
     write_doc_events(w, doc, now)

@@ -1,7 +1,5 @@
-"""kubectl's text for LimitRange, ResourceQuota, PodDisruptionBudget, NetworkPolicy and EndpointSlice
-documents (kubectl ``describeLimitRange``, ``describeQuota``, ``describePodDisruptionBudgetV1``,
-``describeNetworkPolicy``, ``describeEndpointSliceV1``). ReplicationController documents are printed by
-the ReplicaSet renderer (``text/workloads.py``): kubectl prints both kinds the same way.
+"""kubectl's text for LimitRange, ResourceQuota, PodDisruptionBudget and NetworkPolicy documents (kubectl
+``describeLimitRange``, ``describeQuota``, ``describePodDisruptionBudgetV1``, ``describeNetworkPolicy``).
 
 Deliberate difference: a LimitRange item with several resources prints them sorted by name; kubectl
 prints them in Go map order, which changes from run to run.
@@ -12,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ... import quantity
-from .common import parse_time, quantity_str, write_annotations, write_doc_events, write_head, write_labels
+from .common import parse_time, quantity_str, write_annotations, write_doc_events, write_labels
 from .namespaces import write_limit_rows, write_quota_scopes
 
 _HEADER = "Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio"
@@ -165,38 +163,3 @@ def render_networkpolicy(doc: dict, w, now=None) -> None:
 
 
 # -- EndpointSlice ---------------------------------------------------------------------------------
-
-
-def _unset(value) -> str:
-    return "<unset>" if value is None else str(value)
-
-
-def render_endpointslice(doc: dict, w, now=None) -> None:
-    write_head(w, doc)
-    w.line(0, f"AddressType:\t{doc.get('addressType', '')}")
-    ports = doc.get("ports") or []
-    if not ports:
-        w.line(0, "Ports: <unset>")
-    else:
-        w.line(0, "Ports:")
-        w.line(1, "Name\tPort\tProtocol")
-        w.line(1, "----\t----\t--------")
-        for port in ports:
-            w.line(1, f"{port.get('name') or '<unset>'}\t{_unset(port.get('port'))}\t{port.get('protocol') or ''}")
-    endpoints = doc.get("endpoints") or []
-    if not endpoints:
-        w.line(0, "Endpoints: <none>")
-    else:
-        w.line(0, "Endpoints:")
-        for endpoint in endpoints:
-            w.line(1, f"- Addresses:\t{', '.join(endpoint.get('addresses') or []) or '<none>'}")
-            w.line(2, "Conditions:")
-            ready = (endpoint.get("conditions") or {}).get("ready")
-            w.line(3, f"Ready:\t{'<unset>' if ready is None else ('true' if ready else 'false')}")
-            w.line(2, f"Hostname:\t{_unset(endpoint.get('hostname'))}")
-            target = endpoint.get("targetRef")
-            if target is not None:
-                w.line(2, f"TargetRef:\t{target['kind']}/{target['name']}")
-            w.line(2, f"NodeName:\t{_unset(endpoint.get('nodeName'))}")
-            w.line(2, f"Zone:\t{_unset(endpoint.get('zone'))}")
-    write_doc_events(w, doc, now)

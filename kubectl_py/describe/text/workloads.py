@@ -1,5 +1,6 @@
 """kubectl's text for the workload documents (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job,
-CronJob): ``describeDeployment``, ``describeReplicaSet``, ... in kubectl ``pkg/describe/describe.go``."""
+CronJob): ``describeDeployment``, ``describeReplicaSet``, ... in kubectl ``pkg/describe/describe.go``.
+ReplicationController documents are printed by :func:`render_replicaset`: kubectl prints both kinds alike."""
 
 from __future__ import annotations
 
