@@ -106,7 +106,8 @@ def explore(
 
 def _ng_renderer(items, results):
     """py-query's -o jsonpath-ng, always on the List (as py-query applies it)."""
-    from .query import as_list, jsonpath_ng
+    from ..query.extended import jsonpath_ng
+    from .query import as_list
 
     document = as_list(items, results)
     return lambda expression, _document: jsonpath_ng(expression, document)

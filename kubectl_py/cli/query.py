@@ -1,6 +1,5 @@
 """``kubectl py-query``: one query over many kinds, namespaces and contexts, on get data or describe data."""
 
-import functools
 from typing import Annotated, List, Optional
 
 import typer
@@ -12,6 +11,9 @@ from ..printers import SPREADSHEET_FORMATS, allowed_help, parse_output
 from ..printers import name as name_printer
 from ..printers.custom_columns import has_context_column, parse_spec, rows_for
 from ..printers.table import format_table
+from ..query.extended import jsonpath_ng
+from ..query.sorting import no_such_field, sort_key, sorted_by
+from ..query.tables import table_rows
 from . import common
 from .flags import NamesArg, ResourcesArg, option
 from .options import ConnectionOptions, connection_flags, parse_bool
@@ -349,7 +351,7 @@ class Run:
             sections, errors = [], []
             for info in infos:
                 namespace = engine.namespace_for(source, info, spec)
-                sections.append((info, _table_rows(source, info, namespace, spec, include, errors)))
+                sections.append((info, table_rows(source, info, namespace, spec, include, errors)))
             return engine.ContextAnswer(sections, warnings, errors)
 
         from ..kube.fanout import run_per_context
@@ -461,7 +463,7 @@ class Run:
                         values = evaluate(sort_by, item)
                         if values and not found:
                             found.append(True)
-                        out.append((engine.sort_key(values), text))
+                        out.append((sort_key(values), text))
                     else:
                         out.append(text)
                 return out
@@ -472,7 +474,7 @@ class Run:
         pieces = [p for r in results if r.ok for _, section in r.value.sections for p in section]
         if sort_by:
             if pieces and not found:
-                raise UsageError(_NO_SORT_FIELD.format(sort_by))
+                raise no_such_field(sort_by)
             pieces = [text for _, text in sorted(pieces, key=lambda pair: pair[0])]
         typer.echo(pre + "".join(pieces) + post, nl=False)
         return self.finish(results, bool(pieces))
@@ -517,25 +519,6 @@ def _watch(spec, sources, fmt, no_headers, sort_by, watch_only, events, managed_
     return watch.follow(sources, spec, table, printer)
 
 
-_NO_SORT_FIELD = 'couldn\'t find any field with path "{}" in the list of objects'  # kubectl's
-
-
-def sorted_by(template: str, items: list, value_of=None) -> list:
-    """``--sort-by`` as kubectl sorts: numbers, then strings, items without the field (or null) first, stable.
-    A field no item has is kubectl's error, not an unsorted answer."""
-    from ..jsonpath import evaluate
-
-    keyed, found = [], False
-    for item in items:
-        values = evaluate(template, value_of(item) if value_of else item)
-        found = found or bool(values)
-        keyed.append((engine.sort_key(values), item))
-    if keyed and not found:
-        raise UsageError(_NO_SORT_FIELD.format(template))
-    keyed.sort(key=lambda pair: pair[0])
-    return [item for _, item in keyed]
-
-
 def count_keys(by: str) -> tuple:
     """``--by context,namespace`` -> ("context", "namespace"): each one of COUNT_BY, once."""
     keys = tuple(dict.fromkeys(key.strip() for key in (by or "").split(",")))
@@ -555,83 +538,6 @@ def as_list(items, results) -> dict:
     }
 
 
-def jsonpath_ng(expression: str, document) -> str:
-    """jsonpath-ng's extended syntax (filters with regex and boolean and, len, sorted): one match a line,
-    scalars as text and the rest as JSON."""
-    import json
-
-    from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
-    from jsonpath_ng.ext import parse
-
-    try:
-        matches = _null_safe_sorting(parse(expression)).find(document)
-    except (JsonPathLexerError, JsonPathParserError, Exception) as exc:
-        from ..errors import BadTemplate
-
-        raise BadTemplate(f"error in jsonpath-ng expression {expression!r}: {exc}") from None
-    lines = []
-    for match in matches:
-        value = match.value
-        lines.append(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
-    return "".join(f"{line}\n" for line in lines)
-
-
-def _null_safe_sorting(node):
-    """jsonpath-ng's sorting (``[/field]``, `` `sorted` ``) compares values as Python does, so a null beside a
-    string ended the command (``'<' not supported between NoneType and str``): each sort in the parsed
-    expression is replaced by one that orders as --sort-by does (missing and null first, numbers, strings)."""
-    from jsonpath_ng import JSONPath
-    from jsonpath_ng.ext.iterable import SortedThis
-
-    if isinstance(node, SortedThis):
-        return _null_safe_sorted()(node.expressions)
-    for name, value in list(vars(node).items()):
-        if isinstance(value, JSONPath):
-            setattr(node, name, _null_safe_sorting(value))
-        elif isinstance(value, list):
-            setattr(node, name, [_null_safe_sorting(v) if isinstance(v, JSONPath) else v for v in value])
-    return node
-
-
-def _sort_rank(value):
-    if value is None:
-        return (0, 0, "")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (1, value, "")
-    import json
-
-    return (2, 0, value if isinstance(value, str) else json.dumps(value, sort_keys=True))
-
-
-@functools.lru_cache(maxsize=None)
-def _null_safe_sorted():
-    """The sort node (a class made once, when jsonpath-ng is first used)."""
-    from jsonpath_ng.ext.iterable import SortedThis
-    from jsonpath_ng.jsonpath import DatumInContext
-
-    class NullSafeSorted(SortedThis):
-        def find(self, datum):
-            datum = DatumInContext.wrap(datum)
-            value = datum.value
-            if isinstance(value, dict) and self.expressions:
-                return []
-            if not isinstance(value, (dict, list)):
-                return []
-            items = list(value)
-            if not self.expressions:
-                items.sort(key=_sort_rank)
-            for field, reverse in reversed(self.expressions or ()):  # the first expression sorts last: it wins
-
-                def rank(item, field=field):
-                    found = field.find(DatumInContext.wrap(item))
-                    return _sort_rank(found[0].value if len(found) == 1 else None)
-
-                items.sort(key=rank, reverse=reverse)
-            return [DatumInContext.wrap(items)]
-
-    return NullSafeSorted
-
-
 def _relaxed(expression: str) -> str:
     from ..jsonpath import relaxed
 
@@ -648,50 +554,6 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _table_rows(source, info, namespace, spec, include, errors):
-    """(column definitions, [(cells, namespace, object)]) for one type in one context. Named objects
-    that do not exist go to ``errors``; the others are still shown, as kubectl does."""
-    if not source.serves_tables:
-        return _offline_table(source, info, namespace, spec, errors)
-    if spec.names:
-        pages = []
-        for name in spec.names:
-            try:
-                pages.append(source.table_get(info, name, namespace, include))
-            except engine.NotFound as exc:
-                errors.append(exc)
-    else:
-        pages = source.table_pages(info, namespace, spec.label_selector, spec.field_selector, include)
-    columns, rows = [], []
-    for page in pages:
-        columns = columns or page.get("columnDefinitions") or []
-        for row in page.get("rows") or []:
-            obj = row.get("object") or {}
-            rows.append((row.get("cells") or [], (obj.get("metadata") or {}).get("namespace", ""), obj))
-    return columns, rows
-
-
-def _offline_table(source, info, namespace, spec, errors):
-    """Without a server to render tables: NAME and CREATED from the objects themselves."""
-    if spec.names:
-        objects = []
-        for name in spec.names:
-            try:
-                objects.append(source.get(info, name, namespace))
-            except engine.NotFound as exc:
-                errors.append(exc)
-    else:
-        objects = source.list(info, namespace, spec.label_selector, spec.field_selector)
-    columns = [{"name": "Name", "priority": 0}, {"name": "Created", "priority": 0}]
-    rows = []
-    for obj in objects:
-        meta = obj.get("metadata") or {}
-        rows.append(
-            ([meta.get("name", ""), meta.get("creationTimestamp") or "<unknown>"], meta.get("namespace", ""), obj)
-        )
-    return columns, rows
 
 
 main = main_for(query, "py-query")

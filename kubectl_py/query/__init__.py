@@ -123,18 +123,6 @@ def split_items_range(template: str):
 # -- sorting and counting ------------------------------------------------------------------------------
 
 
-def sort_key(values: list):
-    """Order like kubectl's --sort-by: numbers by value, then strings; missing values (and null) first."""
-    if not values or values[0] is None:
-        return (0, 0, "")
-    value = values[0]
-    if isinstance(value, bool):
-        return (1, int(value), "")
-    if isinstance(value, (int, float)):
-        return (1, value, "")
-    return (2, 0, str(value))
-
-
 # -- --fields ------------------------------------------------------------------------------------------
 
 FIELD_HEADERS = ("KIND", "PATH", "COUNT", "TYPES", "EXAMPLE")

@@ -10,6 +10,7 @@ from kubectl_py.cli import query
 from kubectl_py.errors import UsageError
 from kubectl_py.printers import OutputFormat, parse_output
 from kubectl_py.printers.custom_columns import has_context_column, parse_spec
+from kubectl_py.query import extended, sorting
 from kubectl_py.query.aggregate import Plan, last_segment, named
 
 
@@ -112,24 +113,24 @@ ITEMS = [{"n": "b", "v": "x"}, {"n": "a"}, {"n": "c", "v": None}, {"n": "d", "v"
 
 
 def test_sort_by_puts_missing_and_null_first_then_numbers_then_strings():
-    assert [i["n"] for i in query.sorted_by("{.v}", ITEMS)] == ["a", "c", "d", "e", "b"]
+    assert [i["n"] for i in sorting.sorted_by("{.v}", ITEMS)] == ["a", "c", "d", "e", "b"]
 
 
 def test_sort_by_a_field_no_item_has_is_kubectls_error():
     with pytest.raises(UsageError) as info:
-        query.sorted_by("{.metadata.nme}", ITEMS)
+        sorting.sorted_by("{.metadata.nme}", ITEMS)
     assert (
         info.value.user_message()
         == 'error: couldn\'t find any field with path "{.metadata.nme}" in the list of objects'
     )
-    assert query.sorted_by("{.x}", []) == []  # nothing to sort: no error, as kubectl
+    assert sorting.sorted_by("{.x}", []) == []  # nothing to sort: no error, as kubectl
 
 
 def test_jsonpath_ng_sorts_with_nulls():
     document = {"items": ITEMS}
-    assert query.jsonpath_ng("$.items[/v][*].n", document).split() == ["a", "c", "d", "e", "b"]
-    assert query.jsonpath_ng("$.items[\\v][*].n", document).split() == ["b", "e", "d", "a", "c"]
-    assert query.jsonpath_ng("$.items[*].v.`sorted`", {"items": [{"v": [3, None, "x", 1]}]}).split() == [
+    assert extended.jsonpath_ng("$.items[/v][*].n", document).split() == ["a", "c", "d", "e", "b"]
+    assert extended.jsonpath_ng("$.items[\\v][*].n", document).split() == ["b", "e", "d", "a", "c"]
+    assert extended.jsonpath_ng("$.items[*].v.`sorted`", {"items": [{"v": [3, None, "x", 1]}]}).split() == [
         "[null,",
         "1,",
         "3,",
