@@ -182,13 +182,14 @@ def pod_template(labels: Dict, containers: List[Dict], **spec) -> Dict:
 
 
 def one_per_node(labels: Dict) -> List[Dict]:
-    """A topology spread that puts a workload's pods on distinct nodes, so each run places them alike."""
+    """A topology spread that puts a workload's pods on distinct nodes, so each run places them alike. Every
+    node counts as a domain, tainted or not yet Ready ones too (nodeTaintsPolicy Ignore, the default): a pod
+    waits for its node rather than doubling up on one that came up first."""
     return [
         {
             "maxSkew": 1,
             "topologyKey": "kubernetes.io/hostname",
             "whenUnsatisfiable": "DoNotSchedule",
-            "nodeTaintsPolicy": "Honor",  # cordoned and tainted nodes are no domains to spread over
             "labelSelector": {"matchLabels": labels},
             "matchLabelKeys": ["pod-template-hash"],  # a rollout's new pods spread among themselves
         }
