@@ -116,7 +116,8 @@ def oracle_json(kubectl, *args, context=None):
     return json.loads(proc.stdout)
 
 
-def _sigint_default() -> None:
+def sigint_default() -> None:
+    """In a child about to exec: SIGINT back to its default (a background job starts with it ignored)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
@@ -125,4 +126,4 @@ def popen_interruptible(argv, **kwargs) -> subprocess.Popen:
     disposition. A shell starts background jobs (`pytest ... &`) with SIGINT ignored, children inherit that
     across exec, and a Python started with SIGINT ignored keeps ignoring it (as it should: the plugin is
     not changed for tests), so the test's Ctrl-C would never land."""
-    return subprocess.Popen(argv, preexec_fn=_sigint_default, **kwargs)
+    return subprocess.Popen(argv, preexec_fn=sigint_default, **kwargs)

@@ -18,6 +18,8 @@ import time
 import pexpect
 import pyte
 
+from tests.integration.harness import sigint_default
+
 # generous bounds on waits: a check waits for a state, it never asserts how soon it came
 WAIT = 60
 
@@ -42,6 +44,7 @@ class TerminalScreen:
             encoding="utf-8",
             codec_errors="replace",
             cwd=cwd or os.getcwd(),
+            preexec_fn=sigint_default,  # Ctrl-C must land even when the tests run as a background job
         )
         child.delaybeforesend = None  # pexpect sleeps 50 ms before each send unless told not to
         return cls(child, rows, columns)

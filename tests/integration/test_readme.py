@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.harness import plugin_env
+from tests.integration.harness import plugin_env, popen_interruptible
 from tests.integration.incident import apply, deployment, ok, oracle, patch_status, pod, wait_for, waiting_status
 from tests.integration.readme_blocks import blocks, commands, matches, transcript
 
@@ -263,7 +263,7 @@ def test_watch_transcripts(command, cluster, kubectl):
         kubectl(["delete", "namespace", ns, "--wait=true"], context=context)
         assert kubectl(["create", "namespace", ns], context=context).returncode == 0
     time.sleep(3)  # kube-root-ca.crt is made by a controller: let it arrive before the watch starts
-    proc = subprocess.Popen(
+    proc = popen_interruptible(
         ["bash", "-c", "exec " + step.command],
         env=plugin_env(cluster),
         stdout=subprocess.PIPE,
