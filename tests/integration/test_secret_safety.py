@@ -15,12 +15,12 @@ from __future__ import annotations
 import base64
 import json
 import re
-import time
 import uuid
 
 import pytest
 import yaml
 from harness import kubectl_plugin
+from incident import wait_for
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 CRD_GROUP = "secretsafety.kpy.io"
@@ -56,17 +56,6 @@ def assert_no_leak(forms: set, *texts: str, where: str = "") -> None:
 
 
 # -- the objects ---------------------------------------------------------------------------------------------
-
-
-def _wait(what: str, check, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.5)
 
 
 def _applied(kubectl, obj: dict) -> None:
@@ -127,7 +116,7 @@ class World:
             ]
         )
         assert created.returncode == 0, created.stderr
-        _wait(
+        wait_for(
             f"default ServiceAccount in {self.ns}",
             lambda: kubectl(["get", "serviceaccount", "default", "-n", self.ns]).returncode == 0,
         )
@@ -144,7 +133,7 @@ class World:
                 },
             },
         )
-        token = _wait(
+        token = wait_for(
             "the token controller to fill sa-token",
             lambda: (self.get("secret", "sa-token").get("data") or {}).get("token"),
         )
@@ -214,7 +203,7 @@ def _crd() -> dict:
 @pytest.fixture(scope="module")
 def world(cluster, kubectl):
     _applied(kubectl, _crd())
-    _wait("the VaultSecret CRD to be served", lambda: kubectl(["get", "vaultsecrets", "-A"]).returncode == 0)
+    wait_for("the VaultSecret CRD to be served", lambda: kubectl(["get", "vaultsecrets", "-A"]).returncode == 0)
     world = World(cluster, kubectl)
     world.create()
     yield world
