@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..quantity import record as quantity
 from .base import Describer, text_renderer
-from .sections import gather_with_events, metadata_fields, with_events
+from .sections import condition_records, gather_with_events, metadata_fields, with_events
 
 V2 = "autoscaling/v2"
 _SOURCE_KEYS = {
@@ -127,20 +127,7 @@ def build(obj: dict, gathered: dict) -> dict:
             }
         )
     doc["replicas"] = {"current": status.get("currentReplicas", 0), "desired": status.get("desiredReplicas", 0)}
-    doc["conditions"] = (
-        [
-            {
-                "type": c.get("type", ""),
-                "status": c.get("status", ""),
-                "reason": c.get("reason", ""),
-                "message": c.get("message", ""),
-                "lastTransitionTime": c.get("lastTransitionTime"),
-            }
-            for c in status.get("conditions") or []
-        ]
-        if "metrics" in doc
-        else []
-    )
+    doc["conditions"] = condition_records(status.get("conditions")) if "metrics" in doc else []
     return with_events(doc, gathered)
 
 

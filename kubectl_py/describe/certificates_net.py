@@ -16,7 +16,7 @@ import binascii
 
 from . import pkcs10
 from .base import Describer, text_renderer
-from .sections import gather_with_events, metadata_fields, with_events
+from .sections import condition_records, gather_with_events, metadata_fields, with_events
 
 _STATUS_CONDITIONS = ("Approved", "Denied", "Failed")
 
@@ -29,17 +29,6 @@ def csr_status(condition_types: list, issued: bool) -> str:
     return status + (",Issued" if issued else "")
 
 
-def _condition(c: dict) -> dict:
-    return {
-        "type": c.get("type") or "",
-        "status": c.get("status") or "",
-        "reason": c.get("reason") or "",
-        "message": c.get("message") or "",
-        "lastUpdateTime": c.get("lastUpdateTime"),
-        "lastTransitionTime": c.get("lastTransitionTime"),
-    }
-
-
 def _request(encoded) -> tuple:
     """``(parsed request, error)`` of a CSR's base64 ``spec.request``."""
     try:
@@ -50,7 +39,7 @@ def _request(encoded) -> tuple:
 
 def build_csr(obj: dict, gathered: dict) -> dict:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
-    conditions = [_condition(c) for c in status.get("conditions") or []]
+    conditions = condition_records(status.get("conditions"), "lastUpdateTime")
     issued = bool(status.get("certificate"))
     request, error = _request(spec.get("request"))
     doc = metadata_fields(obj)
@@ -78,16 +67,7 @@ def build_servicecidr(obj: dict, gathered: dict) -> dict:
     doc.update(
         {
             "cidrs": list((obj.get("spec") or {}).get("cidrs") or []),
-            "conditions": [
-                {
-                    "type": c.get("type") or "",
-                    "status": c.get("status") or "",
-                    "lastTransitionTime": c.get("lastTransitionTime"),
-                    "reason": c.get("reason") or "",
-                    "message": c.get("message") or "",
-                }
-                for c in (obj.get("status") or {}).get("conditions") or []
-            ],
+            "conditions": condition_records((obj.get("status") or {}).get("conditions")),
         }
     )
     return with_events(doc, gathered)

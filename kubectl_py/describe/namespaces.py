@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..quantity import record as quantity
 from .base import Describer, text_renderer
-from .sections import join_error, metadata_fields
+from .sections import condition_records, join_error, metadata_fields
 
 LIMIT_FIELDS = (
     ("min", "min"),
@@ -70,16 +70,7 @@ def build_namespace(obj: dict, gathered: dict) -> dict:
     doc.update(
         {
             "status": status.get("phase", ""),
-            "conditions": [
-                {
-                    "type": c.get("type", ""),
-                    "status": c.get("status", ""),
-                    "lastTransitionTime": c.get("lastTransitionTime"),
-                    "reason": c.get("reason", ""),
-                    "message": c.get("message", ""),
-                }
-                for c in status.get("conditions") or []
-            ],
+            "conditions": condition_records(status.get("conditions")),
             "resourceQuotas": None
             if quotas is None
             else sorted((quota_record(q) for q in quotas), key=lambda q: q["name"]),

@@ -12,7 +12,7 @@ from decimal import Decimal
 from .. import quantity
 from . import events
 from .base import Describer, strip_server_prefix, text_renderer
-from .sections import with_events
+from .sections import condition_records, with_events
 
 ROLE_PREFIX = "node-role.kubernetes.io/"
 ROLE_LABEL = "kubernetes.io/role"
@@ -373,17 +373,7 @@ def build(node: dict, gathered: dict) -> dict:
             "acquireTime": (lease.get("spec") or {}).get("acquireTime"),
             "renewTime": (lease.get("spec") or {}).get("renewTime"),
         },
-        "conditions": [
-            {
-                "type": c.get("type") or "",
-                "status": c.get("status") or "",
-                "lastHeartbeatTime": c.get("lastHeartbeatTime"),
-                "lastTransitionTime": c.get("lastTransitionTime"),
-                "reason": c.get("reason") or "",
-                "message": c.get("message") or "",
-            }
-            for c in status.get("conditions") or []
-        ],
+        "conditions": condition_records(status.get("conditions"), "lastHeartbeatTime"),
         "addresses": [
             {"type": a.get("type") or "", "address": a.get("address") or ""} for a in status.get("addresses") or []
         ],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import events, podspec
 from .base import Describer, text_renderer
-from .sections import with_events
+from .sections import condition_records, with_events
 
 
 def gather(objects: list, joins) -> list:
@@ -55,17 +55,7 @@ def build(pod: dict, gathered: dict) -> dict:
             {"type": g.get("conditionType") or "", "status": by_type.get(g.get("conditionType"))}
             for g in spec.get("readinessGates") or []
         ],
-        "conditions": [
-            {
-                "type": c.get("type") or "",
-                "status": c.get("status") or "",
-                "lastProbeTime": c.get("lastProbeTime"),
-                "lastTransitionTime": c.get("lastTransitionTime"),
-                "reason": c.get("reason") or None,
-                "message": c.get("message") or None,
-            }
-            for c in conditions
-        ],
+        "conditions": condition_records(conditions, "lastProbeTime", unset=None),
         "volumes": [podspec.volume(v) for v in spec.get("volumes") or []],
         "qosClass": podspec.qos_class(pod),
         "nodeSelectors": dict(spec.get("nodeSelector") or {}),

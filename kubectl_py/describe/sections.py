@@ -1,5 +1,5 @@
-"""Document pieces every describer family shares: labels and annotations, the events section, and the
-text shown in place of a join that could not be read."""
+"""Document pieces every describer family shares: labels and annotations, conditions, the events section,
+and the text shown in place of a join that could not be read."""
 
 from __future__ import annotations
 
@@ -25,6 +25,21 @@ def gather_with_events(objects: list, joins, kind=events.FROM_OBJECT, extra: lis
     ``events``. With no ``extra``, the whole gather step of describers whose only join is events."""
     found = gather_events(objects, joins, kind)
     return [{**(extra[i] if extra else {}), "events": found[i]} for i in range(len(objects))]
+
+
+def condition_records(conditions, *times: str, unset="") -> list:
+    """Conditions as the documents hold them: type and status, reason and message (``unset`` when empty; a
+    null is empty too, as Go reads it), lastTransitionTime and the kind's other ``times`` as written."""
+    return [
+        {
+            "type": c.get("type") or "",
+            "status": c.get("status") or "",
+            "reason": c.get("reason") or unset,
+            "message": c.get("message") or unset,
+            **{time: c.get(time) for time in ("lastTransitionTime", *times)},
+        }
+        for c in conditions or []
+    ]
 
 
 def with_events(doc: dict, gathered: dict) -> dict:

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from ..quantity import record as quantity
 from .base import Describer, text_renderer
-from .sections import gather_events, gather_with_events, join_error, metadata_fields, with_events
+from .sections import (
+    condition_records,
+    gather_events,
+    gather_with_events,
+    join_error,
+    metadata_fields,
+    with_events,
+)
 
 BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
 
@@ -116,20 +123,6 @@ def used_by(pvc: dict, pods: list) -> list:
     return sorted(p["name"] for p in found)
 
 
-def _pvc_conditions(status: dict) -> list:
-    return [
-        {
-            "type": c.get("type", ""),
-            "status": c.get("status", ""),
-            "lastProbeTime": c.get("lastProbeTime"),
-            "lastTransitionTime": c.get("lastTransitionTime"),
-            "reason": c.get("reason", ""),
-            "message": c.get("message", ""),
-        }
-        for c in status.get("conditions") or []
-    ]
-
-
 def build_pvc(obj: dict, gathered: dict) -> dict:
     spec = obj.get("spec") or {}
     status = obj.get("status") or {}
@@ -152,7 +145,7 @@ def build_pvc(obj: dict, gathered: dict) -> dict:
             else {"apiGroup": source.get("apiGroup"), "kind": source.get("kind", ""), "name": source.get("name", "")},
             "usedBy": None if pods is None else used_by(obj, pods),
             "usedByError": gathered.get("podsError") if pods is None else None,
-            "conditions": _pvc_conditions(status),
+            "conditions": condition_records(status.get("conditions"), "lastProbeTime"),
         }
     )
     return with_events(doc, gathered)

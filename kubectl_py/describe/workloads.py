@@ -15,7 +15,7 @@ from ..kube.selectors import label_selector_string
 from ..quantity import record as quantity
 from . import podspec
 from .base import Describer, text_renderer
-from .sections import gather_with_events, metadata_fields, with_events
+from .sections import condition_records, gather_with_events, metadata_fields, with_events
 
 POD_TEMPLATE_HASH = "pod-template-hash"
 
@@ -52,22 +52,6 @@ def _is_controlled_by(child: dict, owner: dict) -> bool:
 
 def _meta(obj: dict) -> dict:
     return obj.get("metadata") or {}
-
-
-def _conditions(obj: dict) -> list:
-    out = []
-    for c in (obj.get("status") or {}).get("conditions") or []:
-        out.append(
-            {
-                "type": c.get("type", ""),
-                "status": c.get("status", ""),
-                "reason": c.get("reason", ""),
-                "message": c.get("message", ""),
-                "lastUpdateTime": c.get("lastUpdateTime"),
-                "lastTransitionTime": c.get("lastTransitionTime"),
-            }
-        )
-    return out
 
 
 # -- pods counted for a controller (spec 5.1) --------------------------------------------------------
@@ -206,7 +190,7 @@ def build_deployment(obj: dict, gathered: dict) -> dict:
             "maxSurge": rolling.get("maxSurge"),
         },
         "podTemplate": podspec.build_template(spec.get("template")),
-        "conditions": _conditions(obj),
+        "conditions": condition_records((obj.get("status") or {}).get("conditions"), "lastUpdateTime"),
     }
     owned = gathered.get("replicaSets")
     if owned is None:
@@ -235,7 +219,7 @@ def build_replicaset(obj: dict, gathered: dict) -> dict:
         "replicas": {"current": status.get("replicas", 0), "desired": spec.get("replicas", 1)},
         **pods_fields(gathered),
         "podTemplate": podspec.build_template(spec.get("template")),
-        "conditions": _conditions(obj),
+        "conditions": condition_records((obj.get("status") or {}).get("conditions"), "lastUpdateTime"),
     }
     return with_events(doc, gathered)
 
@@ -443,16 +427,7 @@ def build_replicationcontroller(obj: dict, gathered: dict) -> dict:
         "replicas": {"current": status.get("replicas", 0), "desired": spec.get("replicas", 1)},
         **pods_fields(gathered),
         "podTemplate": podspec.build_template(spec.get("template")),
-        "conditions": [
-            {
-                "type": c.get("type", ""),
-                "status": c.get("status", ""),
-                "reason": c.get("reason", ""),
-                "message": c.get("message", ""),
-                "lastTransitionTime": c.get("lastTransitionTime"),
-            }
-            for c in status.get("conditions") or []
-        ],
+        "conditions": condition_records(status.get("conditions")),
     }
     return with_events(doc, gathered)
 

@@ -172,6 +172,14 @@ def test_deployment_new_and_old_replicasets():
     assert "Normal  ScalingReplicaSet  30m (x4 over 60m)  ctl   hello" in text
 
 
+def test_a_condition_with_null_fields_reads_them_as_empty():
+    """A file may write `reason: null` (Go reads it as ""): the document keeps the schema's strings."""
+    dep = deployment()
+    dep["status"]["conditions"][0].update(reason=None, message=None)
+    doc = describe([dep], dep)  # validates against the schema
+    assert (doc["conditions"][0]["reason"], doc["conditions"][0]["message"]) == ("", "")
+
+
 def test_new_replicaset_is_the_oldest_with_the_same_template():
     dep = deployment()
     same_a = replicaset("web-aaa", "rs-1", "nginx:1.27", 1, "2026-11-27T11:05:00Z")
