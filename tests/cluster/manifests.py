@@ -34,6 +34,30 @@ def obj(api: str, kind: str, metadata: Dict, **fields) -> Dict:
     return {"apiVersion": api, "kind": kind, "metadata": metadata, **fields}
 
 
+def crd(
+    group: str, plural: str, kind: str, properties: Optional[Dict] = None, short_names: tuple = (), **version
+) -> Dict:
+    """A namespaced CustomResourceDefinition serving and storing v1: ``properties`` its objects' top-level
+    schema (none: any object), ``version`` more fields of v1 (subresources, additionalPrinterColumns)."""
+    schema = {"type": "object", **({"properties": properties} if properties else {})}
+    names = {"plural": plural, "singular": kind.lower(), "kind": kind}
+    if short_names:
+        names["shortNames"] = list(short_names)
+    return obj(
+        "apiextensions.k8s.io/v1",
+        "CustomResourceDefinition",
+        meta(f"{plural}.{group}"),
+        spec={
+            "group": group,
+            "scope": "Namespaced",
+            "names": names,
+            "versions": [
+                {"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": schema}, **version}
+            ],
+        },
+    )
+
+
 def namespace(name: str) -> Dict:
     return obj("v1", "Namespace", meta(name, labels={"kpy.io/seeded": "true"}))
 
@@ -575,45 +599,26 @@ def cluster_scoped() -> List[Dict]:
             "reclaimPolicy": "Retain",
         }
 
-    crd = obj(
-        "apiextensions.k8s.io/v1",
-        "CustomResourceDefinition",
-        meta("widgets.demo.kpy.io"),
-        spec={
-            "group": "demo.kpy.io",
-            "scope": "Namespaced",
-            "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "shortNames": ["wg"]},
-            "versions": [
-                {
-                    "name": "v1",
-                    "served": True,
-                    "storage": True,
-                    "subresources": {"status": {}},
-                    "schema": {
-                        "openAPIV3Schema": {
-                            "type": "object",
-                            "properties": {
-                                "spec": {
-                                    "type": "object",
-                                    "properties": {"size": {"type": "integer"}, "color": {"type": "string"}},
-                                },
-                                "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-                            },
-                        }
-                    },
-                    "additionalPrinterColumns": [
-                        {"name": "Size", "type": "integer", "jsonPath": ".spec.size"},
-                        {"name": "Color", "type": "string", "jsonPath": ".spec.color"},
-                        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
-                    ],
-                }
-            ],
+    widgets = crd(
+        "demo.kpy.io",
+        "widgets",
+        "Widget",
+        {
+            "spec": {"type": "object", "properties": {"size": {"type": "integer"}, "color": {"type": "string"}}},
+            "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
         },
+        short_names=("wg",),
+        subresources={"status": {}},
+        additionalPrinterColumns=[
+            {"name": "Size", "type": "integer", "jsonPath": ".spec.size"},
+            {"name": "Color", "type": "string", "jsonPath": ".spec.color"},
+            {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+        ],
     )
     return [
         namespace("demo"),
         namespace("shop"),
-        crd,
+        widgets,
         obj(
             "networking.k8s.io/v1",
             "IngressClass",

@@ -13,6 +13,8 @@ import pytest
 from harness import kubectl_plugin
 from test_secret_safety import assert_no_leak, leak_forms
 
+from tests.cluster.manifests import crd
+
 CONTEXTS = ("kpy-a", "kpy-b")
 # (value, its distinctive core) per context; values of one name differ in content, not always in size
 VALUES = {
@@ -45,37 +47,16 @@ def listed_secrets(kubectl, namespace):
     group = f"t{uuid.uuid4().hex[:10]}.kpy.io"
     resource = f"listedsecrets.{group}"
     item = {"type": "object", "properties": {"name": {"type": "string"}, "value": {"type": "string"}}}
-    crd = {
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "metadata": {"name": resource},
-        "spec": {
-            "group": group,
-            "scope": "Namespaced",
-            "names": {"plural": "listedsecrets", "singular": "listedsecret", "kind": "ListedSecret"},
-            "versions": [
-                {
-                    "name": "v1",
-                    "served": True,
-                    "storage": True,
-                    "schema": {
-                        "openAPIV3Schema": {
-                            "type": "object",
-                            "properties": {
-                                "data": {"type": "array", "items": item},
-                                "stringData": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-                            },
-                        }
-                    },
-                }
-            ],
-        },
+    properties = {
+        "data": {"type": "array", "items": item},
+        "stringData": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
     }
+    definition = crd(group, "listedsecrets", "ListedSecret", properties)
     made = kubectl(["create", "namespace", namespace], context="kpy-b")
     assert made.returncode == 0, made.stderr
     try:
         for context in CONTEXTS:
-            proc = kubectl(["apply", "-f", "-"], context=context, input=json.dumps(crd))
+            proc = kubectl(["apply", "-f", "-"], context=context, input=json.dumps(definition))
             assert proc.returncode == 0, proc.stderr
             proc = kubectl(["wait", "--for=condition=Established", f"crd/{resource}", "--timeout=60s"], context=context)
             assert proc.returncode == 0, proc.stderr

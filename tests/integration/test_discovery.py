@@ -6,6 +6,7 @@ import pytest
 
 from kubectl_py import api
 from kubectl_py.kube import discovery
+from tests.cluster import manifests
 from tests.integration.harness import kubectl_plugin
 
 
@@ -71,26 +72,7 @@ def test_discovery_is_cached_and_refreshed_on_a_miss(cluster, kubectl, tmp_path,
     plural = f"gizmos{namespace[-6:]}"
     kubectl(
         ["apply", "-f", "-"],
-        input=json.dumps(
-            {
-                "apiVersion": "apiextensions.k8s.io/v1",
-                "kind": "CustomResourceDefinition",
-                "metadata": {"name": f"{plural}.example.kpy.io"},
-                "spec": {
-                    "group": "example.kpy.io",
-                    "scope": "Namespaced",
-                    "names": {"plural": plural, "singular": plural[:-1], "kind": plural.capitalize()[:-1]},
-                    "versions": [
-                        {
-                            "name": "v1",
-                            "served": True,
-                            "storage": True,
-                            "schema": {"openAPIV3Schema": {"type": "object"}},
-                        }
-                    ],
-                },
-            }
-        ),
+        input=json.dumps(manifests.crd("example.kpy.io", plural, plural.capitalize()[:-1])),
         check=True,
     )
     try:

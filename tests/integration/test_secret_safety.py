@@ -22,6 +22,8 @@ import yaml
 from harness import kubectl_plugin
 from incident import wait_for
 
+from tests.cluster.manifests import crd
+
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 CRD_GROUP = "secretsafety.kpy.io"
 CRD_NAME = f"vaultsecrets.{CRD_GROUP}"
@@ -171,33 +173,8 @@ class World:
 
 def _crd() -> dict:
     secret_map = {"type": "object", "additionalProperties": {"type": "string"}}
-    return {
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "metadata": {"name": CRD_NAME},
-        "spec": {
-            "group": CRD_GROUP,
-            "scope": "Namespaced",
-            "names": {"plural": "vaultsecrets", "singular": "vaultsecret", "kind": "VaultSecret"},
-            "versions": [
-                {
-                    "name": "v1",
-                    "served": True,
-                    "storage": True,
-                    "schema": {
-                        "openAPIV3Schema": {
-                            "type": "object",
-                            "properties": {
-                                "spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-                                "data": secret_map,
-                                "stringData": secret_map,
-                            },
-                        }
-                    },
-                }
-            ],
-        },
-    }
+    spec = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+    return crd(CRD_GROUP, "vaultsecrets", "VaultSecret", {"spec": spec, "data": secret_map, "stringData": secret_map})
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import uuid
 import pytest
 import yaml
 
-from tests.cluster import faults
+from tests.cluster import faults, manifests
 from tests.integration.harness import Run, kubectl_plugin, plugin_env
 
 TITLE = "\x1b]0;pwned\x07\x1b[2J"  # retitle the terminal, then clear it
@@ -110,33 +110,16 @@ def test_structured_output_stays_exact(cluster, hostile):
 def notes(kubectl, namespace):
     """A custom type whose server-rendered table shows hostile strings in its printer columns."""
     group = f"t{uuid.uuid4().hex[:10]}.kpy.io"
-    crd = {
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "metadata": {"name": f"notes.{group}"},
-        "spec": {
-            "group": group,
-            "scope": "Namespaced",
-            "names": {"plural": "notes", "singular": "note", "kind": "Note"},
-            "versions": [
-                {
-                    "name": "v1",
-                    "served": True,
-                    "storage": True,
-                    "additionalPrinterColumns": [
-                        {"name": "Text", "type": "string", "jsonPath": ".spec.text"},
-                        {"name": "Other", "type": "string", "jsonPath": ".spec.other"},
-                    ],
-                    "schema": {
-                        "openAPIV3Schema": {
-                            "type": "object",
-                            "properties": {"spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
-                        }
-                    },
-                }
-            ],
-        },
-    }
+    crd = manifests.crd(
+        group,
+        "notes",
+        "Note",
+        {"spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
+        additionalPrinterColumns=[
+            {"name": "Text", "type": "string", "jsonPath": ".spec.text"},
+            {"name": "Other", "type": "string", "jsonPath": ".spec.other"},
+        ],
+    )
     created(kubectl, [crd])
     try:
         waited = kubectl(["wait", "--for=condition=Established", f"crd/notes.{group}", "--timeout=60s"])
