@@ -164,14 +164,7 @@ def triage(
     with ``all_namespaces``); ``since``: seconds back that Warning events are listed."""
     from . import triage as engine
 
-    spec = engine.TriageSpec(
-        checks=engine.checks_for(tuple(types), all_namespaces),
-        namespace=namespace,
-        all_namespaces=all_namespaces,
-        over=over,
-        since=since,
-        label_selector=label_selector,
-    )
+    spec = engine.spec_for(types, namespace, all_namespaces, label_selector, over, since)
     return engine.run(sources, spec, parallel)
 
 

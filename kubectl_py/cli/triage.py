@@ -66,14 +66,7 @@ def triage(
     if selector:
         parse_label_selector(selector)  # a bad selector is the command's error, not each context's
     names = tuple(t for word in types or () for t in split_resources(word))
-    spec = engine.TriageSpec(
-        checks=engine.checks_for(names, all_namespaces),
-        namespace=connection.overrides.namespace,
-        all_namespaces=all_namespaces,
-        over=over,
-        since=_since(since),
-        label_selector=selector,
-    )
+    spec = engine.spec_for(names, connection.overrides.namespace, all_namespaces, selector, over, _since(since))
     sources = common.open_sources(connection)
     if not watch:
         return _report(engine.run(sources, spec, connection.parallel), fmt, no_headers, common.multi(sources))

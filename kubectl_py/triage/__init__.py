@@ -35,7 +35,7 @@ FINDING_SCHEMA = SCHEMA_DIR / "finding.json"
 LIST_SCHEMA = SCHEMA_DIR / "findinglist.json"
 ERROR_EXIT = 2  # a context could not be read (1 means: something is wrong)
 
-__all__ = ["CHECKS", "TriageSpec", "TriageResult", "checks_for", "run", "triage_context", "SCHEMA_DIR"]
+__all__ = ["CHECKS", "TriageSpec", "TriageResult", "checks_for", "spec_for", "run", "triage_context", "SCHEMA_DIR"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,25 @@ def checks_for(type_names: tuple, all_namespaces: bool) -> tuple:
             raise UsageError(f'py-triage does not check "{name}": name some of {", ".join(CHECKS)}')
         wanted.add(info.qualified)
     return tuple(c for c in CHECKS if c in wanted)
+
+
+def spec_for(
+    type_names: tuple = (),
+    namespace: str | None = None,
+    all_namespaces: bool = False,
+    label_selector: str | None = None,
+    over: int = checks_of.DEFAULT_OVER,
+    since: float | None = None,
+) -> TriageSpec:
+    """The spec of ``py-triage TYPE,...`` and ``api.triage``; raises UsageError for a type it does not check."""
+    return TriageSpec(
+        checks=checks_for(tuple(type_names), all_namespaces),
+        namespace=namespace,
+        all_namespaces=all_namespaces,
+        over=over,
+        since=since,
+        label_selector=label_selector,
+    )
 
 
 @dataclass
