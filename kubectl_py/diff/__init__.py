@@ -644,16 +644,11 @@ def _paths(present: dict) -> list:
                 after.setdefault(anchor, []).append(path)
             anchor = path
     out = []
-
-    def emit(path):
+    stack = list(reversed(after.get(None, []) + order))  # depth first, without recursion: chains can be long
+    while stack:
+        path = stack.pop()
         out.append(path)
-        for later in after.get(path, ()):
-            emit(later)
-
-    for path in after.get(None, ()):
-        emit(path)
-    for path in order:
-        emit(path)
+        stack.extend(reversed(after.get(path, ())))
     return out
 
 

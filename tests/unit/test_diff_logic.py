@@ -550,3 +550,10 @@ def test_rows_come_in_one_order_whichever_side_is_first():
         item = diff.compare_object(("", "ConfigMap", "n", "c"), {k: flat({"data": v}) for k, v in sides.items()})
         orders.append([d["path"] for d in item["differences"]])
     assert orders[0] == orders[1] == [".data.env[name=LOG].value", ".data.env[name=TRACING]", ".data.cpu"]
+
+
+def test_thousands_of_paths_only_one_side_holds():
+    """One side's ConfigMap holds 5,000 keys the other lacks: each is a row, in that side's order."""
+    many = {f"k{i:05d}": "v" for i in range(5000)}
+    item = diff.compare_object(("", "ConfigMap", "n", "c"), {"a": flat({"data": {}}), "b": flat({"data": many})})
+    assert [d["path"] for d in item["differences"]] == [f".data.k{i:05d}" for i in range(5000)]
