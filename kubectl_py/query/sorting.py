@@ -4,8 +4,6 @@ sorts (``query/extended.py``) share it."""
 
 from __future__ import annotations
 
-import json
-
 from ..errors import UsageError
 
 
@@ -16,7 +14,11 @@ def rank(value) -> tuple:
         return (1, int(value), "")
     if isinstance(value, (int, float)):
         return (1, value, "")
-    return (2, 0, value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+    if isinstance(value, str):
+        return (2, 0, value)
+    import json  # maps and lists only: kept off the start-up path (--help, TAB)
+
+    return (2, 0, json.dumps(value, sort_keys=True))
 
 
 def sort_key(values: list) -> tuple:
